@@ -1,0 +1,48 @@
+/// A width-to-height proportion, as ffprobe prints sample and display aspect ratios: `"16:9"`.
+public struct AspectRatio: Hashable, Sendable, CustomStringConvertible {
+    public let width: Int
+    public let height: Int
+
+    public init(_ width: Int, _ height: Int) {
+        self.width = width
+        self.height = height
+    }
+
+    /// The proportion reduced to lowest terms (1920:1080 becomes 16:9).
+    public static func reduced(_ width: Int, _ height: Int) -> AspectRatio {
+        let divisor = greatestCommonDivisor(width, height)
+        guard divisor > 0 else { return AspectRatio(width, height) }
+        return AspectRatio(width / divisor, height / divisor)
+    }
+
+    /// Width divided by height, or nil when either is zero.
+    public var value: Double? {
+        guard width > 0, height > 0 else { return nil }
+        return Double(width) / Double(height)
+    }
+
+    public var description: String { "\(width):\(height)" }
+
+    private static func greatestCommonDivisor(_ a: Int, _ b: Int) -> Int {
+        var (a, b) = (abs(a), abs(b))
+        while b != 0 { (a, b) = (b, a % b) }
+        return a
+    }
+}
+
+extension AspectRatio: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "expected \"W:H\", got \"\(text)\""))
+        }
+        self.init(width, height)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

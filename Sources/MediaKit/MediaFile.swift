@@ -1,0 +1,105 @@
+internal import CFFmpeg
+
+/// An open input file: owns FFmpeg's demuxer context (`AVFormatContext`) and closes it in `deinit`.
+///
+/// Confined to the task that opened it; it never leaves MediaKit.
+final class MediaFile {
+    let context: UnsafeMutablePointer<AVFormatContext>
+
+    /// Opens `path` and reads its header (`avformat_open_input`).
+    init(path: String) throws(FFmpegError) {
+        FFmpegLibrary.prepare()
+        var opened: UnsafeMutablePointer<AVFormatContext>?
+        try FFmpegError.check(avformat_open_input(&opened, path, nil, nil))
+        guard let opened else { throw FFmpegError(code: CFFmpeg_AVERROR(ENOMEM)) }
+        context = opened
+    }
+
+    deinit {
+        var owned: UnsafeMutablePointer<AVFormatContext>? = context
+        avformat_close_input(&owned)
+    }
+
+    /// Reads enough of the streams to fill in what the header leaves out (pixel format, profile,
+    /// frame rates). For MP4/MOV this decodes only the first few packets.
+    func findStreamInfo() throws(FFmpegError) {
+        try FFmpegError.check(avformat_find_stream_info(context, nil))
+    }
+
+    var streams: [UnsafeMutablePointer<AVStream>] {
+        (0..<Int(context.pointee.nb_streams)).compactMap { context.pointee.streams[$0] }
+    }
+
+    /// The demuxer's short name, e.g. `mov,mp4,m4a,3gp,3g2,mj2`.
+    var formatName: String {
+        context.pointee.iformat.map { String(cString: $0.pointee.name) } ?? ""
+    }
+
+    /// Image demuxers give a picture, not frames on a clock: frame timing means nothing for them.
+    var isImageSequenceOrStill: Bool { FormatInfo.isImageDemuxer(formatName) }
+
+    var formatLongName: String? {
+        context.pointee.iformat.flatMap { $0.pointee.long_name }.map { String(cString: $0) }
+    }
+
+    /// Container duration in seconds, when the container knows it.
+    var duration: Double? {
+        let value = context.pointee.duration
+        guard value != CFFmpeg_AV_NOPTS_VALUE(), value >= 0 else { return nil }
+        return Double(value) / Double(AV_TIME_BASE)
+    }
+
+    var startTime: Double? {
+        let value = context.pointee.start_time
+        guard value != CFFmpeg_AV_NOPTS_VALUE() else { return nil }
+        return Double(value) / Double(AV_TIME_BASE)
+    }
+
+    var bitRate: Int64? {
+        context.pointee.bit_rate > 0 ? context.pointee.bit_rate : nil
+    }
+
+    /// The display matrix's rotation of a stream, in degrees clockwise (0 ..< 360), or nil
+    /// when the stream has no display matrix. FFmpeg 5.1 keeps it only as stream side data, and
+    /// `av_display_rotation_get` answers counter-clockwise.
+    func rotation(of stream: UnsafeMutablePointer<AVStream>) -> Int? {
+        var size = 0
+        guard let data = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size),
+              size >= 9 * MemoryLayout<Int32>.size else { return nil }
+        let counterClockwise = data.withMemoryRebound(to: Int32.self, capacity: 9) {
+            av_display_rotation_get($0)
+        }
+        guard counterClockwise.isFinite else { return nil }
+        let clockwise = Int((-counterClockwise).rounded()) % 360
+        return clockwise < 0 ? clockwise + 360 : clockwise
+    }
+
+    /// The sample aspect ratio a player would use: the container's, else the codec's
+    /// (`av_guess_sample_aspect_ratio`, as ffprobe prints it); nil when neither says.
+    func sampleAspectRatio(of stream: UnsafeMutablePointer<AVStream>) -> AspectRatio? {
+        let guess = av_guess_sample_aspect_ratio(context, stream, nil)
+        guard guess.num > 0, guess.den > 0 else { return nil }
+        return AspectRatio(Int(guess.num), Int(guess.den))
+    }
+
+    /// Timestamps and byte ranges of every packet the container's index lists for a stream,
+    /// read from the header alone (MP4/MOV index every sample; most other formats only some).
+    func indexEntries(of stream: UnsafeMutablePointer<AVStream>) -> [IndexEntry] {
+        let count = avformat_index_get_entries_count(stream)
+        return (0..<count).compactMap { position in
+            avformat_index_get_entry(stream, position).map {
+                IndexEntry(timestamp: $0.pointee.timestamp, position: $0.pointee.pos,
+                           size: Int64($0.pointee.size))
+            }
+        }
+    }
+}
+
+/// One packet as a container's index lists it.
+struct IndexEntry {
+    /// In the stream's time base (decoding order for MP4/MOV).
+    let timestamp: Int64
+    /// Byte offset in the file.
+    let position: Int64
+    let size: Int64
+}

@@ -1,0 +1,40 @@
+/// Why a file could not be probed at all. Each says what is wrong with the file in one line.
+public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
+    case notFound(path: String)
+    case isDirectory(path: String)
+    case notRegularFile(path: String)
+    case empty(path: String)
+    case unreadable(path: String, reason: String)
+    /// FFmpeg recognises no media format in the file.
+    case notMedia(path: String)
+    /// FFmpeg recognises the format but cannot read the file.
+    case damaged(path: String, format: String, reason: String)
+
+    public var path: String {
+        switch self {
+        case .notFound(let path), .isDirectory(let path), .notRegularFile(let path), .empty(let path),
+             .unreadable(let path, _), .notMedia(let path), .damaged(let path, _, _):
+            return path
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .notFound(let path):
+            return "\(path): no such file"
+        case .isDirectory(let path):
+            return "\(path): is a directory, not a media file"
+        case .notRegularFile(let path):
+            return "\(path): not a regular file (a device, pipe or socket); give the path of a media file"
+        case .empty(let path):
+            return "\(path): the file is empty (0 bytes); was it downloaded or copied completely?"
+        case .unreadable(let path, let reason):
+            return "\(path): cannot be read (\(reason))"
+        case .notMedia(let path):
+            return "\(path): not a video, audio or image file that FFmpeg recognises"
+        case .damaged(let path, let format, let reason):
+            return "\(path): a damaged \(format) file (FFmpeg: \(reason)); "
+                + "a download or copy cut short loses an MP4's index this way: fetch or export it again"
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import MediaKit
+import Uploader
+
+struct KlingMedia: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kling-media",
+        abstract: "Validate, submit and stitch Kling O1 video-to-video continuations on Segmind.",
+        discussion: """
+            Exit status: 0 success (for validate: valid, warnings allowed), 1 invalid input \
+            (validate found a problem the model would reject), 2 unusable arguments or unreadable input.
+            """,
+        version: Versions.summary,
+        subcommands: [ProbeCommand.self, ValidateCommand.self]
+    )
+}
+
+/// The entry point. ArgumentParser's own `main()` exits 64 on a usage error; this tool documents
+/// 2 for unusable arguments, so parsing errors are mapped here.
+@main
+enum Main {
+    static func main() async {
+        do {
+            var command = try KlingMedia.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if KlingMedia.exitCode(for: error) == .validationFailure {
+                Terminal.printError(KlingMedia.fullMessage(for: error))
+                KlingMedia.exit(withError: ExitStatus.unusable.code)
+            }
+            KlingMedia.exit(withError: error)
+        }
+    }
+}
