@@ -33,8 +33,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "MediaKitTests", dependencies: ["MediaKit"]),
-        .testTarget(name: "UploaderTests", dependencies: ["Uploader"]),
-        .testTarget(name: "KlingMediaCLITests", dependencies: ["kling-media"]),
+        // Shared by the test targets: fixture paths, running processes, the ffprobe oracle.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "MediaKitTests", dependencies: ["MediaKit", "TestSupport"]),
+        .testTarget(name: "UploaderTests", dependencies: ["Uploader", "TestSupport"]),
+        .testTarget(name: "KlingMediaCLITests", dependencies: ["kling-media", "TestSupport"]),
     ]
 )

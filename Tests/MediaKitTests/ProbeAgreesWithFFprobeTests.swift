@@ -1,0 +1,84 @@
+import Foundation
+import MediaKit
+import Testing
+import TestSupport
+
+/// Every fact `probe` shares with ffprobe must agree with ffprobe's, on every readable fixture.
+@Suite struct ProbeAgreesWithFFprobeTests {
+    @Test(arguments: Fixtures.readable)
+    func formatAgrees(fixture: String) throws {
+        let path = Fixtures.path(fixture)
+        let ours = try Probe.file(atPath: path).format
+        let oracle = try FFprobeReport(path: path).format
+        #expect(ours.formatName == oracle["format_name"] as? String)
+        #expect(ours.formatLongName == oracle["format_long_name"] as? String)
+        #expect(ours.streamCount == FFprobeReport.integer(oracle["nb_streams"]))
+        #expect(ours.size == Int64(FFprobeReport.integer(oracle["size"]) ?? -1))
+        #expect(ours.bitRate.map(Int.init) == FFprobeReport.integer(oracle["bit_rate"]))
+        // ffprobe prints seconds to six decimals.
+        #expect(close(ours.duration, FFprobeReport.number(oracle["duration"]), within: 0.000_001))
+        #expect(close(ours.startTime, FFprobeReport.number(oracle["start_time"]), within: 0.000_001))
+    }
+
+    @Test(arguments: Fixtures.readable)
+    func streamsAgree(fixture: String) throws {
+        let path = Fixtures.path(fixture)
+        let ours = try Probe.file(atPath: path).streams
+        let oracle = try FFprobeReport(path: path).streams
+        #expect(ours.count == oracle.count)
+        for (stream, expected) in zip(ours, oracle) {
+            #expect(stream.index == expected["index"] as? Int)
+            #expect(stream.codecType.rawValue == expected["codec_type"] as? String)
+            #expect(stream.codecName == expected["codec_name"] as? String)
+            #expect(stream.codecLongName == expected["codec_long_name"] as? String)
+            #expect(stream.profile == expected["profile"] as? String)
+            #expect(stream.timeBase.description == expected["time_base"] as? String)
+            #expect(stream.nominalFrameRate.description == expected["r_frame_rate"] as? String)
+            #expect(stream.averageFrameRate.description == expected["avg_frame_rate"] as? String)
+            #expect(stream.frameCount == FFprobeReport.integer(expected["nb_frames"]))
+            #expect(stream.bitRate.map(Int.init) == FFprobeReport.integer(expected["bit_rate"]))
+            #expect(close(stream.duration, FFprobeReport.number(expected["duration"]), within: 0.000_001))
+            #expect(stream.width == expected["width"] as? Int)
+            #expect(stream.height == expected["height"] as? Int)
+            #expect(stream.codedWidth == expected["coded_width"] as? Int)
+            #expect(stream.codedHeight == expected["coded_height"] as? Int)
+            #expect(stream.pixelFormat == expected["pix_fmt"] as? String)
+            #expect(stream.sampleAspectRatio?.description == expected["sample_aspect_ratio"] as? String)
+            #expect(stream.sampleFormat == expected["sample_fmt"] as? String)
+            #expect(stream.sampleRate == FFprobeReport.integer(expected["sample_rate"]))
+            #expect(stream.channels == expected["channels"] as? Int)
+            #expect(stream.channelLayout == expected["channel_layout"] as? String)
+        }
+    }
+
+    /// Rotation is ours clockwise, ffprobe's counter-clockwise; display size and aspect follow
+    /// from ffprobe's stored size, SAR and rotation.
+    @Test(arguments: Fixtures.readable)
+    func displayGeometryFollowsFromFFprobesFacts(fixture: String) throws {
+        let path = Fixtures.path(fixture)
+        let ours = try Probe.file(atPath: path).streams
+        let oracle = try FFprobeReport(path: path).streams
+        for (stream, expected) in zip(ours, oracle) where stream.codecType == .video {
+            let counterClockwise = FFprobeReport.rotation(of: expected)
+            #expect(stream.rotation == counterClockwise.map { ((-$0 % 360) + 360) % 360 })
+            let width = try #require(expected["width"] as? Int)
+            let height = try #require(expected["height"] as? Int)
+            let sar = (expected["sample_aspect_ratio"] as? String)?.split(separator: ":").compactMap { Int($0) } ?? [1, 1]
+            let displayedWidth = Int((Double(width) * Double(sar[0]) / Double(sar[1])).rounded())
+            let turned = counterClockwise.map { abs($0) % 180 == 90 } ?? false
+            #expect(stream.displayWidth == (turned ? height : displayedWidth))
+            #expect(stream.displayHeight == (turned ? displayedWidth : height))
+            if !turned, let aspect = expected["display_aspect_ratio"] as? String {
+                #expect(stream.displayAspectRatio?.description == aspect)
+            }
+        }
+    }
+
+    private func close(_ a: Double?, _ b: Double?, within tolerance: Double) -> Bool {
+        switch (a, b) {
+        case (nil, nil): return true
+        case let (a?, b?): return abs(a - b) <= tolerance
+        default: return false
+        }
+    }
+}
