@@ -1,0 +1,121 @@
+/// Everything one Kling O1 job would send, as local facts: the clip, references and prompt.
+public struct ValidationRequest: Sendable {
+    public var video: MediaInfo
+    public var images: [MediaInfo]
+    public var elements: [ElementImages]
+    public var prompt: String?
+    public var keepAudio: Bool
+    public var aspect: AspectRatioOption
+
+    public init(video: MediaInfo, images: [MediaInfo] = [], elements: [ElementImages] = [],
+                prompt: String? = nil, keepAudio: Bool = false, aspect: AspectRatioOption = .auto) {
+        self.video = video
+        self.images = images
+        self.elements = elements
+        self.prompt = prompt
+        self.keepAudio = keepAudio
+        self.aspect = aspect
+    }
+}
+
+/// An element (@Element1…): a frontal image of a subject plus reference images of it.
+public struct ElementImages: Sendable {
+    public var frontal: MediaInfo
+    public var references: [MediaInfo]
+
+    public init(frontal: MediaInfo, references: [MediaInfo]) {
+        self.frontal = frontal
+        self.references = references
+    }
+}
+
+/// One problem found, and where.
+public struct Finding: Encodable, Sendable, Equatable {
+    /// The file the problem is in, or "prompt" / "request".
+    public let subject: String
+    /// How the prompt refers to the input: "@Video1", "@Image2", "@Element1"; nil for the request.
+    public let reference: String?
+    public let problem: ValidationProblem
+
+    public init(subject: String, reference: String?, problem: ValidationProblem) {
+        self.subject = subject
+        self.reference = reference
+        self.problem = problem
+    }
+
+    public var severity: ValidationProblem.Severity { problem.severity }
+    public var message: String { problem.message }
+    public var fix: String { problem.fix(for: subject) }
+
+    enum CodingKeys: String, CodingKey { case severity, code, subject, reference, message, fix }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(problem.code, forKey: .code)
+        try container.encode(subject, forKey: .subject)
+        try container.encodeIfPresent(reference, forKey: .reference)
+        try container.encode(message, forKey: .message)
+        try container.encode(fix, forKey: .fix)
+    }
+}
+
+/// The outcome of validation: every finding, and the aspect ratio to request.
+public struct Verdict: Encodable, Sendable, Equatable {
+    public let findings: [Finding]
+    /// Nil when the clip has no picture to judge.
+    public let aspect: AspectChoice?
+
+    /// Valid when nothing is an error; warnings are allowed.
+    public var isValid: Bool { !findings.contains { $0.severity == .error } }
+    public var errors: [Finding] { findings.filter { $0.severity == .error } }
+    public var warnings: [Finding] { findings.filter { $0.severity == .warning } }
+
+    enum CodingKeys: String, CodingKey { case valid, findings, aspectRatio = "aspect_ratio" }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(isValid, forKey: .valid)
+        try container.encode(findings, forKey: .findings)
+        try container.encodeIfPresent(aspect, forKey: .aspectRatio)
+    }
+}
+
+/// Checks a request against Kling O1's rules before anything is uploaded or paid for.
+public struct Validator: Sendable {
+    public let limits: KlingO1Limits
+
+    public init(limits: KlingO1Limits = .current) {
+        self.limits = limits
+    }
+
+    public func validate(_ request: ValidationRequest) -> Verdict {
+        var findings = videoFindings(request.video, keepAudio: request.keepAudio)
+        for (position, image) in request.images.enumerated() {
+            findings += imageFindings(image, reference: "@Image\(position + 1)")
+        }
+        for (position, element) in request.elements.enumerated() {
+            findings += elementFindings(element, number: position + 1)
+        }
+        findings += referenceCountFindings(images: request.images.count, elements: request.elements.count)
+        if let prompt = request.prompt {
+            findings += promptFindings(prompt, imageCount: request.images.count, elementCount: request.elements.count)
+        }
+        let aspect = aspectChoice(for: request.video, requested: request.aspect)
+        if let aspect, aspect.requestedRatioMisfits {
+            findings.append(Finding(subject: request.video.format.filename, reference: "@Video1",
+                                    problem: .requestedAspectMisfits(
+                                        requested: aspect.requested,
+                                        displayed: PixelSize(width: aspect.displayWidth, height: aspect.displayHeight))))
+        }
+        return Verdict(findings: findings, aspect: aspect)
+    }
+
+    /// The ratio to request, judged on the clip as displayed; nil without a moving picture.
+    public func aspectChoice(for video: MediaInfo, requested: AspectRatioOption) -> AspectChoice? {
+        guard !video.format.isImage, let stream = video.primaryVideo, let width = stream.displayWidth, let height = stream.displayHeight,
+              width > 0, height > 0 else { return nil }
+        return AspectChoice(displayWidth: width, displayHeight: height, requested: requested,
+                            rotation: stream.rotation, sampleAspect: stream.sampleAspectRatio)
+    }
+}
