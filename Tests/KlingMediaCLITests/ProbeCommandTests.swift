@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `kling-media probe` end to end: exit statuses, JSON shape, one clear line per unreadable file.
+@Suite struct ProbeCommandTests {
+    @Test func jsonForOneFileIsAnObjectWithFFprobesNames() throws {
+        let result = try KlingMediaBinary.run(["probe", "--json", Fixtures.path("landscape.mp4")])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let format = try #require(object["format"] as? [String: Any])
+        let oracle = try FFprobeReport(path: Fixtures.path("landscape.mp4"))
+        #expect(format["duration"] as? Double == FFprobeReport.number(oracle.format["duration"]))
+        #expect(format["size"] as? Int == FFprobeReport.integer(oracle.format["size"]))
+        let streams = try #require(object["streams"] as? [[String: Any]])
+        #expect(streams.map { $0["codec_type"] as? String } == oracle.streams.map { $0["codec_type"] as? String })
+    }
+
+    @Test func jsonForSeveralFilesIsAnArrayWithErrorsInPlace() throws {
+        let files = ["landscape.mp4", "not_media.mp4", "ref_ok.png"].map(Fixtures.path)
+        let result = try KlingMediaBinary.run(["probe", "--json"] + files)
+        #expect(result.status == 2)
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]])
+        #expect(array.count == 3)
+        #expect((array[0]["format"] as? [String: Any])?["filename"] as? String == files[0])
+        #expect(array[1]["filename"] as? String == files[1])
+        #expect(array[1]["error"] as? String == "\(files[1]): not a video, audio or image file that FFmpeg recognises")
+        #expect((array[2]["streams"] as? [[String: Any]])?.first?["codec_name"] as? String == "png")
+    }
+
+    @Test(arguments: [
+        ("empty.mp4", "the file is empty (0 bytes); was it downloaded or copied completely?"),
+        ("not_media.mp4", "not a video, audio or image file that FFmpeg recognises"),
+        ("no-such-file.mp4", "no such file"),
+    ])
+    func unreadableFileGetsOneLineAndStatusTwo(fixture: String, reason: String) throws {
+        let path = Fixtures.path(fixture)
+        let result = try KlingMediaBinary.run(["probe", path])
+        #expect(result.status == 2)
+        #expect(result.standardOutput == "")
+        #expect(result.standardError == "kling-media: \(path): \(reason)\n")
+    }
+
+    @Test func directoryGetsOneLineAndStatusTwo() throws {
+        let result = try KlingMediaBinary.run(["probe", Fixtures.directory.path])
+        #expect(result.status == 2)
+        #expect(result.standardError == "kling-media: \(Fixtures.directory.path): is a directory, not a media file\n")
+    }
+
+    @Test func tableShowsRotationAndDisplayedSize() throws {
+        let result = try KlingMediaBinary.run(["probe", Fixtures.path("rotated.mp4")])
+        #expect(result.status == 0)
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[1] == "  #0 video  h264 High, yuv420p 8-bit, 1280×720 SAR 1:1, rotated 90° clockwise, "
+                + "displayed 720×1280 (9:16), 30 fps constant, 120 frames, 4 s")
+    }
+
+    @Test func usageErrorExitsTwo() throws {
+        let result = try KlingMediaBinary.run(["probe"])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("Missing expected argument '<files> ...'"))
+    }
+}

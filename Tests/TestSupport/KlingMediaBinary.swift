@@ -1,0 +1,16 @@
+import Foundation
+
+/// The built `kling-media` executable, for end-to-end tests. SwiftPM puts it beside the test
+/// bundle, in the same build folder.
+public enum KlingMediaBinary {
+    public static var path: String {
+        let testExecutable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: testExecutable).deletingLastPathComponent().appendingPathComponent("kling-media").path
+    }
+
+    /// Runs `kling-media` with `arguments`, from the package root so fixture paths stay short.
+    public static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
+        try ProcessRunner.run(path, arguments, environment: environment)
+    }
+}

@@ -1,0 +1,12 @@
+import Foundation
+import Testing
+import TestSupport
+import Uploader
+
+@Suite struct CurlLibraryTests {
+    /// The oracle: the version Debian's libcurl development package declares to pkg-config.
+    @Test func versionIsTheLinkedLibcurls() throws {
+        let declared = try ProcessRunner.run("pkg-config", ["--modversion", "libcurl"])
+        #expect(CurlLibrary.version == declared.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}
