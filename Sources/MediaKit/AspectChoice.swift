@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The values Segmind's `aspect_ratio` parameter takes.
 public enum AspectRatioOption: String, Codable, Sendable, CaseIterable {
@@ -99,6 +101,6 @@ public struct AspectChoice: Codable, Sendable, Equatable {
     }
 
     private static func percent(_ fraction: Double) -> String {
-        String(format: "%.1f %%", fraction * 100)
+        Formatting.fixed(fraction * 100, places: 1) + " %"
     }
 }

@@ -1,13 +1,16 @@
-import Foundation
+import FoundationEssentials
 
 /// Numbers and names as people read them, shared by MediaKit's messages and the CLI's output.
+///
+/// Written without `String(format:)`, which lives in full Foundation: MediaKit and the CLI use
+/// FoundationEssentials only, so the binary does not load Foundation's ICU at every start.
 public enum Formatting {
     /// Seconds with no more decimals than they need: "12 s", "2.5 s", "10.05 s".
     public static func seconds(_ value: Double) -> String { compact(value) + " s" }
 
     /// Frame rates: whole numbers bare, others to three decimals (23.976).
     public static func rate(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.3f", value)
+        value == value.rounded() ? String(Int(value)) : fixed(value, places: 3)
     }
 
     /// "3–10.05 s".
@@ -17,7 +20,7 @@ public enum Formatting {
 
     /// Decimal megabytes, as the model's limits are stated: "200.0 MB".
     public static func megabytes(_ bytes: Int64) -> String {
-        String(format: "%.1f MB", Double(bytes) / 1_000_000)
+        fixed(Double(bytes) / 1_000_000, places: 1) + " MB"
     }
 
     /// Decimal units, as file managers and FFmpeg show sizes.
@@ -29,12 +32,12 @@ public enum Formatting {
             scaled /= 1000
             unit += 1
         }
-        return unit == 0 ? "\(value) B" : String(format: "%.1f %@", scaled, units[unit])
+        return unit == 0 ? "\(value) B" : fixed(scaled, places: 1) + " " + units[unit]
     }
 
     public static func bitRate(_ bitsPerSecond: Int64) -> String {
         let kilobits = Double(bitsPerSecond) / 1000
-        return kilobits >= 1000 ? String(format: "%.2f Mb/s", kilobits / 1000) : String(format: "%.0f kb/s", kilobits)
+        return kilobits >= 1000 ? fixed(kilobits / 1000, places: 2) + " Mb/s" : fixed(kilobits, places: 0) + " kb/s"
     }
 
     /// A width/height proportion as "2.5:1" or, under one, "1:2.5".
@@ -55,9 +58,11 @@ public enum Formatting {
 
     /// A path as it can be pasted into a shell.
     public static func quoted(_ path: String) -> String {
-        let safe = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "/._-+,:@%="))
-        if !path.isEmpty, path.unicodeScalars.allSatisfy(safe.contains) { return path }
-        return "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        let punctuation: Set<Character> = ["/", ".", "_", "-", "+", ",", ":", "@", "%", "="]
+        if !path.isEmpty, path.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || punctuation.contains($0) }) {
+            return path
+        }
+        return "'" + path.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 
     /// Where a conformed copy of `path` goes by default: beside it, `NAME.conformed.mp4`.
@@ -68,9 +73,23 @@ public enum Formatting {
         return path.contains("/") ? url.deletingLastPathComponent().appendingPathComponent(name).relativePath : name
     }
 
+    /// `value` rounded to `places` decimals, always showing them ("2.50" for 2.5 at 2 places).
+    public static func fixed(_ value: Double, places: Int) -> String {
+        guard value.isFinite else { return String(value) }
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        let whole = Int64(scaled / scale)
+        let fraction = Int64(scaled - Double(whole) * scale)
+        let sign = value < 0 && scaled != 0 ? "-" : ""
+        guard places > 0 else { return sign + String(whole) }
+        let digits = String(fraction)
+        return sign + String(whole) + "." + String(repeating: "0", count: max(0, places - digits.count)) + digits
+    }
+
     /// Up to three decimals, trailing zeros dropped.
     private static func compact(_ value: Double) -> String {
-        var text = String(format: "%.3f", value)
+        var text = fixed(value, places: 3)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text

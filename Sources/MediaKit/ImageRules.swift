@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension Validator {
     /// The rules for one reference image (@Image1…, or an element's picture).

@@ -23,7 +23,14 @@ final class MediaFile {
     /// Reads enough of the streams to fill in what the header leaves out (pixel format, profile,
     /// frame rates). For MP4/MOV this decodes only the first few packets.
     func findStreamInfo() throws(FFmpegError) {
-        try FFmpegError.check(avformat_find_stream_info(context, nil))
+        // One decoder thread per stream: the few packets decoded here do not repay starting a
+        // thread pool, which costs more than the decoding on a 2-core machine.
+        let count = Int(context.pointee.nb_streams)
+        var options = [OpaquePointer?](repeating: nil, count: max(count, 1))
+        for index in 0..<count { av_dict_set(&options[index], "threads", "1", 0) }
+        defer { for index in 0..<count { av_dict_free(&options[index]) } }
+        let result = options.withUnsafeMutableBufferPointer { avformat_find_stream_info(context, $0.baseAddress) }
+        try FFmpegError.check(result)
     }
 
     var streams: [UnsafeMutablePointer<AVStream>] {

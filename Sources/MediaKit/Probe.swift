@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 internal import CFFmpeg
 
 /// Reads a media file's facts in-process with libavformat and libavcodec, as ffprobe would.
@@ -33,24 +35,20 @@ public enum Probe {
 
     /// Refuses, with a clear reason, whatever is not a non-empty regular file, before FFmpeg sees it.
     private static func regularFileSize(atPath path: String) throws(ProbeError) -> Int64 {
-        let attributes: [FileAttributeKey: Any]
-        do {
-            attributes = try FileManager.default.attributesOfItem(atPath: path)
-        } catch {
-            if !FileManager.default.fileExists(atPath: path) { throw .notFound(path: path) }
-            throw .unreadable(path: path, reason: error.localizedDescription)
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw .notFound(path: path) }
+            throw .unreadable(path: path, reason: String(cString: strerror(code)))
         }
-        switch attributes[.type] as? FileAttributeType {
-        case .typeDirectory?: throw .isDirectory(path: path)
-        case .typeRegular?: break
+        switch status.st_mode & S_IFMT {
+        case S_IFDIR: throw .isDirectory(path: path)
+        case S_IFREG: break
         default: throw .notRegularFile(path: path)
         }
-        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-        if size == 0 { throw .empty(path: path) }
-        if !FileManager.default.isReadableFile(atPath: path) {
-            throw .unreadable(path: path, reason: "permission denied")
-        }
-        return size
+        if status.st_size == 0 { throw .empty(path: path) }
+        if access(path, R_OK) != 0 { throw .unreadable(path: path, reason: "permission denied") }
+        return Int64(status.st_size)
     }
 
     /// Turns FFmpeg's failure to open a file into what the user needs to know: is it media at all?

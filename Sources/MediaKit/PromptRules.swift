@@ -1,4 +1,3 @@
-import Foundation
 
 extension Validator {
     /// The rules for the prompt: present, not too long, and every @Video/@Image/@Element it names
@@ -7,7 +6,7 @@ extension Validator {
         func finding(_ problem: ValidationProblem) -> Finding {
             Finding(subject: "prompt", reference: nil, problem: problem)
         }
-        if prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return [finding(.promptEmpty)] }
+        if prompt.allSatisfy(\.isWhitespace) { return [finding(.promptEmpty)] }
 
         var problems: [ValidationProblem] = []
         let length = prompt.utf16.count

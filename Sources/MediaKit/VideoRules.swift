@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension Validator {
     /// The rules for the input clip (@Video1).

@@ -1,10 +1,11 @@
-import Foundation
+import FoundationEssentials
 
 /// The one way the CLI writes JSON, so every command's `--json` looks alike.
 enum JSONOutput {
     static func encoder(pretty: Bool = true) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
+        // Sorted keys: the same input always prints the same bytes, so outputs diff cleanly.
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 

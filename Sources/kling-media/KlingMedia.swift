@@ -5,7 +5,7 @@ import Uploader
 struct KlingMedia: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kling-media",
-        abstract: "Validate, submit and stitch Kling O1 video-to-video continuations on Segmind.",
+        abstract: "Prepare clips for Kling O1 video-to-video reference on Segmind: probe them, validate them before paying.",
         discussion: """
             Exit status: 0 success (for validate: valid, warnings allowed), 1 invalid input \
             (validate found a problem the model would reject), 2 unusable arguments or unreadable input.

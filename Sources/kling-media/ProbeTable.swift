@@ -13,7 +13,8 @@ enum ProbeTable {
             lines.append("  TRUNCATED: the container's index points past the end of the file")
         }
         for stream in info.streams {
-            lines.append("  #\(stream.index) \(stream.codecType.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) "
+            let kind = stream.codecType.rawValue
+            lines.append("  #\(stream.index) \(kind)\(String(repeating: " ", count: max(1, 7 - kind.count)))"
                          + describe(stream, isImage: format.isImage).joined(separator: ", "))
         }
         return lines.joined(separator: "\n")

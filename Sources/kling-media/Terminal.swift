@@ -1,17 +1,28 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// Where the CLI's words go: results to standard output, diagnostics to standard error.
 enum Terminal {
     static func print(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        write(line + "\n", to: STDOUT_FILENO)
     }
 
     /// Text on standard error, as it is.
     static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        write(text + "\n", to: STDERR_FILENO)
+    }
+
+    /// Unbuffered, whole: each line reaches a pipe at once, so a script reading `probe` output
+    /// sees every file's result as soon as it is known.
+    private static func write(_ text: String, to descriptor: Int32) {
+        var remaining = Array(text.utf8)[...]
+        while !remaining.isEmpty {
+            let written = remaining.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            remaining = remaining.dropFirst(written)
+        }
     }
 
     /// A failure, as one line on standard error after the tool's name.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MediaKit
 
 struct ValidateCommand: ParsableCommand {
@@ -90,12 +90,12 @@ struct RequestOptions: ParsableArguments {
     /// The prompt from --prompt or --prompt-file; nil when neither is given.
     func promptText() throws -> String? {
         guard let promptFile else { return prompt }
-        do {
-            return try String(contentsOfFile: promptFile, encoding: .utf8)
-        } catch {
-            Terminal.printError("kling-media: \(promptFile): cannot read the prompt file (\(error.localizedDescription))")
+        guard let data = FileManager.default.contents(atPath: promptFile),
+              let text = String(validating: data, as: UTF8.self) else {
+            Terminal.printError("kling-media: \(promptFile): cannot read the prompt file as UTF-8 text")
             throw ExitStatus.unusable.code
         }
+        return text
     }
 }
 
