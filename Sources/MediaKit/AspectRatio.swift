@@ -1,5 +1,5 @@
 /// A width-to-height proportion, as ffprobe prints sample and display aspect ratios: `"16:9"`.
-public struct AspectRatio: Hashable, Sendable, CustomStringConvertible {
+public struct AspectRatio: Hashable, Sendable, IntegerPairText {
     public let width: Int
     public let height: Int
 
@@ -21,28 +21,13 @@ public struct AspectRatio: Hashable, Sendable, CustomStringConvertible {
         return Double(width) / Double(height)
     }
 
-    public var description: String { "\(width):\(height)" }
+    static let separator: Character = ":"
+    var first: Int { width }
+    var second: Int { height }
 
     private static func greatestCommonDivisor(_ a: Int, _ b: Int) -> Int {
         var (a, b) = (abs(a), abs(b))
         while b != 0 { (a, b) = (b, a % b) }
         return a
-    }
-}
-
-extension AspectRatio: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "expected \"W:H\", got \"\(text)\""))
-        }
-        self.init(width, height)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
     }
 }

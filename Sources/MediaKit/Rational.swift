@@ -1,7 +1,7 @@
 /// An exact fraction as FFmpeg stores rates and time bases (`AVRational`).
 ///
 /// Encoded in JSON the way ffprobe prints one, `"30000/1001"`; an unknown rate is `"0/0"`.
-public struct Rational: Hashable, Sendable, CustomStringConvertible {
+public struct Rational: Hashable, Sendable, IntegerPairText {
     public let numerator: Int
     public let denominator: Int
 
@@ -16,22 +16,7 @@ public struct Rational: Hashable, Sendable, CustomStringConvertible {
         return Double(numerator) / Double(denominator)
     }
 
-    public var description: String { "\(numerator)/\(denominator)" }
-}
-
-extension Rational: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let num = Int(parts[0]), let den = Int(parts[1]) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "expected \"N/D\", got \"\(text)\""))
-        }
-        self.init(num, den)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    static let separator: Character = "/"
+    var first: Int { numerator }
+    var second: Int { denominator }
 }
