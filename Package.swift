@@ -7,9 +7,13 @@ let package = Package(
         .library(name: "MediaKit", targets: ["MediaKit"]),
         .library(name: "Uploader", targets: ["Uploader"]),
         .executable(name: "kling-media", targets: ["kling-media"]),
+        .executable(name: "kling-media-simulator", targets: ["kling-media-simulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // FFmpeg's C libraries, as Debian 12 ships them (FFmpeg 5.1).
@@ -25,6 +29,16 @@ let package = Package(
         ),
         .target(name: "MediaKit", dependencies: ["CFFmpeg"]),
         .target(name: "Uploader", dependencies: ["CCurl"]),
+        // The local stand-in for Segmind's API: the built-in default and the tests' server.
+        .target(
+            name: "Simulator",
+            dependencies: [
+                "MediaKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .executableTarget(
             name: "kling-media",
             dependencies: [
@@ -33,10 +47,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Its own executable: Hummingbird links full Foundation (and ICU), which would slow every
+        // start of `kling-media`. `kling-media simulator` runs this binary, installed beside it.
+        .executableTarget(
+            name: "kling-media-simulator",
+            dependencies: ["Simulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // Shared by the test targets: fixture paths, running processes, the ffprobe oracle.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaKitTests", dependencies: ["MediaKit", "TestSupport"]),
-        .testTarget(name: "UploaderTests", dependencies: ["Uploader", "TestSupport"]),
-        .testTarget(name: "KlingMediaCLITests", dependencies: ["kling-media", "TestSupport"]),
+        .testTarget(name: "UploaderTests", dependencies: ["Uploader", "Simulator", "TestSupport"]),
+        .testTarget(name: "KlingMediaCLITests", dependencies: ["kling-media", "kling-media-simulator", "TestSupport"]),
     ]
 )

@@ -111,6 +111,13 @@ public struct Validator: Sendable {
         return Verdict(findings: findings, aspect: aspect)
     }
 
+    /// The rules that need no media, only the request's parameters: the prompt and how many
+    /// references it carries. What a server that sees only URLs can check.
+    public func requestFindings(prompt: String, imageCount: Int, elementCount: Int) -> [Finding] {
+        referenceCountFindings(images: imageCount, elements: elementCount)
+            + promptFindings(prompt, imageCount: imageCount, elementCount: elementCount)
+    }
+
     /// The ratio to request, judged on the clip as displayed; nil without a moving picture.
     public func aspectChoice(for video: MediaInfo, requested: AspectRatioOption) -> AspectChoice? {
         guard !video.format.isImage, let stream = video.primaryVideo, let width = stream.displayWidth, let height = stream.displayHeight,

@@ -1,0 +1,85 @@
+import FoundationEssentials
+
+/// The parameters of a Kling O1 submission, as the simulator reads them.
+struct SubmissionBody: Decodable, Sendable {
+    let prompt: String?
+    let videoURL: String?
+    let imageURLs: [String]?
+    let aspectRatio: String?
+    let duration: Int?
+    let keepAudio: Bool?
+    let elementCount: Int
+
+    enum CodingKeys: String, CodingKey {
+        case prompt, elements
+        case videoURL = "video_url"
+        case imageURLs = "image_urls"
+        case aspectRatio = "aspect_ratio"
+        case duration
+        case keepAudio = "keep_audio"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        prompt = try container.decodeIfPresent(String.self, forKey: .prompt)
+        videoURL = try container.decodeIfPresent(String.self, forKey: .videoURL)
+        imageURLs = try container.decodeIfPresent([String].self, forKey: .imageURLs)
+        aspectRatio = try container.decodeIfPresent(String.self, forKey: .aspectRatio)
+        keepAudio = try container.decodeIfPresent(Bool.self, forKey: .keepAudio)
+        // Segmind's examples send the duration as a string ("5"); its schema says integer.
+        if let number = try? container.decodeIfPresent(Int.self, forKey: .duration) {
+            duration = number
+        } else if let text = try container.decodeIfPresent(String.self, forKey: .duration) {
+            duration = Int(text) ?? -1
+        } else {
+            duration = nil
+        }
+        elementCount = (try? container.decodeIfPresent([ElementBody].self, forKey: .elements))??.count ?? 0
+    }
+}
+
+/// An element as fal.ai's schema has it: a frontal image and reference images.
+struct ElementBody: Decodable, Sendable {
+    let frontalImageURL: String?
+    let referenceImageURLs: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case frontalImageURL = "frontal_image_url"
+        case referenceImageURLs = "reference_image_urls"
+    }
+}
+
+/// One submitted job and the timeline it follows.
+struct SimulatedJob: Sendable {
+    enum Status: String, Sendable { case queued = "QUEUED", processing = "PROCESSING", completed = "COMPLETED", failed = "FAILED" }
+
+    let id: String
+    let submitted: ContinuousClock.Instant
+    let width: Int
+    let height: Int
+    let seconds: Int
+    let failure: String?
+    var outputReady = false
+
+    func status(at now: ContinuousClock.Instant, configuration: SimulatorConfiguration) -> Status {
+        let elapsed = submitted.duration(to: now)
+        if elapsed < .seconds(configuration.queueSeconds) { return .queued }
+        if elapsed < .seconds(configuration.latency) || (failure == nil && !outputReady) { return .processing }
+        return failure == nil ? .completed : .failed
+    }
+
+    func isExpired(at now: ContinuousClock.Instant, configuration: SimulatorConfiguration) -> Bool {
+        submitted.duration(to: now) > .seconds(configuration.recordLifetime)
+    }
+
+    /// Segmind's metrics object, roughly: how long the job waited and ran.
+    func metrics(at now: ContinuousClock.Instant, configuration: SimulatorConfiguration) -> [String: Double] {
+        let elapsed = seconds(submitted.duration(to: now))
+        return ["queue_time": min(elapsed, configuration.queueSeconds),
+                "inference_time": max(0, min(elapsed, configuration.latency) - configuration.queueSeconds)]
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,43 @@
+/// How the simulator behaves: timings, the key it accepts, and the failures it stages.
+public struct SimulatorConfiguration: Sendable {
+    /// The `x-api-key` it accepts; any other gets 401.
+    public var apiKey: String
+    /// Port on 127.0.0.1; 0 picks a free one.
+    public var port: Int
+    /// Seconds a job stays QUEUED, then PROCESSING until `latency` (from submission) has passed.
+    public var queueSeconds: Double
+    public var latency: Double
+    /// Fraction (0…1) of jobs that end FAILED with a content-policy block. A prompt containing
+    /// `[blocked]` always does.
+    public var failRate: Double
+    /// Seconds after submission that a request record lives (Segmind: one hour); then 404.
+    /// Output files stay downloadable.
+    public var recordLifetime: Double
+    /// Requests a minute per key, as Segmind's plans (5 free, 50 Pro); nil for no limit.
+    public var requestsPerMinute: Int?
+    /// Seconds of generated video the key can still pay for; nil for unlimited. Past it: 406.
+    public var creditSeconds: Int?
+    /// Fraction (0…1) of API requests answered 502 at random, as a flaky gateway.
+    public var flakyRate: Double
+    /// Host name put in output URLs. Differs from the API's (127.0.0.1) by default, so a client
+    /// that leaks its key to result hosts is caught.
+    public var outputHost: String
+    /// Where generated outputs are kept.
+    public var outputDirectory: String
+
+    public init(apiKey: String, port: Int = 0, queueSeconds: Double = 1, latency: Double = 3, failRate: Double = 0,
+                recordLifetime: Double = 3600, requestsPerMinute: Int? = nil, creditSeconds: Int? = nil,
+                flakyRate: Double = 0, outputHost: String = "localhost", outputDirectory: String) {
+        self.apiKey = apiKey
+        self.port = port
+        self.queueSeconds = queueSeconds
+        self.latency = latency
+        self.failRate = failRate
+        self.recordLifetime = recordLifetime
+        self.requestsPerMinute = requestsPerMinute
+        self.creditSeconds = creditSeconds
+        self.flakyRate = flakyRate
+        self.outputHost = outputHost
+        self.outputDirectory = outputDirectory
+    }
+}

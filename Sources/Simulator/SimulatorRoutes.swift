@@ -1,0 +1,183 @@
+import FoundationEssentials
+import HTTPTypes
+import Hummingbird
+import MediaKit
+
+/// The simulator's HTTP surface: Segmind's v2 API for Kling O1, the generated outputs, and the
+/// `/_simulator/` controls tests use to stage faults and read what was sent.
+struct SimulatorRoutes: Sendable {
+    let state: SimulatorState
+    let port: @Sendable () -> Int
+    static let model = "kling-o1-video-to-video-reference"
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v2/\(Self.model)") { request, _ in
+            try await gate(request) { try await submit(request) }
+        }
+        router.get("/v2/requests/:id/status") { request, context in
+            try await gate(request) { await status(id: context.parameters.get("id") ?? "", full: false) }
+        }
+        router.get("/v2/requests/:id") { request, context in
+            try await gate(request) { await status(id: context.parameters.get("id") ?? "", full: true) }
+        }
+        router.get("/outputs/:file") { request, context in
+            try await output(request, file: context.parameters.get("file") ?? "")
+        }
+        router.post("/_simulator/faults") { request, context in
+            let fault = try await request.decode(as: Fault.self, context: context)
+            await state.stage(fault)
+            return json(.ok, .object(["staged": .integer(fault.count)]))
+        }
+        router.get("/_simulator/log") { _, _ in
+            let body = try JSONEncoder().encode(await state.requestLog())
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        }
+    }
+
+    // MARK: What every API request goes through, in Segmind's order: faults, auth, rate limit.
+
+    private func gate(_ request: Request, _ handler: () async throws -> Response) async throws -> Response {
+        let key = request.headers[HTTPField.Name("x-api-key")!]
+        await state.record(RequestRecord(method: request.method.rawValue, path: request.uri.path,
+                                         host: request.head.authority ?? "", sentAPIKey: key != nil))
+        if let staged = try await applyFault(for: request.uri.path) { return staged }
+        if state.configuration.flakyRate > 0, Double.random(in: 0..<1) < state.configuration.flakyRate {
+            return json(.badGateway, .object(["error": .string("Bad Gateway")]))
+        }
+        guard let key else { return json(.unauthorized, .object(["error": .string("Missing API key (x-api-key)")])) }
+        guard key == state.configuration.apiKey else {
+            return json(.unauthorized, .object(["error": .string("Invalid API key")]))
+        }
+        if let reset = await state.admit(key: key) {
+            var headers = HTTPFields()
+            headers[HTTPField.Name("x-rate-limit-reset-at-utc")!] = reset.formatted(Date.ISO8601FormatStyle())
+            return json(.tooManyRequests, .object(["error": .string("Rate limit exceeded")]), headers: headers)
+        }
+        return try await handler()
+    }
+
+    private func applyFault(for path: String) async throws -> Response? {
+        guard let fault = await state.takeFault(for: path) else { return nil }
+        return try await response(for: fault)
+    }
+
+    /// What a staged fault does to an API answer: delay it, drop it, or replace its status.
+    private func response(for fault: Fault) async throws -> Response? {
+        if let delay = fault.delay { try await Task.sleep(for: .seconds(delay)) }
+        if fault.drop == true {
+            // Promise a body, send a little of it, then fail: the connection closes mid-answer.
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: ResponseBody(contentLength: 4096) { writer in
+                                try await writer.write(ByteBuffer(string: "{\"status\": \"QUE"))
+                                throw DroppedConnection()
+                            })
+        }
+        if let status = fault.status {
+            return json(HTTPResponse.Status(code: status), .object(["error": .string("Simulated \(status)")]))
+        }
+        return nil
+    }
+
+    // MARK: The API
+
+    private func submit(_ request: Request) async throws -> Response {
+        let contentType = request.headers[.contentType] ?? ""
+        guard contentType.lowercased().hasPrefix("application/json") else {
+            return json(.init(code: 406), .object(["error": .string("Invalid content type: send application/json")]))
+        }
+        let bytes = try await request.body.collect(upTo: 1 << 20)
+        let body: SubmissionBody
+        do {
+            body = try JSONDecoder().decode(SubmissionBody.self, from: Data(buffer: bytes))
+        } catch {
+            return json(.badRequest, .object(["error": .string("Request body is not valid JSON for this model")]))
+        }
+        if let problem = SubmissionRules.problem(with: body) {
+            return json(.badRequest, .object(["error": .string(problem)]))
+        }
+        let seconds = body.duration ?? 5
+        guard await state.charge(seconds: seconds) else {
+            return json(.init(code: 406), .object(["error": .string("Insufficient credits")]))
+        }
+        let size = SubmissionRules.outputSize(aspectRatio: body.aspectRatio ?? "auto")
+        let blocked = (body.prompt ?? "").contains("[blocked]")
+            || Double.random(in: 0..<1) < state.configuration.failRate
+        let job = SimulatedJob(
+            id: UUID().uuidString.lowercased(), submitted: .now, width: size.width, height: size.height,
+            seconds: seconds,
+            failure: blocked ? "Content blocked: the prompt or an input was flagged by the safety system (RAI)" : nil)
+        await state.add(job)
+        let base = "http://127.0.0.1:\(port())/v2/requests/\(job.id)"
+        return json(.ok, .object([
+            "request_id": .string(job.id),
+            "status": .string(SimulatedJob.Status.queued.rawValue),
+            "status_url": .string(base + "/status"),
+            "poll_url": .string(base + "/status"),
+            "response_url": .string(base),
+        ]))
+    }
+
+    private func status(id: String, full: Bool) async -> Response {
+        let now = ContinuousClock.now
+        let configuration = state.configuration
+        guard let job = await state.job(id), !job.isExpired(at: now, configuration: configuration) else {
+            return json(.notFound, .object(["error": .string("Request \(id) not found")]))
+        }
+        let status = job.status(at: now, configuration: configuration)
+        let metrics = JSONValue.object(job.metrics(at: now, configuration: configuration).mapValues { .number($0) })
+        var body: [String: JSONValue] = ["request_id": .string(id), "status": .string(status.rawValue), "metrics": metrics]
+        switch status {
+        case .failed:
+            body["error"] = .string(job.failure ?? "failed")
+            return json(.init(code: 422), .object(body))
+        case .completed where full:
+            body["output"] = .string("http://\(configuration.outputHost):\(port())/outputs/\(id).mp4")
+        default:
+            break
+        }
+        return json(.ok, .object(body))
+    }
+
+    // MARK: Outputs, with Range requests so downloads can resume
+
+    private func output(_ request: Request, file: String) async throws -> Response {
+        await state.record(RequestRecord(method: request.method.rawValue, path: request.uri.path,
+                                         host: request.head.authority ?? "",
+                                         sentAPIKey: request.headers[HTTPField.Name("x-api-key")!] != nil))
+        guard !file.contains("/"), !file.hasPrefix("."),
+              let data = FileManager.default.contents(atPath: state.configuration.outputDirectory + "/" + file) else {
+            return json(.notFound, .object(["error": .string("No such output")]))
+        }
+        let fault = await state.takeFault(for: request.uri.path)
+        if let fault, fault.drop != true, let staged = try await response(for: fault) { return staged }
+        var start = 0
+        if let range = request.headers[.range], range.hasPrefix("bytes="),
+           let first = Int(range.dropFirst(6).prefix { $0 != "-" }), first < data.count {
+            start = first
+        }
+        let slice = data[start...]
+        var headers: HTTPFields = [.contentType: "video/mp4", .acceptRanges: "bytes"]
+        if start > 0 { headers[.contentRange] = "bytes \(start)-\(data.count - 1)/\(data.count)" }
+        if fault?.drop == true {
+            // Send half, then break the connection: what a flaky network does to a download.
+            let half = slice.prefix(slice.count / 2)
+            return Response(status: start > 0 ? .partialContent : .ok, headers: headers,
+                            body: ResponseBody(contentLength: slice.count) { writer in
+                                try await writer.write(ByteBuffer(bytes: half))
+                                throw DroppedConnection()
+                            })
+        }
+        return Response(status: start > 0 ? .partialContent : .ok, headers: headers,
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: slice)))
+    }
+
+    private func json(_ status: HTTPResponse.Status, _ value: JSONValue, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        let body = (try? JSONEncoder().encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+struct DroppedConnection: Error {}

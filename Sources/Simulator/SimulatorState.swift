@@ -1,0 +1,96 @@
+import FoundationEssentials
+import MediaKit
+
+/// A fault the tests (or `--flaky`) stage: the next `count` requests whose path starts with
+/// `path` get `status`, or have their connection dropped mid-answer, or wait `delay` seconds.
+struct Fault: Decodable, Sendable {
+    var status: Int?
+    var drop: Bool?
+    var delay: Double?
+    var count: Int
+    var path: String?
+}
+
+/// What the simulator saw of one request, for tests of the client's behaviour and hygiene.
+struct RequestRecord: Encodable, Sendable {
+    let method: String
+    let path: String
+    let host: String
+    let sentAPIKey: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case method, path, host
+        case sentAPIKey = "sent_api_key"
+    }
+}
+
+/// Everything the simulator remembers: jobs, staged faults, rate windows, the request log.
+actor SimulatorState {
+    let configuration: SimulatorConfiguration
+    private var jobs: [String: SimulatedJob] = [:]
+    private var faults: [Fault] = []
+    private var log: [RequestRecord] = []
+    private var windows: [String: (start: Date, count: Int)] = [:]
+    private var creditSecondsLeft: Int?
+    /// One generated clip per distinct size and length, linked under each job's name.
+    private var renderedClips: [String: Task<String, any Error>] = [:]
+
+    init(configuration: SimulatorConfiguration) {
+        self.configuration = configuration
+        creditSecondsLeft = configuration.creditSeconds
+    }
+
+    func record(_ entry: RequestRecord) { log.append(entry) }
+    func requestLog() -> [RequestRecord] { log }
+    func stage(_ fault: Fault) { faults.append(fault) }
+
+    /// The first staged fault for `path`, used up by one.
+    func takeFault(for path: String) -> Fault? {
+        guard let index = faults.firstIndex(where: { path.hasPrefix($0.path ?? "/") && $0.count > 0 }) else { return nil }
+        faults[index].count -= 1
+        let fault = faults[index]
+        if faults[index].count == 0 { faults.remove(at: index) }
+        return fault
+    }
+
+    /// Counts a request against the key's window; the time the window resets when over the limit.
+    func admit(key: String, now: Date = Date()) -> Date? {
+        guard let limit = configuration.requestsPerMinute else { return nil }
+        var window = windows[key] ?? (now, 0)
+        if now.timeIntervalSince(window.start) >= 60 { window = (now, 0) }
+        window.count += 1
+        windows[key] = window
+        return window.count > limit ? window.start.addingTimeInterval(60) : nil
+    }
+
+    /// Pays for `seconds` of output; false when the credits do not cover it.
+    func charge(seconds: Int) -> Bool {
+        guard let left = creditSecondsLeft else { return true }
+        guard left >= seconds else { return false }
+        creditSecondsLeft = left - seconds
+        return true
+    }
+
+    func add(_ job: SimulatedJob) {
+        jobs[job.id] = job
+        let key = "\(job.width)x\(job.height)-\(job.seconds)s"
+        let directory = configuration.outputDirectory
+        let render = renderedClips[key] ?? Task.detached {
+            let path = directory + "/.render-\(key).mp4"
+            try SyntheticClip.write(to: path, width: job.width, height: job.height, seconds: job.seconds)
+            return path
+        }
+        renderedClips[key] = render
+        Task {
+            guard let rendered = try? await render.value else { return }
+            let output = directory + "/\(job.id).mp4"
+            try? FileManager.default.removeItem(atPath: output)
+            try? FileManager.default.linkItem(atPath: rendered, toPath: output)
+            self.markReady(job.id)
+        }
+    }
+
+    private func markReady(_ id: String) { jobs[id]?.outputReady = true }
+
+    func job(_ id: String) -> SimulatedJob? { jobs[id] }
+}

@@ -1,0 +1,35 @@
+import MediaKit
+
+/// What Segmind's endpoint refuses with 400, judged as `validate` judges the same parameters.
+enum SubmissionRules {
+    static func problem(with body: SubmissionBody) -> String? {
+        let limits = KlingO1Limits.current
+        guard let prompt = body.prompt else { return "prompt is required" }
+        guard let video = body.videoURL, video.hasPrefix("http://") || video.hasPrefix("https://") else {
+            return "video_url is required and must be an http(s) URL"
+        }
+        if let aspect = body.aspectRatio, AspectRatioOption(rawValue: aspect) == nil {
+            return "aspect_ratio must be one of auto, 16:9, 9:16, 1:1"
+        }
+        if let duration = body.duration, !limits.outputDurations.contains(duration) {
+            return "duration must be one of \(limits.outputDurations.map(String.init).joined(separator: ", "))"
+        }
+        let images = body.imageURLs ?? []
+        if let bad = images.first(where: { !($0.hasPrefix("http://") || $0.hasPrefix("https://")) }) {
+            return "image_urls must be http(s) URLs, got \(bad)"
+        }
+        let findings = Validator(limits: limits).requestFindings(prompt: prompt, imageCount: images.count,
+                                                                elementCount: body.elementCount)
+        return findings.first { $0.severity == .error }.map { "\($0.subject): \($0.message)" }
+    }
+
+    /// Kling O1's standard sizes: 1280×720, 720×1280, 960×960. `auto` comes out 16:9 here, as
+    /// the simulator does not fetch the input to look at it.
+    static func outputSize(aspectRatio: String) -> (width: Int, height: Int) {
+        switch AspectRatioOption(rawValue: aspectRatio) {
+        case .portrait: return (720, 1280)
+        case .square: return (960, 960)
+        default: return (1280, 720)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+/// One HTTP request, as a value: what to send, where the answer goes, how long to wait.
+public struct HTTPRequest: Sendable {
+    public enum Method: String, Sendable {
+        case get = "GET", head = "HEAD", post = "POST", put = "PUT", delete = "DELETE"
+    }
+
+    public var method: Method
+    public var url: String
+    public var headers: [HTTPHeader]
+    public var body: HTTPBody
+    /// Where the response body goes: memory (small API answers) or a file (media).
+    public var destination: ResponseDestination
+    /// Seconds to establish the connection (TCP and TLS).
+    public var connectTimeout: Double
+    /// Seconds for the whole exchange; nil for none (large transfers rely on `stallTimeout`).
+    public var totalTimeout: Double?
+    /// Seconds without a byte moving before the transfer is abandoned.
+    public var stallTimeout: Double
+    /// Off by default: a redirect would carry our headers (an API key among them) to another host.
+    public var followRedirects: Bool
+
+    public init(method: Method = .get, url: String, headers: [HTTPHeader] = [], body: HTTPBody = .none,
+                destination: ResponseDestination = .memory(), connectTimeout: Double = 15,
+                totalTimeout: Double? = 60, stallTimeout: Double = 60, followRedirects: Bool = false) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.destination = destination
+        self.connectTimeout = connectTimeout
+        self.totalTimeout = totalTimeout
+        self.stallTimeout = stallTimeout
+        self.followRedirects = followRedirects
+    }
+
+    /// The host the request goes to, for messages (never the full URL, which may carry a signature).
+    public var host: String { URLParts(url)?.host ?? "?" }
+}
+
+public struct HTTPHeader: Sendable, Equatable {
+    public let name: String
+    public let value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// What a request sends.
+public enum HTTPBody: Sendable {
+    case none
+    case bytes([UInt8])
+    /// Streamed from disk as libcurl asks for it: memory stays flat whatever the file's size.
+    case file(path: String)
+}
+
+/// Where a response body goes.
+public enum ResponseDestination: Sendable {
+    /// Kept in memory, refused past `limit` bytes (an API answer is small; a runaway one is an error).
+    case memory(limit: Int = 16 << 20)
+    /// Written to `path`; with `resumeAt` > 0, appended after that many bytes already there
+    /// (the request then asks for the rest with a Range header).
+    case file(path: String, resumeAt: Int64 = 0)
+}
+
+/// Just enough URL parsing for the host and scheme, without Foundation's URL on the hot path.
+struct URLParts {
+    let scheme: String
+    let host: String
+
+    init?(_ text: String) {
+        guard let schemeEnd = text.firstRange(of: "://") else { return nil }
+        scheme = text[..<schemeEnd.lowerBound].lowercased()
+        let rest = text[schemeEnd.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostAndPort = authority.split(separator: "@").last.map(String.init) ?? ""
+        if hostAndPort.hasPrefix("[") {
+            host = String(hostAndPort.prefix { $0 != "]" }.dropFirst()).lowercased()
+        } else {
+            host = String(hostAndPort.prefix { $0 != ":" }).lowercased()
+        }
+        if host.isEmpty { return nil }
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Simulator
+
+/// `kling-media-simulator` (also run as `kling-media simulator`): Segmind's v2 API for Kling O1 on
+/// 127.0.0.1, for trying the tool without an API key and for tests.
+@main
+struct SimulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kling-media simulator",
+        abstract: "Serve a local stand-in for Segmind's Kling O1 API on 127.0.0.1.",
+        discussion: """
+            Jobs go QUEUED → PROCESSING → COMPLETED (or FAILED, as a content block, when the prompt \
+            contains [blocked] or by --fail-rate) and yield a generated H.264 MP4 at the requested \
+            duration, aspect ratio and 24 fps. Records expire after --lifetime seconds (404); outputs \
+            stay downloadable. Wrong or missing keys get 401, bad parameters 400, spent credits 406, a \
+            busy key 429 with x-rate-limit-reset-at-utc.
+
+            Point kling-media at it with SEGMIND_API_BASE=http://127.0.0.1:PORT and SEGMIND_API_KEY set \
+            to the key it accepts. Stop it with Ctrl-C.
+            """
+    )
+
+    /// The key the simulator accepts unless told otherwise: shaped like Segmind's, and no secret.
+    static let defaultKey = "SG_5151a7e0c0ffee00"
+
+    @Option(help: "Port on 127.0.0.1 (0 picks a free one).") var port = 8181
+    @Option(help: "The x-api-key to accept.") var apiKey = SimulatorCommand.defaultKey
+    @Option(help: "Seconds a job stays queued.") var queue = 1.0
+    @Option(help: "Seconds from submission to completion.") var latency = 3.0
+    @Option(help: "Fraction of jobs (0…1) that fail with a content block.") var failRate = 0.0
+    @Option(help: "Seconds a request record lives (Segmind: 3600).") var lifetime = 3600.0
+    @Option(help: "Requests a minute per key before 429 (Segmind: 5 free, 50 Pro).") var rateLimit: Int?
+    @Option(help: "Seconds of output the key can pay for before 406.") var credits: Int?
+    @Option(help: "Fraction of API requests (0…1) answered 502.") var flaky = 0.0
+    @Option(help: "Where generated outputs go (default: a new temporary folder).") var outputDir: String?
+    @Flag(help: "Print where it listens as JSON ({\"base_url\", \"port\"}).") var json = false
+
+    func run() async throws {
+        let directory = try outputDir ?? FileManager.default.url(
+            for: .itemReplacementDirectory, in: .userDomainMask,
+            appropriateFor: FileManager.default.temporaryDirectory, create: true).path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let configuration = SimulatorConfiguration(
+            apiKey: apiKey, port: port, queueSeconds: queue, latency: latency, failRate: failRate,
+            recordLifetime: lifetime, requestsPerMinute: rateLimit, creditSeconds: credits, flakyRate: flaky,
+            outputDirectory: directory)
+        let announceJSON = json
+        let keyNote = apiKey == Self.defaultKey ? "SEGMIND_API_KEY=\(apiKey)" : "SEGMIND_API_KEY as given with --api-key"
+        try await SegmindSimulator.run(configuration) { bound in
+            let line = announceJSON
+                ? "{\"base_url\": \"http://127.0.0.1:\(bound)\", \"port\": \(bound)}"
+                : "Segmind simulator on http://127.0.0.1:\(bound) (SEGMIND_API_BASE=http://127.0.0.1:\(bound) \(keyNote)); outputs in \(directory)"
+            // Unbuffered, so a script waiting on a pipe for this line gets it at once.
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
+    }
+}
