@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         // FFmpeg's C libraries, as Debian 12 ships them (FFmpeg 5.1).
@@ -28,7 +29,7 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "MediaKit", dependencies: ["CFFmpeg"]),
-        .target(name: "Uploader", dependencies: ["CCurl"]),
+        .target(name: "Uploader", dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")]),
         // The local stand-in for Segmind's API: the built-in default and the tests' server.
         .target(
             name: "Simulator",

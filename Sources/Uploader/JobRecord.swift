@@ -1,0 +1,71 @@
+import FoundationEssentials
+
+/// What the journal keeps of one job: enough to find it again, resume it, download its output
+/// and stitch it, after a crash, a Ctrl-C or a reboot. Never the API key; URLs without signatures.
+public struct JobRecord: Codable, Sendable, Equatable {
+    /// Where the job stands, as far as this machine knows.
+    public enum State: String, Codable, Sendable {
+        /// Written before the POST: if nothing else follows, the process died while submitting.
+        case submitting
+        /// Sent, but the answer was lost: the job may exist (and be billed) or not.
+        case outcomeUnknown = "outcome_unknown"
+        case queued, processing, completed, failed
+        /// The record expired at Segmind before its output was known.
+        case expired
+        /// The output is on disk.
+        case downloaded
+    }
+
+    /// Ours, assigned before submitting, so even a submission whose answer was lost has a record.
+    public var localID: String
+    public var requestID: String?
+    public var model: String
+    public var apiBase: String
+    /// SHA-256 of the parameters as sent (signed URLs included), to recognise a resubmission.
+    public var parametersSHA256: String
+    /// The parameters, URL signatures removed.
+    public var parameters: KlingRequest
+    /// Local files behind the URLs, when the job came from local files.
+    public var localInputs: [String]
+    /// Where `wait` puts the output, when the submitter chose.
+    public var outputPath: String?
+    public var submittedAt: Date
+    public var updatedAt: Date
+    public var state: State
+    public var outputURL: String?
+    public var error: String?
+
+    /// Segmind keeps request records an hour after submission.
+    public static let recordLifetime: TimeInterval = 3600
+    public var recordExpiresAt: Date { submittedAt.addingTimeInterval(Self.recordLifetime) }
+
+    enum CodingKeys: String, CodingKey {
+        case localID = "local_id"
+        case requestID = "request_id"
+        case model
+        case apiBase = "api_base"
+        case parametersSHA256 = "parameters_sha256"
+        case parameters
+        case localInputs = "local_inputs"
+        case outputPath = "output_path"
+        case submittedAt = "submitted_at"
+        case updatedAt = "updated_at"
+        case state
+        case outputURL = "output_url"
+        case error
+    }
+
+    public init(localID: String = UUID().uuidString.lowercased(), parameters: KlingRequest, apiBase: String,
+                localInputs: [String] = [], outputPath: String? = nil, now: Date = Date()) {
+        self.localID = localID
+        self.model = KlingRequest.model
+        self.apiBase = apiBase
+        self.parametersSHA256 = ParameterHash.sha256(of: parameters)
+        self.parameters = parameters.redacted
+        self.localInputs = localInputs
+        self.outputPath = outputPath
+        self.submittedAt = now
+        self.updatedAt = now
+        self.state = .submitting
+    }
+}

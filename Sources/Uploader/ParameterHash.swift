@@ -1,0 +1,15 @@
+import Crypto
+import FoundationEssentials
+
+/// A stable fingerprint of a job's parameters: SHA-256 of their JSON with sorted keys.
+enum ParameterHash {
+    static func sha256(of parameters: KlingRequest) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let bytes = (try? encoder.encode(parameters)) ?? Data()
+        return SHA256.hash(data: bytes).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}

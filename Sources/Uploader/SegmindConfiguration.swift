@@ -1,0 +1,100 @@
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the client talks and with which key, from the environment or a private config file.
+public struct SegmindConfiguration: Sendable {
+    public static let defaultBase = "https://api.segmind.com"
+    /// Free plan: 5 requests a minute per key (Pro: 50). Polls may count against it.
+    public static let defaultRequestsPerMinute = 5
+
+    public var apiKey: APIKey
+    public var apiBase: String
+    public var requestsPerMinute: Int
+
+    public init(apiKey: APIKey, apiBase: String = SegmindConfiguration.defaultBase,
+                requestsPerMinute: Int = SegmindConfiguration.defaultRequestsPerMinute) {
+        self.apiKey = apiKey
+        self.apiBase = apiBase.hasSuffix("/") ? String(apiBase.dropLast()) : apiBase
+        self.requestsPerMinute = max(1, requestsPerMinute)
+    }
+
+    /// The host the key may be sent to: the API base's.
+    public var apiHost: String { URLParts(apiBase)?.host ?? "" }
+
+    /// `SEGMIND_API_KEY`, `SEGMIND_API_BASE` and `SEGMIND_REQUESTS_PER_MINUTE` win; otherwise the
+    /// config file (`$XDG_CONFIG_HOME/kling-media/config.json`, or `~/.config/…`), which must be
+    /// readable by its owner only (mode 0600) when it holds a key. Nil when no key is set anywhere.
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ConfigurationError) -> SegmindConfiguration? {
+        let file = try ConfigFile.load(at: configPath(environment: environment))
+        guard let key = environment["SEGMIND_API_KEY"].flatMap({ $0.isEmpty ? nil : $0 }) ?? file?.apiKey else {
+            return nil
+        }
+        let base = environment["SEGMIND_API_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? file?.apiBase ?? defaultBase
+        guard let parts = URLParts(base), ["https", "http"].contains(parts.scheme) else {
+            throw .invalidBase(base)
+        }
+        let rate = try environment["SEGMIND_REQUESTS_PER_MINUTE"].map { text throws(ConfigurationError) in
+            guard let value = Int(text), value > 0 else { throw .invalidRate(text) }
+            return value
+        } ?? file?.requestsPerMinute ?? defaultRequestsPerMinute
+        return SegmindConfiguration(apiKey: APIKey(key), apiBase: base, requestsPerMinute: rate)
+    }
+
+    public static func configPath(environment: [String: String]) -> String {
+        let root = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? "") + "/.config"
+        return root + "/kling-media/config.json"
+    }
+}
+
+/// The config file's content: `{"api_key": "SG_…", "api_base": "…", "requests_per_minute": 5}`.
+struct ConfigFile: Decodable {
+    var apiKey: String?
+    var apiBase: String?
+    var requestsPerMinute: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case apiKey = "api_key"
+        case apiBase = "api_base"
+        case requestsPerMinute = "requests_per_minute"
+    }
+
+    static func load(at path: String) throws(ConfigurationError) -> ConfigFile? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path) }
+        let file: ConfigFile
+        do { file = try JSONDecoder().decode(ConfigFile.self, from: data) } catch { throw .malformed(path) }
+        // A key in a file others can read is a leaked key: refuse it rather than use it.
+        if file.apiKey != nil, status.st_mode & 0o077 != 0 {
+            throw .tooOpen(path, mode: Int(status.st_mode & 0o777))
+        }
+        return file
+    }
+}
+
+public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
+    case tooOpen(String, mode: Int)
+    case unreadable(String)
+    case malformed(String)
+    case invalidBase(String)
+    case invalidRate(String)
+
+    public var description: String {
+        switch self {
+        case .tooOpen(let path, let mode):
+            return "\(path) holds an API key but others can read it (mode \(String(mode, radix: 8))); run `chmod 600 \(path)`"
+        case .unreadable(let path):
+            return "\(path): cannot read the config file"
+        case .malformed(let path):
+            return "\(path): not valid JSON of the form {\"api_key\": \"SG_…\", \"api_base\": \"https://…\"}"
+        case .invalidBase(let base):
+            return "SEGMIND_API_BASE must be an http(s) URL, got \(Redaction.redact(base))"
+        case .invalidRate(let text):
+            return "SEGMIND_REQUESTS_PER_MINUTE must be a whole number above 0, got \(text)"
+        }
+    }
+}
