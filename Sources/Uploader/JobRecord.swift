@@ -9,6 +9,8 @@ public struct JobRecord: Codable, Sendable, Equatable {
         case submitting
         /// Sent, but the answer was lost: the job may exist (and be billed) or not.
         case outcomeUnknown = "outcome_unknown"
+        /// Segmind refused the submission (400, 401, 406…): no job exists.
+        case rejected
         case queued, processing, completed, failed
         /// The record expired at Segmind before its output was known.
         case expired

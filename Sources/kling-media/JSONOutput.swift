@@ -5,6 +5,7 @@ enum JSONOutput {
     static func encoder(pretty: Bool = true) -> JSONEncoder {
         let encoder = JSONEncoder()
         // Sorted keys: the same input always prints the same bytes, so outputs diff cleanly.
+        encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }

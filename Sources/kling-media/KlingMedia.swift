@@ -5,13 +5,11 @@ import Uploader
 struct KlingMedia: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kling-media",
-        abstract: "Prepare clips for Kling O1 video-to-video reference on Segmind: probe them, validate them before paying.",
-        discussion: """
-            Exit status: 0 success (for validate: valid, warnings allowed), 1 invalid input \
-            (validate found a problem the model would reject), 2 unusable arguments or unreadable input.
-            """,
+        abstract: "Kling O1 video-to-video reference on Segmind: check clips before paying, submit, wait, never lose a job.",
+        discussion: ExitStatus.summary,
         version: Versions.summary,
-        subcommands: [ProbeCommand.self, ValidateCommand.self]
+        subcommands: [ProbeCommand.self, ValidateCommand.self, SubmitCommand.self, StatusCommand.self,
+                      WaitCommand.self, JobsCommand.self, SimulatorForwarding.self]
     )
 }
 

@@ -1,3 +1,4 @@
+import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,6 +12,11 @@ enum Terminal {
     /// Text on standard error, as it is.
     static func printError(_ text: String) {
         write(text + "\n", to: STDERR_FILENO)
+    }
+
+    /// Text on standard error without a line end (for a status line).
+    static func writeError(_ text: String) {
+        write(text, to: STDERR_FILENO)
     }
 
     /// Unbuffered, whole: each line reaches a pipe at once, so a script reading `probe` output
@@ -31,4 +37,10 @@ enum Terminal {
     }
 
     static var standardOutputIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
+
+    /// Prints a failure and ends the command with the status that belongs to it.
+    static func fail(_ error: any Error, status: ExitStatus) -> ExitCode {
+        report(error)
+        return status.code
+    }
 }

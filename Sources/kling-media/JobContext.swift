@@ -1,0 +1,93 @@
+import ArgumentParser
+import FoundationEssentials
+import Uploader
+
+/// What the job commands share: the configuration, the client and the journal.
+struct JobContext {
+    let configuration: SegmindConfiguration
+    let client: SegmindClient
+    let journal: JobJournal
+
+    /// Loads them, or ends the command with status 2 and a line saying what to set.
+    static func load() throws -> JobContext {
+        let journal = try openJournal()
+        let configuration: SegmindConfiguration?
+        do { configuration = try SegmindConfiguration.load() } catch {
+            throw Terminal.fail(error, status: .unusable)
+        }
+        guard let configuration else {
+            Terminal.printError("""
+                kling-media: no API key: set SEGMIND_API_KEY, or write {"api_key": "SG_…"} to \
+                \(SegmindConfiguration.configPath(environment: ProcessInfo.processInfo.environment)) (mode 0600). \
+                To try it without a key, run `kling-media simulator` and follow what it prints.
+                """)
+            throw ExitStatus.unusable.code
+        }
+        if !configuration.apiKey.looksLikeSegmindKey {
+            Terminal.printError("kling-media: warning: SEGMIND_API_KEY does not look like a Segmind key (SG_ and hex digits)")
+        }
+        return JobContext(configuration: configuration, client: SegmindClient(configuration: configuration), journal: journal)
+    }
+
+    static func openJournal() throws -> JobJournal {
+        do { return try JobJournal(directory: JobJournal.defaultDirectory()) } catch {
+            throw Terminal.fail(error, status: .unusable)
+        }
+    }
+
+    /// The journal's record for `id`, or a fresh one for an id this machine never submitted
+    /// (so `status` and `wait` work for jobs submitted elsewhere too).
+    func record(for id: String) throws -> JobRecord {
+        do { return try journal.find(id) } catch {
+            if case .unknownJob = error {
+                var record = JobRecord(parameters: KlingRequest(prompt: "", videoURL: ""), apiBase: configuration.apiBase)
+                record.requestID = id
+                record.state = .queued
+                record.parametersSHA256 = ""
+                do { try journal.save(record) } catch { throw Terminal.fail(error, status: .unusable) }
+                return record
+            }
+            throw Terminal.fail(error, status: .unusable)
+        }
+    }
+
+    /// Applies `change` to the job's record; a journal failure is reported but never loses the
+    /// answer in hand (the caller still prints it).
+    @discardableResult
+    func note(_ record: JobRecord, _ change: (inout JobRecord) -> Void) -> JobRecord {
+        do { return try journal.update(record.localID, change) } catch {
+            Terminal.report(error)
+            var copy = record
+            change(&copy)
+            return copy
+        }
+    }
+}
+
+extension JobRecord.State {
+    init(_ status: JobStatus) {
+        switch status {
+        case .queued: self = .queued
+        case .processing: self = .processing
+        case .completed: self = .completed
+        case .failed: self = .failed
+        }
+    }
+}
+
+/// "3 min ago", "in 57 min": times people read at a glance.
+enum RelativeTime {
+    static func describe(_ date: Date, now: Date = Date()) -> String {
+        let seconds = Int(date.timeIntervalSince(now).rounded())
+        let magnitude = abs(seconds)
+        if magnitude < 5 { return "just now" }
+        let text: String
+        switch magnitude {
+        case ..<60: text = "\(magnitude) s"
+        case ..<3600: text = "\(magnitude / 60) min"
+        case ..<86400: text = "\(magnitude / 3600) h \(magnitude % 3600 / 60) min"
+        default: text = "\(magnitude / 86400) d"
+        }
+        return seconds < 0 ? "\(text) ago" : "in \(text)"
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `kling-media simulator …` runs `kling-media-simulator …`, installed beside this binary. The
+/// simulator is its own executable because its HTTP server links full Foundation, which would
+/// slow every start of this one.
+struct SimulatorForwarding: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulator",
+        abstract: "Serve a local stand-in for Segmind's Kling O1 API (see `kling-media simulator --help`).",
+        shouldDisplay: true
+    )
+
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+
+    func run() throws {
+        let path = Self.simulatorPath
+        guard access(path, X_OK) == 0 else {
+            Terminal.printError("kling-media: \(path) is missing; build or install it beside kling-media (scripts/install does)")
+            throw ExitStatus.unusable.code
+        }
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        execv(path, argv)
+        Terminal.printError("kling-media: cannot run \(path): \(String(cString: strerror(errno)))")
+        throw ExitStatus.unusable.code
+    }
+
+    static var simulatorPath: String {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("kling-media-simulator").path
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import FoundationEssentials
+import Uploader
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Ask Segmind where a job stands (one request), and note it in the journal.",
+        discussion: "ID is a request id, a journal id, or an unambiguous prefix.\n\n\(ExitStatus.summary)"
+    )
+
+    @Argument(help: "The job's request id (or a prefix of it).") var id: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let context = try JobContext.load()
+        let record = try context.record(for: id)
+        guard let requestID = record.requestID else {
+            throw Terminal.fail(JobNotSubmitted(record: record), status: .unavailable)
+        }
+        do {
+            let report = try await Interruption.cancellingOnInterrupt {
+                try await context.client.status(of: requestID)
+            }
+            var outputURL = record.outputURL
+            if report.status == .completed, outputURL == nil {
+                // Known the moment it is known: the record expires in an hour, the file later.
+                outputURL = try? await context.client.result(of: requestID).outputURL
+            }
+            let saved = context.note(record) {
+                $0.state = $0.state == .downloaded ? .downloaded : JobRecord.State(report.status)
+                $0.error = report.error
+                if let outputURL { $0.outputURL = outputURL }
+            }
+            render(saved, status: report.status.rawValue)
+            if report.status == .failed { throw ExitStatus.jobFailed.code }
+        } catch let error as APIError {
+            guard case .notFound = error else { throw Terminal.fail(error, status: ExitStatus(error)) }
+            let saved = context.note(record) { if $0.outputURL == nil && $0.state != .downloaded { $0.state = .expired } }
+            render(saved, status: "NOT_FOUND")
+            // An expired record whose output we kept is no loss: `wait` still downloads it.
+            if saved.outputURL == nil { throw Terminal.fail(error, status: .notFound) }
+        }
+    }
+
+    private func render(_ record: JobRecord, status: String) {
+        if json {
+            JSONOutput.print(JobSummary(record, status: status))
+            return
+        }
+        var line = "\(record.requestID ?? record.localID): \(status)"
+        line += ", submitted \(RelativeTime.describe(record.submittedAt))"
+        let expiry = record.recordExpiresAt
+        line += expiry > Date() ? ", record expires \(RelativeTime.describe(expiry))" : ", record expired"
+        Terminal.print(line)
+        if let error = record.error, status == JobStatus.failed.rawValue { Terminal.print("  error: \(error)") }
+        if let url = record.outputURL { Terminal.print("  output: \(url)") }
+    }
+}
+
+/// A job as `status --json` and `jobs --json` print it.
+struct JobSummary: Encodable {
+    let requestID: String?
+    let localID: String
+    let status: String
+    let state: String
+    let submittedAt: Date
+    let recordExpiresAt: Date
+    let outputURL: String?
+    let outputPath: String?
+    let error: String?
+
+    init(_ record: JobRecord, status: String? = nil) {
+        requestID = record.requestID
+        localID = record.localID
+        self.status = status ?? record.state.rawValue
+        state = record.state.rawValue
+        submittedAt = record.submittedAt
+        recordExpiresAt = record.recordExpiresAt
+        outputURL = record.outputURL
+        outputPath = record.outputPath
+        error = record.error
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requestID = "request_id"
+        case localID = "local_id"
+        case status, state, error
+        case submittedAt = "submitted_at"
+        case recordExpiresAt = "record_expires_at"
+        case outputURL = "output_url"
+        case outputPath = "output_path"
+    }
+}
+
+/// A journal entry without a request id: its submission never got an answer.
+struct JobNotSubmitted: Error, CustomStringConvertible {
+    let record: JobRecord
+    var description: String {
+        "journal entry \(record.localID) has no request id (state \(record.state.rawValue)): "
+            + "its submission \(record.state == .outcomeUnknown ? "may or may not have been taken; check your Segmind dashboard" : "did not go through")"
+    }
+}

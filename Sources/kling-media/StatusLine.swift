@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A line on standard error that rewrites itself in place (a terminal only): live progress that
+/// leaves standard output to results.
+final class StatusLine: @unchecked Sendable {
+    // Only the task running the command touches it; @unchecked because callbacks may be typed
+    // @Sendable although they run on that same task.
+    private let enabled: Bool
+    var isTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+    private var shown = false
+
+    init(enabled: Bool = isatty(STDERR_FILENO) != 0) {
+        self.enabled = enabled
+    }
+
+    func show(_ text: String) {
+        guard enabled else { return }
+        shown = true
+        Terminal.writeError("\r\u{1B}[K" + text)
+    }
+
+    /// Ends the line so what follows starts on its own.
+    func finish() {
+        guard enabled, shown else { return }
+        shown = false
+        Terminal.writeError("\r\u{1B}[K")
+    }
+}

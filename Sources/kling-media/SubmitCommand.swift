@@ -1,0 +1,85 @@
+import ArgumentParser
+import FoundationEssentials
+import Uploader
+
+struct SubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Submit a Kling O1 job for inputs already at URLs, and print its request id.",
+        discussion: """
+            The job goes into the journal before the request is sent, and its request id the moment it \
+            is known, so no paid-for job is lost to a crash. A submission is retried only when Segmind \
+            certainly did not take it (429, 502, 503, no connection); when its answer is lost after \
+            sending, it is not retried (that could pay twice): the journal marks it outcome_unknown and \
+            the message says how to check.
+
+            \(ExitStatus.summary)
+            """
+    )
+
+    @Option(name: .customLong("video-url"), help: "URL of the clip (@Video1).") var videoURL: String
+    @Option(name: .customLong("image-url"), help: "URL of a reference image (@Image1, @Image2… in order); repeat.")
+    var imageURLs: [String] = []
+    @OptionGroup var request: RequestOptions
+    @Option(name: .shortAndLong, help: "Where `wait` should save the output.") var output: String?
+    @Flag(help: "Print JSON: {request_id, status, local_id}.") var json = false
+
+    func validate() throws {
+        try request.check()
+        if request.prompt == nil && request.promptFile == nil { throw ValidationError("--prompt (or --prompt-file) is required") }
+    }
+
+    func run() async throws {
+        let context = try JobContext.load()
+        guard let prompt = try request.promptText() else { throw ExitStatus.unusable.code }
+        let parameters = KlingRequest(prompt: prompt, videoURL: videoURL, imageURLs: imageURLs,
+                                      aspectRatio: request.aspect.rawValue, duration: request.duration,
+                                      keepAudio: request.keepAudio)
+        let outputPath = output.map { URL(fileURLWithPath: $0).path }
+        let record = JobRecord(parameters: parameters, apiBase: context.configuration.apiBase, outputPath: outputPath)
+        do { try context.journal.save(record) } catch { throw Terminal.fail(error, status: .unusable) }
+
+        let submission: Submission
+        do {
+            submission = try await Interruption.cancellingOnInterrupt { try await context.client.submit(parameters) }
+        } catch let error as APIError {
+            context.note(record) {
+                $0.state = error.isOutcomeUnknown ? .outcomeUnknown : .rejected
+                $0.error = error.description
+            }
+            if error.isOutcomeUnknown {
+                Terminal.printError("kling-media: journal entry \(record.localID) keeps the parameters of this submission")
+            }
+            throw Terminal.fail(error, status: ExitStatus(error))
+        }
+        let saved = context.note(record) {
+            $0.requestID = submission.requestID
+            $0.state = JobRecord.State(submission.status)
+        }
+        if json {
+            JSONOutput.print(SubmitReport(requestID: submission.requestID, status: submission.status.rawValue,
+                                          localID: saved.localID))
+        } else {
+            Terminal.print(submission.requestID)
+        }
+    }
+}
+
+struct SubmitReport: Encodable {
+    let requestID: String
+    let status: String
+    let localID: String
+
+    enum CodingKeys: String, CodingKey {
+        case requestID = "request_id"
+        case status
+        case localID = "local_id"
+    }
+}
+
+extension APIError {
+    var isOutcomeUnknown: Bool {
+        if case .submissionOutcomeUnknown = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import FoundationEssentials
+import MediaKit
+import Uploader
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct WaitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wait",
+        abstract: "Wait for a job to finish and download its output; resumes after Ctrl-C or a crash.",
+        discussion: """
+            Polls with a backoff (2 s growing to 15 s) within the key's request budget, showing the \
+            status on a terminal. The output URL goes into the journal the moment it is known, so a job \
+            whose Segmind record has expired (after an hour) still downloads. The download is resumed if \
+            the connection drops, checked to be a video, and renamed into place only when complete.
+
+            \(ExitStatus.summary)
+            """
+    )
+
+    @Argument(help: "The job's request id (or a prefix of it).") var id: String
+    @Option(help: "Give up waiting after this many seconds (the job goes on; wait again later).") var timeout: Double?
+    @Option(name: .shortAndLong, help: "Where to save the output (default: as given to submit, else ./ID.mp4).")
+    var output: String?
+    @Flag(help: "Print JSON: {request_id, status, output_url, output_path}.") var json = false
+
+    func run() async throws {
+        let context = try JobContext.load()
+        var record = try context.record(for: id)
+        guard let requestID = record.requestID else {
+            throw Terminal.fail(JobNotSubmitted(record: record), status: .unavailable)
+        }
+        let destination = URL(fileURLWithPath: output ?? record.outputPath ?? "\(requestID).mp4").path
+        let line = StatusLine(enabled: !json && StatusLine().isTerminal)
+        let started = ContinuousClock.now
+        do {
+            if record.outputURL == nil {
+                let deadline = timeout.map { ContinuousClock.now.advanced(by: .seconds($0)) }
+                let client = context.client
+                let result = try await Interruption.cancellingOnInterrupt {
+                    try await client.waitForResult(of: requestID, deadline: deadline) { status in
+                        line.show("\(requestID): \(status.rawValue.lowercased()), \(Self.elapsed(since: started))")
+                    }
+                }
+                line.finish()
+                record = context.note(record) {
+                    $0.outputURL = result.outputURL
+                    $0.state = .completed
+                }
+            }
+            guard let url = record.outputURL else { throw APIError.noOutput(requestID: requestID, body: "") }
+            try await OutputDownload.fetch(url, to: destination, line: line)
+            record = context.note(record) {
+                $0.state = .downloaded
+                $0.outputPath = destination
+            }
+        } catch let error as APIError {
+            line.finish()
+            context.note(record) {
+                switch error {
+                case .jobFailed(_, let detail): $0.state = .failed; $0.error = detail
+                case .notFound: $0.state = .expired
+                default: break
+                }
+            }
+            if error == .cancelled {
+                Terminal.printError("kling-media: interrupted; job \(requestID) goes on at Segmind: resume with `kling-media wait \(requestID)`")
+                throw ExitStatus.interrupted.code
+            }
+            throw Terminal.fail(error, status: ExitStatus(error))
+        }
+        if json {
+            JSONOutput.print(JobSummary(record, status: JobStatus.completed.rawValue))
+        } else {
+            Terminal.print(destination)
+        }
+    }
+
+    static func elapsed(since start: ContinuousClock.Instant) -> String {
+        let seconds = Int(start.duration(to: .now).components.seconds)
+        return "\(seconds / 60):\(seconds % 60 < 10 ? "0" : "")\(seconds % 60) elapsed"
+    }
+}
+
+/// Downloading an output: beside the target, checked to be a video before it takes the name.
+enum OutputDownload {
+    static func fetch(_ url: String, to destination: String, line: StatusLine) async throws {
+        let staging = URL(fileURLWithPath: destination).deletingLastPathComponent()
+            .appendingPathComponent(".\(URL(fileURLWithPath: destination).lastPathComponent).download.mp4").path
+        do {
+            _ = try await Interruption.cancellingOnInterrupt {
+                try await Downloader().download(url, to: staging) { progress in
+                    let total = progress.bytesToReceive.map { " of " + Formatting.bytes($0) } ?? ""
+                    line.show("downloading \(Formatting.bytes(progress.bytesReceived))\(total)")
+                }
+            }
+        } catch let error as DownloadError {
+            line.finish()
+            if error == .cancelled { throw APIError.cancelled }
+            throw Terminal.fail(error, status: .unavailable)
+        }
+        line.finish()
+        // A result host that answers with an error page or a cut file must not pass as the output.
+        guard let info = try? Probe.file(atPath: staging), info.primaryVideo != nil, !info.format.isImage,
+              info.format.truncated != true else {
+            unlink(staging)
+            Terminal.printError("kling-media: the file at \(Redaction.url(url)) is not a complete video; nothing was saved")
+            throw ExitStatus.unavailable.code
+        }
+        guard rename(staging, destination) == 0 else {
+            unlink(staging)
+            Terminal.printError("kling-media: \(destination): cannot save the output here")
+            throw ExitStatus.unusable.code
+        }
+    }
+}
