@@ -55,7 +55,7 @@ let package = Package(
             dependencies: ["Simulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Shared by the test targets: fixture paths, running processes, the ffprobe oracle.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Uploader"], path: "Tests/TestSupport"),
         .testTarget(name: "MediaKitTests", dependencies: ["MediaKit", "TestSupport"]),
         .testTarget(name: "UploaderTests", dependencies: ["Uploader", "Simulator", "TestSupport"]),
         .testTarget(name: "KlingMediaCLITests", dependencies: ["kling-media", "kling-media-simulator", "TestSupport"]),

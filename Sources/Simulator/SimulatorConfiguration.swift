@@ -13,8 +13,10 @@ public struct SimulatorConfiguration: Sendable {
     /// Seconds after submission that a request record lives (Segmind: one hour); then 404.
     /// Output files stay downloadable.
     public var recordLifetime: Double
-    /// Requests a minute per key, as Segmind's plans (5 free, 50 Pro); nil for no limit.
+    /// Requests per window per key, as Segmind's plans (5 a minute free, 50 Pro); nil for no limit.
     public var requestsPerMinute: Int?
+    /// The rate limit's fixed window: a minute at Segmind; shorter in tests.
+    public var rateWindowSeconds: Double
     /// Seconds of generated video the key can still pay for; nil for unlimited. Past it: 406.
     public var creditSeconds: Int?
     /// Fraction (0…1) of API requests answered 502 at random, as a flaky gateway.
@@ -26,7 +28,8 @@ public struct SimulatorConfiguration: Sendable {
     public var outputDirectory: String
 
     public init(apiKey: String, port: Int = 0, queueSeconds: Double = 1, latency: Double = 3, failRate: Double = 0,
-                recordLifetime: Double = 3600, requestsPerMinute: Int? = nil, creditSeconds: Int? = nil,
+                recordLifetime: Double = 3600, requestsPerMinute: Int? = nil, rateWindowSeconds: Double = 60,
+                creditSeconds: Int? = nil,
                 flakyRate: Double = 0, outputHost: String = "localhost", outputDirectory: String) {
         self.apiKey = apiKey
         self.port = port
@@ -35,6 +38,7 @@ public struct SimulatorConfiguration: Sendable {
         self.failRate = failRate
         self.recordLifetime = recordLifetime
         self.requestsPerMinute = requestsPerMinute
+        self.rateWindowSeconds = rateWindowSeconds
         self.creditSeconds = creditSeconds
         self.flakyRate = flakyRate
         self.outputHost = outputHost

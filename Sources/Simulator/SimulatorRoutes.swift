@@ -38,9 +38,19 @@ struct SimulatorRoutes: Sendable {
     // MARK: What every API request goes through, in Segmind's order: faults, auth, rate limit.
 
     private func gate(_ request: Request, _ handler: () async throws -> Response) async throws -> Response {
+        let entry = await note(request)
+        let response = try await admit(request, handler)
+        await state.recordAnswer(response.status.code, at: entry)
+        return response
+    }
+
+    private func note(_ request: Request) async -> Int {
+        await state.record(method: request.method.rawValue, path: request.uri.path, host: request.head.authority ?? "",
+                           sentAPIKey: request.headers[HTTPField.Name("x-api-key")!] != nil)
+    }
+
+    private func admit(_ request: Request, _ handler: () async throws -> Response) async throws -> Response {
         let key = request.headers[HTTPField.Name("x-api-key")!]
-        await state.record(RequestRecord(method: request.method.rawValue, path: request.uri.path,
-                                         host: request.head.authority ?? "", sentAPIKey: key != nil))
         if let staged = try await applyFault(for: request.uri.path) { return staged }
         if state.configuration.flakyRate > 0, Double.random(in: 0..<1) < state.configuration.flakyRate {
             return json(.badGateway, .object(["error": .string("Bad Gateway")]))
@@ -51,7 +61,7 @@ struct SimulatorRoutes: Sendable {
         }
         if let reset = await state.admit(key: key) {
             var headers = HTTPFields()
-            headers[HTTPField.Name("x-rate-limit-reset-at-utc")!] = reset.formatted(Date.ISO8601FormatStyle())
+            headers[HTTPField.Name("x-rate-limit-reset-at-utc")!] = reset.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
             return json(.tooManyRequests, .object(["error": .string("Rate limit exceeded")]), headers: headers)
         }
         return try await handler()
@@ -142,9 +152,7 @@ struct SimulatorRoutes: Sendable {
     // MARK: Outputs, with Range requests so downloads can resume
 
     private func output(_ request: Request, file: String) async throws -> Response {
-        await state.record(RequestRecord(method: request.method.rawValue, path: request.uri.path,
-                                         host: request.head.authority ?? "",
-                                         sentAPIKey: request.headers[HTTPField.Name("x-api-key")!] != nil))
+        _ = await note(request)
         guard !file.contains("/"), !file.hasPrefix("."),
               let data = FileManager.default.contents(atPath: state.configuration.outputDirectory + "/" + file) else {
             return json(.notFound, .object(["error": .string("No such output")]))

@@ -17,9 +17,13 @@ struct RequestRecord: Encodable, Sendable {
     let path: String
     let host: String
     let sentAPIKey: Bool
+    /// Seconds since the simulator started, when the request arrived.
+    let arrived: Double
+    /// The status it was answered with.
+    var status: Int = 0
 
     enum CodingKeys: String, CodingKey {
-        case method, path, host
+        case method, path, host, arrived, status
         case sentAPIKey = "sent_api_key"
     }
 }
@@ -40,7 +44,19 @@ actor SimulatorState {
         creditSecondsLeft = configuration.creditSeconds
     }
 
-    func record(_ entry: RequestRecord) { log.append(entry) }
+    private let started = ContinuousClock.now
+
+    /// Notes a request; returns its place in the log, to note its answer there later.
+    func record(method: String, path: String, host: String, sentAPIKey: Bool) -> Int {
+        let elapsed = started.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        log.append(RequestRecord(method: method, path: path, host: host, sentAPIKey: sentAPIKey, arrived: seconds))
+        return log.count - 1
+    }
+
+    func recordAnswer(_ status: Int, at index: Int) {
+        if log.indices.contains(index) { log[index].status = status }
+    }
     func requestLog() -> [RequestRecord] { log }
     func stage(_ fault: Fault) { faults.append(fault) }
 
@@ -57,10 +73,11 @@ actor SimulatorState {
     func admit(key: String, now: Date = Date()) -> Date? {
         guard let limit = configuration.requestsPerMinute else { return nil }
         var window = windows[key] ?? (now, 0)
-        if now.timeIntervalSince(window.start) >= 60 { window = (now, 0) }
+        let length = configuration.rateWindowSeconds
+        if now.timeIntervalSince(window.start) >= length { window = (now, 0) }
         window.count += 1
         windows[key] = window
-        return window.count > limit ? window.start.addingTimeInterval(60) : nil
+        return window.count > limit ? window.start.addingTimeInterval(length) : nil
     }
 
     /// Pays for `seconds` of output; false when the credits do not cover it.

@@ -300,8 +300,9 @@ private let curlProgressCallback: CCurl_progress_callback = { context, toReceive
 
 private extension String {
     var trimmingSuffixNewlines: String {
+        // "\r\n" is one Character in Swift: test for newlines, not for "\n".
         var text = self
-        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        while let last = text.last, last.isNewline { text.removeLast() }
         return text
     }
 

@@ -38,7 +38,7 @@ public struct JobJournal: Sendable {
         defer { flock(lock, LOCK_UN); close(lock) }
         var record = try read(path(for: localID))
         change(&record)
-        record.updatedAt = Date()
+        record.updatedAt = JobRecord.now()
         try write(record)
         return record
     }
@@ -51,7 +51,7 @@ public struct JobJournal: Sendable {
         }
         return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
             .compactMap { try? read(directory + "/" + $0) }
-            .sorted { $0.submittedAt > $1.submittedAt }
+            .sorted { ($0.submittedAt, $0.localID) > ($1.submittedAt, $1.localID) }
     }
 
     /// The record for a request id, a local id, or an unambiguous prefix of either.

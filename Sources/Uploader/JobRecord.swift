@@ -37,6 +37,11 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var outputURL: String?
     public var error: String?
 
+    /// The current time to the second, as the journal stores it (ISO 8601), so a record reads back equal.
+    public static func now() -> Date {
+        Date(timeIntervalSinceReferenceDate: Date().timeIntervalSinceReferenceDate.rounded(.down))
+    }
+
     /// Segmind keeps request records an hour after submission.
     public static let recordLifetime: TimeInterval = 3600
     public var recordExpiresAt: Date { submittedAt.addingTimeInterval(Self.recordLifetime) }
@@ -58,7 +63,7 @@ public struct JobRecord: Codable, Sendable, Equatable {
     }
 
     public init(localID: String = UUID().uuidString.lowercased(), parameters: KlingRequest, apiBase: String,
-                localInputs: [String] = [], outputPath: String? = nil, now: Date = Date()) {
+                localInputs: [String] = [], outputPath: String? = nil, now: Date = JobRecord.now()) {
         self.localID = localID
         self.model = KlingRequest.model
         self.apiBase = apiBase

@@ -1,54 +1,62 @@
 import Synchronization
 
-/// A per-key token bucket: every request of this process to Segmind waits for a token, so many
-/// jobs polling at once stay within the plan's requests per minute. A 429 pauses everyone until
-/// the window resets.
+/// The per-key request budget every request of this process to Segmind draws on, so that many
+/// jobs polling at once stay within the plan's requests per minute.
+///
+/// A sliding-window log rather than a token bucket: a bucket that holds a minute's worth of
+/// tokens can send twice the limit within one of the server's minute windows (a full burst at the
+/// end of one, the refill at the start of the next). Here no 60 s span ever holds more than the
+/// limit. A 429 pauses everyone until the server's stated reset.
+///
+/// The server counts a request when it arrives, somewhere between our sending it and its answer
+/// coming back. So each request is stamped again when its answer comes (`finished`): windows are
+/// then counted from times no earlier than the server's, however late a request arrived.
 public actor RequestBudget {
-    private let capacity: Double
-    private let refillPerSecond: Double
-    private var tokens: Double
-    private var lastRefill: ContinuousClock.Instant
+    private let limit: Int
+    private let window: Duration
+    /// The last `limit` requests, oldest first: when each was sent, or answered once it was.
+    private var sent: [(ticket: Int, at: ContinuousClock.Instant)] = []
+    private var nextTicket = 0
     private var pausedUntil: ContinuousClock.Instant?
 
-    public init(requestsPerMinute: Int) {
-        capacity = Double(max(1, requestsPerMinute))
-        refillPerSecond = Double(max(1, requestsPerMinute)) / 60
-        tokens = capacity
-        lastRefill = .now
+    public init(requestsPerWindow limit: Int, window: Duration = .seconds(60)) {
+        self.limit = max(1, limit)
+        self.window = window
+        margin = max(.milliseconds(100), window / 50)
     }
 
-    /// Waits until a request may be sent, then takes its token.
-    public func acquire() async throws {
+    /// 2 % of the window, at least 100 ms.
+    private let margin: Duration
+
+    /// Waits until a request may be sent without exceeding the budget, and counts it. Hand the
+    /// ticket back to `finished` when the answer (or the failure) comes.
+    public func acquire() async throws -> Int {
         while true {
             let now = ContinuousClock.now
             if let pausedUntil, now < pausedUntil {
                 try await Task.sleep(until: pausedUntil, clock: .continuous)
                 continue
             }
-            refill(at: now)
-            if tokens >= 1 {
-                tokens -= 1
-                return
+            sent.removeAll { $0.at.advanced(by: window) <= now }
+            if sent.count < limit {
+                nextTicket += 1
+                sent.append((nextTicket, now))
+                return nextTicket
             }
-            let wait = (1 - tokens) / refillPerSecond
-            try await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up))))
+            // Past the oldest one's expiry, with a margin for clocks and scheduling.
+            let oldest = sent.map(\.at).min() ?? now
+            try await Task.sleep(until: oldest.advanced(by: window + margin), clock: .continuous)
         }
     }
 
-    /// The server said the window is spent: nobody sends again before `instant`, and the bucket
-    /// starts the next window empty-handed so a burst does not hit the limit again at once.
-    public func pause(until instant: ContinuousClock.Instant) {
-        if pausedUntil.map({ $0 < instant }) ?? true { pausedUntil = instant }
-        tokens = 0
-        lastRefill = instant
+    /// The request's answer came: from now on its window is counted from this moment.
+    public func finished(_ ticket: Int) {
+        if let index = sent.firstIndex(where: { $0.ticket == ticket }) { sent[index].at = .now }
     }
 
-    private func refill(at now: ContinuousClock.Instant) {
-        guard now > lastRefill else { return }
-        let elapsed = lastRefill.duration(to: now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        tokens = min(capacity, tokens + seconds * refillPerSecond)
-        lastRefill = now
+    /// The server said the window is spent: nobody sends again before `instant`.
+    public func pause(until instant: ContinuousClock.Instant) {
+        if pausedUntil.map({ $0 < instant }) ?? true { pausedUntil = instant }
     }
 
     /// One budget per key and rate in this process, so separate clients share it.
@@ -56,7 +64,7 @@ public actor RequestBudget {
         registry.withLock { budgets in
             let name = "\(key.secret.hashValue)/\(requestsPerMinute)"
             if let budget = budgets[name] { return budget }
-            let budget = RequestBudget(requestsPerMinute: requestsPerMinute)
+            let budget = RequestBudget(requestsPerWindow: requestsPerMinute)
             budgets[name] = budget
             return budget
         }

@@ -27,11 +27,11 @@ public struct RetryPolicy: Sendable {
 }
 
 /// When a rate-limited or unavailable server says to come back.
-enum RetryAfter {
+public enum RetryAfter {
     /// Seconds from `now` until the server's stated time, from `x-rate-limit-reset-at-utc`
     /// (ISO 8601, or seconds since 1970) or `Retry-After` (seconds, or an HTTP date); nil when
     /// neither says.
-    static func seconds(from response: HTTPResponse, now: Date = Date()) -> Double? {
+    public static func seconds(from response: HTTPResponse, now: Date = Date()) -> Double? {
         if let reset = response.header("x-rate-limit-reset-at-utc"), let date = parseInstant(reset) {
             return max(0, date.timeIntervalSince(now))
         }

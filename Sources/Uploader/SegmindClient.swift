@@ -12,10 +12,12 @@ public struct SegmindClient: Sendable {
     private let http = HTTPClient()
     private let budget: RequestBudget
 
-    public init(configuration: SegmindConfiguration, retry: RetryPolicy = RetryPolicy()) {
+    /// `budget` defaults to the one this process shares for the key.
+    public init(configuration: SegmindConfiguration, retry: RetryPolicy = RetryPolicy(), budget: RequestBudget? = nil) {
         self.configuration = configuration
         self.retry = retry
-        budget = RequestBudget.shared(for: configuration.apiKey, requestsPerMinute: configuration.requestsPerMinute)
+        self.budget = budget
+            ?? RequestBudget.shared(for: configuration.apiKey, requestsPerMinute: configuration.requestsPerMinute)
     }
 
     // MARK: The three calls
@@ -96,10 +98,12 @@ public struct SegmindClient: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            do { try await budget.acquire() } catch { throw .cancelled }
+            let ticket: Int
+            do { ticket = try await budget.acquire() } catch { throw .cancelled }
             let wait: Double
             do {
-                let response = try await http.send(request)
+                let sent = await sendCounted(request, ticket: ticket)
+                let response = try sent.get()
                 switch response.status {
                 case 200..<300:
                     return response
@@ -140,6 +144,14 @@ public struct SegmindClient: Sendable {
             }
             try await sleep(seconds: wait)
         }
+    }
+
+    /// Sends, and tells the budget when the answer came.
+    private func sendCounted(_ request: HTTPRequest, ticket: Int) async -> Result<HTTPResponse, HTTPError> {
+        let result: Result<HTTPResponse, HTTPError>
+        do { result = .success(try await http.send(request)) } catch { result = .failure(error) }
+        await budget.finished(ticket)
+        return result
     }
 
     /// A request to the API base. Only these carry the key, and only to the API's own host.

@@ -1,0 +1,46 @@
+import Foundation
+import Uploader
+
+/// The simulator's test controls, over HTTP: stage faults, read what it was sent.
+public struct SimulatorControl: Sendable {
+    public let baseURL: String
+    private let http = HTTPClient()
+
+    public init(baseURL: String) {
+        self.baseURL = baseURL
+    }
+
+    /// The next `count` requests whose path starts with `path` get `status`.
+    public func fail(_ count: Int, with status: Int, path: String) async throws {
+        try await stage(["status": status, "count": count, "path": path])
+    }
+
+    /// The next `count` answers on `path` break off mid-body.
+    public func drop(_ count: Int, path: String) async throws {
+        try await stage(["drop": true, "count": count, "path": path])
+    }
+
+    /// The next `count` answers on `path` wait `seconds` first.
+    public func delay(_ count: Int, by seconds: Double, path: String) async throws {
+        try await stage(["delay": seconds, "count": count, "path": path])
+    }
+
+    /// Every request the simulator saw: method, path, host, sent_api_key.
+    public func log() async throws -> [[String: Any]] {
+        let response = try await http.send(HTTPRequest(url: baseURL + "/_simulator/log"))
+        return try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]] ?? []
+    }
+
+    /// How many requests of `method` went to paths starting with `path`.
+    public func count(_ method: String, _ path: String) async throws -> Int {
+        try await log().filter { $0["method"] as? String == method && ($0["path"] as? String ?? "").hasPrefix(path) }.count
+    }
+
+    private func stage(_ fault: [String: Any]) async throws {
+        let body = try JSONSerialization.data(withJSONObject: fault)
+        let response = try await http.send(HTTPRequest(method: .post, url: baseURL + "/_simulator/faults",
+                                                       headers: [HTTPHeader("content-type", "application/json")],
+                                                       body: .bytes(Array(body))))
+        guard response.status == 200 else { throw OracleError.failed(path: "/_simulator/faults", message: response.bodyText) }
+    }
+}

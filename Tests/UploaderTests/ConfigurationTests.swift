@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import Uploader
+
+/// Where the key and the API base come from, and the refusal of a key others can read.
+@Suite struct ConfigurationTests {
+    private func configHome(fileMode: Int?, content: String) throws -> [String: String] {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("kling-config-\(UUID().uuidString)")
+        let folder = home.appendingPathComponent("kling-media")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        if let fileMode {
+            let file = folder.appendingPathComponent("config.json")
+            try Data(content.utf8).write(to: file)
+            try FileManager.default.setAttributes([.posixPermissions: fileMode], ofItemAtPath: file.path)
+        }
+        return ["XDG_CONFIG_HOME": home.path]
+    }
+
+    @Test func environmentKeyAndBaseWin() throws {
+        var environment = try configHome(fileMode: 0o600, content: #"{"api_key": "SG_aaaa0000", "api_base": "https://file.example"}"#)
+        environment["SEGMIND_API_KEY"] = "SG_bbbb1111"
+        environment["SEGMIND_API_BASE"] = "http://127.0.0.1:9/"
+        let configuration = try #require(try SegmindConfiguration.load(environment: environment))
+        #expect(configuration.apiKey == APIKey("SG_bbbb1111"))
+        #expect(configuration.apiBase == "http://127.0.0.1:9")
+        #expect(configuration.requestsPerMinute == 5)
+    }
+
+    @Test func privateConfigFileIsRead() throws {
+        let environment = try configHome(fileMode: 0o600, content: #"{"api_key": "SG_aaaa0000", "requests_per_minute": 50}"#)
+        let configuration = try #require(try SegmindConfiguration.load(environment: environment))
+        #expect(configuration.apiKey == APIKey("SG_aaaa0000"))
+        #expect(configuration.apiBase == "https://api.segmind.com")
+        #expect(configuration.requestsPerMinute == 50)
+    }
+
+    @Test func configFileOthersCanReadIsRefused() throws {
+        let environment = try configHome(fileMode: 0o644, content: #"{"api_key": "SG_aaaa0000"}"#)
+        let path = SegmindConfiguration.configPath(environment: environment)
+        #expect(throws: ConfigurationError.tooOpen(path, mode: 0o644)) { try SegmindConfiguration.load(environment: environment) }
+    }
+
+    @Test func noKeyAnywhereIsNil() throws {
+        #expect(try SegmindConfiguration.load(environment: try configHome(fileMode: nil, content: "")) == nil)
+    }
+
+    @Test func keyNeverShowsInText() {
+        let key = APIKey("SG_0123456789abcdef")
+        #expect("\(key)" == "SG_…(redacted)")
+        #expect(String(reflecting: key) == "SG_…(redacted)")
+        #expect(key.looksLikeSegmindKey)
+        #expect(!APIKey("sk-live-123").looksLikeSegmindKey)
+    }
+}
+
+@Suite struct RedactionTests {
+    @Test func keysAndURLSignaturesAreRemoved() {
+        let text = "key SG_0123456789abcdef failed for https://s3.example/b/k.mp4?X-Amz-Signature=deadbeef&X-Amz-Expires=900 ok"
+        #expect(Redaction.redact(text) == "key SG_…(redacted) failed for https://s3.example/b/k.mp4?…(redacted) ok")
+    }
+}
+
+@Suite struct RetryAfterTests {
+    private func response(_ headers: [HTTPHeader]) -> HTTPResponse {
+        HTTPResponse(status: 429, headers: headers, body: [], bytesReceived: 0)
+    }
+
+    @Test(arguments: ["2026-11-25T12:00:30Z", "2026-11-25T12:00:30.000Z", "1795608030", "2026-11-25 12:00:30"])
+    func resetTimeIsReadInEveryUsualForm(text: String) throws {
+        let now = try Date("2026-11-25T12:00:00Z", strategy: .iso8601)
+        let seconds = RetryAfter.seconds(from: response([HTTPHeader("x-rate-limit-reset-at-utc", text)]), now: now)
+        #expect(seconds == 30)
+    }
+
+    @Test func retryAfterInSecondsOrAsAnHTTPDate() throws {
+        let now = try Date("2026-11-25T12:00:00Z", strategy: .iso8601)
+        #expect(RetryAfter.seconds(from: response([HTTPHeader("Retry-After", "7")]), now: now) == 7)
+        #expect(RetryAfter.seconds(from: response([HTTPHeader("Retry-After", "Wed, 25 Nov 2026 12:01:00 GMT")]), now: now) == 60)
+        #expect(RetryAfter.seconds(from: response([]), now: now) == nil)
+    }
+}

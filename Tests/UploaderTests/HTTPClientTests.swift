@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+import TestSupport
+import Uploader
+
+/// The libcurl layer against a real server on loopback: statuses, bodies, files, failures.
+@Suite struct HTTPClientTests {
+    private let http = HTTPClient()
+
+    @Test func statusAndBodyComeBackWhateverTheStatus() async throws {
+        try await SimulatorHarness.with { harness in
+            let response = try await http.send(HTTPRequest(url: harness.simulator.baseURL + "/v2/requests/nope/status",
+                                                           headers: [HTTPHeader("x-api-key", SimulatorHarness.key)]))
+            #expect(response.status == 404)
+            #expect(response.header("Content-Type") == "application/json")
+            #expect(response.bodyText == #"{"error":"Request nope not found"}"#)
+        }
+    }
+
+    @Test func refusedConnectionWasCertainlyNotSent() async throws {
+        // Port 9 (discard) on loopback: nothing listens there in a test sandbox.
+        let error = await #expect(throws: HTTPError.self) {
+            try await http.send(HTTPRequest(method: .post, url: "http://127.0.0.1:9/v2/x", body: .bytes([1, 2, 3])))
+        }
+        guard case .couldNotConnect(let host, _) = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(host == "127.0.0.1")
+        #expect(error?.requestCertainlyNotSent == true)
+    }
+
+    @Test func onlyHTTPAndHTTPSAreSpoken() async throws {
+        let error = await #expect(throws: HTTPError.self) {
+            try await http.send(HTTPRequest(url: "file:///etc/passwd"))
+        }
+        #expect(error == .invalidURL("file:///etc/passwd"))
+    }
+
+    @Test func slowAnswerTimesOutAfterTheRequestWasSent() async throws {
+        try await SimulatorHarness.with { harness in
+            try await harness.control.delay(1, by: 3, path: "/v2/requests/slow")
+            let error = await #expect(throws: HTTPError.self) {
+                try await http.send(HTTPRequest(url: harness.simulator.baseURL + "/v2/requests/slow/status",
+                                                headers: [HTTPHeader("x-api-key", SimulatorHarness.key)], totalTimeout: 0.5))
+            }
+            #expect(error == .timedOut(host: "127.0.0.1", requestSent: true))
+            #expect(error?.requestCertainlyNotSent == false)
+        }
+    }
+
+    @Test func answerOverItsMemoryLimitIsRefused() async throws {
+        try await SimulatorHarness.with { harness in
+            let error = await #expect(throws: HTTPError.self) {
+                try await http.send(HTTPRequest(url: harness.simulator.baseURL + "/v2/requests/x/status",
+                                                destination: .memory(limit: 8)))
+            }
+            #expect(error == .responseTooLarge(host: "127.0.0.1", limit: 8))
+        }
+    }
+
+    @Test func brokenAnswerIsAConnectionLostAfterSending() async throws {
+        try await SimulatorHarness.with { harness in
+            try await harness.control.drop(1, path: "/v2/requests/")
+            let error = await #expect(throws: HTTPError.self) {
+                try await http.send(HTTPRequest(url: harness.simulator.baseURL + "/v2/requests/x/status",
+                                                headers: [HTTPHeader("x-api-key", SimulatorHarness.key)]))
+            }
+            guard case .connectionLost(_, let sent, _) = error else { Issue.record("got \(String(describing: error))"); return }
+            #expect(sent)
+        }
+    }
+
+    @Test func cancellingTheTaskStopsTheTransfer() async throws {
+        try await SimulatorHarness.with { harness in
+            try await harness.control.delay(1, by: 10, path: "/v2/requests/")
+            let started = ContinuousClock.now
+            let task = Task {
+                try await http.send(HTTPRequest(url: harness.simulator.baseURL + "/v2/requests/x/status",
+                                                headers: [HTTPHeader("x-api-key", SimulatorHarness.key)]))
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            task.cancel()
+            let result = await task.result
+            #expect(throws: HTTPError.cancelled) { try result.get() }
+            // Far sooner than the 10 s the server would have taken.
+            #expect(started.duration(to: .now) < .seconds(5))
+        }
+    }
+
+    @Test func responseBodyIsWrittenToAFile() async throws {
+        try await SimulatorHarness.with { harness in
+            let job = try await harness.client.submit(SimulatorHarness.request)
+            _ = try await harness.client.waitForResult(of: job.requestID)
+            let target = harness.outputDirectory.appendingPathComponent("copy.mp4").path
+            let response = try await http.send(HTTPRequest(url: harness.simulator.baseURL + "/outputs/\(job.requestID).mp4",
+                                                           destination: .file(path: target)))
+            #expect(response.status == 200)
+            let original = try Data(contentsOf: harness.outputDirectory.appendingPathComponent("\(job.requestID).mp4"))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == original)
+            #expect(response.bytesReceived == Int64(original.count))
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Simulator
+import TestSupport
+import Uploader
+
+/// An in-process simulator per test, on a free port, with a client pointed at it that retries
+/// quickly (tests must not wait out real backoffs).
+struct SimulatorHarness {
+    static let key = "SG_0123456789abcdef"
+
+    let simulator: RunningSimulator
+    let client: SegmindClient
+    let control: SimulatorControl
+    let outputDirectory: URL
+
+    static func with<T>(_ adjust: (inout SimulatorConfiguration) -> Void = { _ in },
+                        budget: RequestBudget = RequestBudget(requestsPerWindow: 10_000),
+                        _ body: (SimulatorHarness) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kling-sim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var configuration = SimulatorConfiguration(apiKey: key, queueSeconds: 0.2, latency: 0.6,
+                                                   outputDirectory: directory.path)
+        adjust(&configuration)
+        let simulator = try await SegmindSimulator.start(configuration)
+        let client = SegmindClient(
+            configuration: SegmindConfiguration(apiKey: APIKey(key), apiBase: simulator.baseURL),
+            retry: RetryPolicy(maxAttempts: 6, baseDelay: 0.05, maxDelay: 0.4), budget: budget)
+        let harness = SimulatorHarness(simulator: simulator, client: client,
+                                       control: SimulatorControl(baseURL: simulator.baseURL), outputDirectory: directory)
+        do {
+            let result = try await body(harness)
+            await simulator.stop()
+            return result
+        } catch {
+            await simulator.stop()
+            throw error
+        }
+    }
+
+    static let request = KlingRequest(prompt: "Based on @Video1, generate the next shot",
+                                      videoURL: "https://example.com/shot.mp4")
+}
