@@ -51,7 +51,10 @@ struct ElementBody: Decodable, Sendable {
 
 /// One submitted job and the timeline it follows.
 struct SimulatedJob: Sendable {
-    enum Status: String, Sendable { case queued = "QUEUED", processing = "PROCESSING", completed = "COMPLETED", failed = "FAILED" }
+    enum Status: String, Sendable {
+        case queued = "QUEUED", processing = "PROCESSING", completed = "COMPLETED", failed = "FAILED"
+        var isFinal: Bool { self == .completed || self == .failed }
+    }
 
     let id: String
     let submitted: ContinuousClock.Instant

@@ -28,6 +28,11 @@ struct SimulatorRoutes: Sendable {
             await state.stage(fault)
             return json(.ok, .object(["staged": .integer(fault.count)]))
         }
+        router.post("/_simulator/hold") { request, context in
+            let body = try await request.decode(as: [String: Bool].self, context: context)
+            await state.hold(body["hold"] ?? false)
+            return json(.ok, .object(["holding": .bool(body["hold"] ?? false)]))
+        }
         router.get("/_simulator/log") { _, _ in
             let body = try JSONEncoder().encode(await state.requestLog())
             return Response(status: .ok, headers: [.contentType: "application/json"],
@@ -134,7 +139,8 @@ struct SimulatorRoutes: Sendable {
         guard let job = await state.job(id), !job.isExpired(at: now, configuration: configuration) else {
             return json(.notFound, .object(["error": .string("Request \(id) not found")]))
         }
-        let status = job.status(at: now, configuration: configuration)
+        var status = job.status(at: now, configuration: configuration)
+        if await state.holding, status.isFinal { status = .processing }
         let metrics = JSONValue.object(job.metrics(at: now, configuration: configuration).mapValues { .number($0) })
         var body: [String: JSONValue] = ["request_id": .string(id), "status": .string(status.rawValue), "metrics": metrics]
         switch status {

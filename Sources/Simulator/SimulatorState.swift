@@ -47,6 +47,10 @@ actor SimulatorState {
     private let started = ContinuousClock.now
 
     /// Notes a request; returns its place in the log, to note its answer there later.
+    /// While set, no job finishes: they stay PROCESSING (tests use it to act mid-wait for certain).
+    private(set) var holding = false
+    func hold(_ value: Bool) { holding = value }
+
     func record(method: String, path: String, host: String, sentAPIKey: Bool) -> Int {
         let elapsed = started.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -15,7 +15,7 @@ public actor RequestBudget {
     private let limit: Int
     private let window: Duration
     /// The last `limit` requests, oldest first: when each was sent, or answered once it was.
-    private var sent: [(ticket: Int, at: ContinuousClock.Instant)] = []
+    private var sent: [(ticket: Int, at: ContinuousClock.Instant, answered: Bool)] = []
     private var nextTicket = 0
     private var pausedUntil: ContinuousClock.Instant?
 
@@ -37,21 +37,27 @@ public actor RequestBudget {
                 try await Task.sleep(until: pausedUntil, clock: .continuous)
                 continue
             }
-            sent.removeAll { $0.at.advanced(by: window) <= now }
+            // A request still in flight may yet arrive (and be counted) late: it stays until answered.
+            sent.removeAll { $0.answered && $0.at.advanced(by: window) <= now }
             if sent.count < limit {
                 nextTicket += 1
-                sent.append((nextTicket, now))
+                sent.append((nextTicket, now, false))
                 return nextTicket
             }
-            // Past the oldest one's expiry, with a margin for clocks and scheduling.
-            let oldest = sent.map(\.at).min() ?? now
-            try await Task.sleep(until: oldest.advanced(by: window + margin), clock: .continuous)
+            // Past the oldest answered one's expiry, with a margin for clocks and scheduling; while
+            // all are in flight, look again shortly.
+            let wake = sent.filter(\.answered).map { $0.at.advanced(by: window + margin) }.min()
+                ?? now.advanced(by: .milliseconds(50))
+            try await Task.sleep(until: wake, clock: .continuous)
         }
     }
 
     /// The request's answer came: from now on its window is counted from this moment.
     public func finished(_ ticket: Int) {
-        if let index = sent.firstIndex(where: { $0.ticket == ticket }) { sent[index].at = .now }
+        if let index = sent.firstIndex(where: { $0.ticket == ticket }) {
+            sent[index].at = .now
+            sent[index].answered = true
+        }
     }
 
     /// The server said the window is spent: nobody sends again before `instant`.

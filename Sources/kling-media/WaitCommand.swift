@@ -33,6 +33,10 @@ struct WaitCommand: AsyncParsableCommand {
             throw Terminal.fail(JobNotSubmitted(record: record), status: .unavailable)
         }
         let destination = URL(fileURLWithPath: output ?? record.outputPath ?? "\(requestID).mp4").path
+        if record.outputPath != destination {
+            // Remembered before waiting, so a wait that is killed and run again saves to the same place.
+            record = context.note(record) { $0.outputPath = destination }
+        }
         let line = StatusLine(enabled: !json && StatusLine().isTerminal)
         let started = ContinuousClock.now
         do {

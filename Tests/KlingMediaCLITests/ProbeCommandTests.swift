@@ -4,21 +4,21 @@ import TestSupport
 
 /// `kling-media probe` end to end: exit statuses, JSON shape, one clear line per unreadable file.
 @Suite struct ProbeCommandTests {
-    @Test func jsonForOneFileIsAnObjectWithFFprobesNames() throws {
-        let result = try KlingMediaBinary.run(["probe", "--json", Fixtures.path("landscape.mp4")])
+    @Test func jsonForOneFileIsAnObjectWithFFprobesNames() async throws {
+        let result = try await KlingMediaBinary.run(["probe", "--json", Fixtures.path("landscape.mp4")])
         #expect(result.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         let format = try #require(object["format"] as? [String: Any])
-        let oracle = try FFprobeReport(path: Fixtures.path("landscape.mp4"))
+        let oracle = try await FFprobeReport(path: Fixtures.path("landscape.mp4"))
         #expect(format["duration"] as? Double == FFprobeReport.number(oracle.format["duration"]))
         #expect(format["size"] as? Int == FFprobeReport.integer(oracle.format["size"]))
         let streams = try #require(object["streams"] as? [[String: Any]])
         #expect(streams.map { $0["codec_type"] as? String } == oracle.streams.map { $0["codec_type"] as? String })
     }
 
-    @Test func jsonForSeveralFilesIsAnArrayWithErrorsInPlace() throws {
+    @Test func jsonForSeveralFilesIsAnArrayWithErrorsInPlace() async throws {
         let files = ["landscape.mp4", "not_media.mp4", "ref_ok.png"].map(Fixtures.path)
-        let result = try KlingMediaBinary.run(["probe", "--json"] + files)
+        let result = try await KlingMediaBinary.run(["probe", "--json"] + files)
         #expect(result.status == 2)
         let array = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]])
         #expect(array.count == 3)
@@ -33,22 +33,22 @@ import TestSupport
         ("not_media.mp4", "not a video, audio or image file that FFmpeg recognises"),
         ("no-such-file.mp4", "no such file"),
     ])
-    func unreadableFileGetsOneLineAndStatusTwo(fixture: String, reason: String) throws {
+    func unreadableFileGetsOneLineAndStatusTwo(fixture: String, reason: String) async throws {
         let path = Fixtures.path(fixture)
-        let result = try KlingMediaBinary.run(["probe", path])
+        let result = try await KlingMediaBinary.run(["probe", path])
         #expect(result.status == 2)
         #expect(result.standardOutput == "")
         #expect(result.standardError == "kling-media: \(path): \(reason)\n")
     }
 
-    @Test func directoryGetsOneLineAndStatusTwo() throws {
-        let result = try KlingMediaBinary.run(["probe", Fixtures.directory.path])
+    @Test func directoryGetsOneLineAndStatusTwo() async throws {
+        let result = try await KlingMediaBinary.run(["probe", Fixtures.directory.path])
         #expect(result.status == 2)
         #expect(result.standardError == "kling-media: \(Fixtures.directory.path): is a directory, not a media file\n")
     }
 
-    @Test func tableShowsRotationAndDisplayedSize() throws {
-        let result = try KlingMediaBinary.run(["probe", Fixtures.path("rotated.mp4")])
+    @Test func tableShowsRotationAndDisplayedSize() async throws {
+        let result = try await KlingMediaBinary.run(["probe", Fixtures.path("rotated.mp4")])
         #expect(result.status == 0)
         let lines = result.standardOutput.split(separator: "\n")
         #expect(lines.count == 3)
@@ -56,8 +56,8 @@ import TestSupport
                 + "displayed 720×1280 (9:16), 30 fps constant, 120 frames, 4 s")
     }
 
-    @Test func usageErrorExitsTwo() throws {
-        let result = try KlingMediaBinary.run(["probe"])
+    @Test func usageErrorExitsTwo() async throws {
+        let result = try await KlingMediaBinary.run(["probe"])
         #expect(result.status == 2)
         #expect(result.standardError.contains("Missing expected argument '<files> ...'"))
     }

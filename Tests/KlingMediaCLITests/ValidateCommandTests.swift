@@ -8,8 +8,8 @@ import TestSupport
         try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
     }
 
-    @Test func validClipExitsZeroAndNamesTheAspectRatio() throws {
-        let result = try KlingMediaBinary.run(["validate", Fixtures.path("rotated.mp4"),
+    @Test func validClipExitsZeroAndNamesTheAspectRatio() async throws {
+        let result = try await KlingMediaBinary.run(["validate", Fixtures.path("rotated.mp4"),
                                                "--refs", Fixtures.path("ref_ok.png"), Fixtures.path("ref_ok.jpg"),
                                                "--prompt", "Based on @Video1, @Image1 and @Image2 keep walking"])
         #expect(result.status == 0)
@@ -20,8 +20,8 @@ import TestSupport
             """)
     }
 
-    @Test func invalidClipExitsOneWithEveryProblemAndItsFix() throws {
-        let result = try KlingMediaBinary.run(["validate", Fixtures.path("too_small.mp4"),
+    @Test func invalidClipExitsOneWithEveryProblemAndItsFix() async throws {
+        let result = try await KlingMediaBinary.run(["validate", Fixtures.path("too_small.mp4"),
                                                "--refs", Fixtures.path("ref_too_wide.png"), "--prompt", "@Image2 runs", "--json"])
         #expect(result.status == 1)
         let report = try json(result)
@@ -37,8 +37,8 @@ import TestSupport
         #expect(findings.allSatisfy { ($0["fix"] as? String)?.isEmpty == false })
     }
 
-    @Test func jsonCarriesTheRequestParameters() throws {
-        let result = try KlingMediaBinary.run(["validate", Fixtures.path("anamorphic.mp4"), "--duration", "10",
+    @Test func jsonCarriesTheRequestParameters() async throws {
+        let result = try await KlingMediaBinary.run(["validate", Fixtures.path("anamorphic.mp4"), "--duration", "10",
                                                "--keep-audio", "--json"])
         #expect(result.status == 0)
         let report = try json(result)
@@ -52,15 +52,15 @@ import TestSupport
         #expect(aspect["display_height"] as? Int == 720)
     }
 
-    @Test func warningsAloneStillExitZero() throws {
-        let result = try KlingMediaBinary.run(["validate", Fixtures.path("ntsc_film.mp4")])
+    @Test func warningsAloneStillExitZero() async throws {
+        let result = try await KlingMediaBinary.run(["validate", Fixtures.path("ntsc_film.mp4")])
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("; 1 warning\n"))
     }
 
     @Test(arguments: ["empty.mp4", "not_media.mp4", "truncated.mp4", "no-such-file.mp4"])
-    func unreadableClipExitsTwoWithOneLine(fixture: String) throws {
-        let result = try KlingMediaBinary.run(["validate", Fixtures.path(fixture)])
+    func unreadableClipExitsTwoWithOneLine(fixture: String) async throws {
+        let result = try await KlingMediaBinary.run(["validate", Fixtures.path(fixture)])
         #expect(result.status == 2)
         #expect(result.standardOutput == "")
         let lines = result.standardError.split(separator: "\n")
@@ -68,16 +68,16 @@ import TestSupport
         #expect(lines.first?.hasPrefix("kling-media: \(Fixtures.path(fixture)): ") == true)
     }
 
-    @Test func everyUnreadableInputIsNamedBeforeGivingUp() throws {
-        let result = try KlingMediaBinary.run(["validate", Fixtures.path("landscape.mp4"),
+    @Test func everyUnreadableInputIsNamedBeforeGivingUp() async throws {
+        let result = try await KlingMediaBinary.run(["validate", Fixtures.path("landscape.mp4"),
                                                "--refs", Fixtures.path("empty.mp4"), Fixtures.path("missing.png")])
         #expect(result.status == 2)
         #expect(result.standardError.split(separator: "\n").count == 2)
     }
 
     @Test(arguments: [["--duration", "7"], ["--aspect", "4:3"], ["--prompt", "a", "--prompt-file", "/dev/null"]])
-    func unusableArgumentsExitTwo(arguments: [String]) throws {
-        let result = try KlingMediaBinary.run(["validate", Fixtures.path("landscape.mp4")] + arguments)
+    func unusableArgumentsExitTwo(arguments: [String]) async throws {
+        let result = try await KlingMediaBinary.run(["validate", Fixtures.path("landscape.mp4")] + arguments)
         #expect(result.status == 2)
         #expect(result.standardError.hasPrefix("Error: "))
     }

@@ -6,10 +6,10 @@ import TestSupport
 /// Every fact `probe` shares with ffprobe must agree with ffprobe's, on every readable fixture.
 @Suite struct ProbeAgreesWithFFprobeTests {
     @Test(arguments: Fixtures.readable)
-    func formatAgrees(fixture: String) throws {
+    func formatAgrees(fixture: String) async throws {
         let path = Fixtures.path(fixture)
         let ours = try Probe.file(atPath: path).format
-        let oracle = try FFprobeReport(path: path).format
+        let oracle = try await FFprobeReport(path: path).format
         #expect(ours.formatName == oracle["format_name"] as? String)
         #expect(ours.formatLongName == oracle["format_long_name"] as? String)
         #expect(ours.streamCount == FFprobeReport.integer(oracle["nb_streams"]))
@@ -21,10 +21,10 @@ import TestSupport
     }
 
     @Test(arguments: Fixtures.readable)
-    func streamsAgree(fixture: String) throws {
+    func streamsAgree(fixture: String) async throws {
         let path = Fixtures.path(fixture)
         let ours = try Probe.file(atPath: path).streams
-        let oracle = try FFprobeReport(path: path).streams
+        let oracle = try await FFprobeReport(path: path).streams
         #expect(ours.count == oracle.count)
         for (stream, expected) in zip(ours, oracle) {
             #expect(stream.index == expected["index"] as? Int)
@@ -54,10 +54,10 @@ import TestSupport
     /// Rotation is ours clockwise, ffprobe's counter-clockwise; display size and aspect follow
     /// from ffprobe's stored size, SAR and rotation.
     @Test(arguments: Fixtures.readable)
-    func displayGeometryFollowsFromFFprobesFacts(fixture: String) throws {
+    func displayGeometryFollowsFromFFprobesFacts(fixture: String) async throws {
         let path = Fixtures.path(fixture)
         let ours = try Probe.file(atPath: path).streams
-        let oracle = try FFprobeReport(path: path).streams
+        let oracle = try await FFprobeReport(path: path).streams
         for (stream, expected) in zip(ours, oracle) where stream.codecType == .video {
             let counterClockwise = FFprobeReport.rotation(of: expected)
             #expect(stream.rotation == counterClockwise.map { ((-$0 % 360) + 360) % 360 })

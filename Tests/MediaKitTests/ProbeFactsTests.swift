@@ -24,9 +24,9 @@ import TestSupport
     /// gaps between consecutive frames differ by more than one tick.
     @Test(arguments: ["landscape.mp4", "portrait.mp4", "square.mov", "rotated.mp4", "ntsc_film.mp4",
                       "vfr.mp4", "low_fps.mp4", "high_fps.mp4", "no_audio.mp4"])
-    func variableFrameRateMatchesFFprobesPacketTimestamps(fixture: String) throws {
+    func variableFrameRateMatchesFFprobesPacketTimestamps(fixture: String) async throws {
         let path = Fixtures.path(fixture)
-        let listing = try ProcessRunner.run("ffprobe", ["-v", "error", "-select_streams", "v:0",
+        let listing = try await ProcessRunner.run("ffprobe", ["-v", "error", "-select_streams", "v:0",
                                                         "-show_entries", "packet=dts", "-of", "csv=p=0", path])
         let timestamps = listing.standardOutput.split(separator: "\n").compactMap { Int($0) }.sorted()
         let gaps = Set(zip(timestamps, timestamps.dropFirst()).map { $1 - $0 })

@@ -6,8 +6,8 @@ public struct FFprobeReport {
     public let streams: [[String: Any]]
 
     /// Runs `ffprobe -show_format -show_streams -of json` on `path`.
-    public init(path: String) throws {
-        let result = try ProcessRunner.run("ffprobe", ["-v", "error", "-show_format", "-show_streams", "-of", "json", path])
+    public init(path: String) async throws {
+        let result = try await ProcessRunner.run("ffprobe", ["-v", "error", "-show_format", "-show_streams", "-of", "json", path])
         guard result.status == 0,
               let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
         else { throw OracleError.failed(path: path, message: result.standardError) }

@@ -10,7 +10,7 @@ public enum KlingMediaBinary {
     }
 
     /// Runs `kling-media` with `arguments`, from the package root so fixture paths stay short.
-    public static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
-        try ProcessRunner.run(path, arguments, environment: environment)
+    public static func run(_ arguments: [String], environment: [String: String]? = nil) async throws -> ProcessResult {
+        try await ProcessRunner.run(path, arguments, environment: environment)
     }
 }

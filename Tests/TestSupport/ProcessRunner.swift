@@ -10,9 +10,10 @@ public struct ProcessResult: Sendable {
 /// Runs programs for tests: the ffprobe oracle, and the `kling-media` binary end to end.
 public enum ProcessRunner {
     /// Runs `executable` (a path, or a name looked up on PATH) to completion. Output goes through
-    /// temporary files, so a chatty process cannot fill a pipe and stall.
+    /// temporary files, so a chatty process cannot fill a pipe and stall. Awaits the exit rather
+    /// than blocking a thread: the test runner's few threads stay free for the tests beside it.
     public static func run(_ executable: String, _ arguments: [String],
-                           environment: [String: String]? = nil) throws -> ProcessResult {
+                           environment: [String: String]? = nil) async throws -> ProcessResult {
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("kling-media-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -34,8 +35,10 @@ public enum ProcessRunner {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
+        let exited = AsyncStream<Void>.makeStream()
+        process.terminationHandler = { _ in exited.continuation.finish() }
         try process.run()
-        process.waitUntilExit()
+        for await _ in exited.stream {}
         return ProcessResult(
             status: process.terminationStatus,
             standardOutput: try String(contentsOf: outURL, encoding: .utf8),

@@ -25,6 +25,14 @@ public struct SimulatorControl: Sendable {
         try await stage(["delay": seconds, "count": count, "path": path])
     }
 
+    /// While held, jobs stay PROCESSING whatever their timeline says.
+    public func hold(_ holding: Bool) async throws {
+        let response = try await http.send(HTTPRequest(method: .post, url: baseURL + "/_simulator/hold",
+                                                       headers: [HTTPHeader("content-type", "application/json")],
+                                                       body: .bytes(Array("{\"hold\": \(holding)}".utf8))))
+        guard response.status == 200 else { throw OracleError.failed(path: "/_simulator/hold", message: response.bodyText) }
+    }
+
     /// Every request the simulator saw: method, path, host, sent_api_key.
     public func log() async throws -> [[String: Any]] {
         let response = try await http.send(HTTPRequest(url: baseURL + "/_simulator/log"))

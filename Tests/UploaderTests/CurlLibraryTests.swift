@@ -5,8 +5,8 @@ import Uploader
 
 @Suite struct CurlLibraryTests {
     /// The oracle: the version Debian's libcurl development package declares to pkg-config.
-    @Test func versionIsTheLinkedLibcurls() throws {
-        let declared = try ProcessRunner.run("pkg-config", ["--modversion", "libcurl"])
+    @Test func versionIsTheLinkedLibcurls() async throws {
+        let declared = try await ProcessRunner.run("pkg-config", ["--modversion", "libcurl"])
         #expect(CurlLibrary.version == declared.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

@@ -16,7 +16,7 @@ import Uploader
             #expect(result.outputURL == "http://localhost:\(harness.simulator.port)/outputs/\(submission.requestID).mp4")
             let target = harness.outputDirectory.appendingPathComponent("next.mp4").path
             try await Downloader().download(result.outputURL, to: target)
-            let oracle = try FFprobeReport(path: target)
+            let oracle = try await FFprobeReport(path: target)
             #expect(FFprobeReport.number(oracle.format["duration"]) == 5.0)
             #expect(oracle.streams.count == 1)
             #expect(oracle.streams[0]["width"] as? Int == 720 && oracle.streams[0]["height"] as? Int == 1280)

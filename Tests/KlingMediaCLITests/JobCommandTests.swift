@@ -1,0 +1,193 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// submit, status, wait and jobs end to end, against `kling-media-simulator` in its own process.
+@Suite struct JobCommandTests {
+    /// A private home for one test: its own journal and config folders, the simulator's address.
+    struct Sandbox {
+        let simulator: SimulatorProcess
+        let home: URL
+        var environment: [String: String]
+
+        init(simulatorArguments: [String] = ["--queue", "0.2", "--latency", "1"]) throws {
+            simulator = try SimulatorProcess(arguments: simulatorArguments)
+            home = FileManager.default.temporaryDirectory.appendingPathComponent("kling-home-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+            environment = [
+                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                "HOME": home.path,
+                "XDG_STATE_HOME": home.appendingPathComponent("state").path,
+                "XDG_CONFIG_HOME": home.appendingPathComponent("config").path,
+                "SEGMIND_API_BASE": simulator.baseURL,
+                "SEGMIND_API_KEY": SimulatorProcess.key,
+                "SEGMIND_REQUESTS_PER_MINUTE": "600",
+            ]
+        }
+
+        func run(_ arguments: [String]) async throws -> ProcessResult {
+            try await KlingMediaBinary.run(arguments, environment: environment)
+        }
+
+        func submit(_ extra: [String] = []) async throws -> String {
+            let result = try await run(["submit", "--video-url", "https://example.com/shot.mp4",
+                                  "--prompt", "Based on @Video1, generate the next shot"] + extra)
+            #expect(result.status == 0, "\(result.standardError)")
+            return result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        /// Every byte the tool wrote where a user or a script could read it: journal files.
+        func journalText() throws -> String {
+            let folder = home.appendingPathComponent("state/kling-media/jobs")
+            return try FileManager.default.contentsOfDirectory(atPath: folder.path)
+                .map { try String(contentsOfFile: folder.appendingPathComponent($0).path, encoding: .utf8) }
+                .joined(separator: "\n")
+        }
+
+        func close() {
+            simulator.stop()
+            try? FileManager.default.removeItem(at: home)
+        }
+    }
+
+    @Test func submitThenWaitSavesTheGeneratedClip() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.close() }
+        let id = try await sandbox.submit(["--aspect", "1:1", "--duration", "10"])
+        let output = sandbox.home.appendingPathComponent("next.mp4").path
+        let waited = try await sandbox.run(["wait", id, "-o", output])
+        #expect(waited.status == 0, "\(waited.standardError)")
+        #expect(waited.standardOutput == output + "\n")
+        let oracle = try await FFprobeReport(path: output)
+        #expect(FFprobeReport.number(oracle.format["duration"]) == 10.0)
+        #expect(oracle.streams.first?["width"] as? Int == 960 && oracle.streams.first?["height"] as? Int == 960)
+        let jobs = try await sandbox.run(["jobs", "--json"])
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(jobs.standardOutput.utf8)) as? [[String: Any]])
+        #expect(list.count == 1)
+        #expect(list[0]["request_id"] as? String == id)
+        #expect(list[0]["state"] as? String == "downloaded")
+        #expect(list[0]["output_path"] as? String == output)
+    }
+
+    @Test func waitKilledMidPollIsFinishedByAnotherWait() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.close() }
+        try await sandbox.simulator.control.hold(true)
+        let id = try await sandbox.submit()
+        let output = sandbox.home.appendingPathComponent("resumed.mp4").path
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: KlingMediaBinary.path)
+        first.arguments = ["wait", id, "-o", output]
+        first.environment = sandbox.environment
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        // Killed as soon as it has polled once: mid-wait, while the job is held unfinished.
+        while try await sandbox.simulator.control.count("GET", "/v2/requests/\(id)/status") == 0 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        #expect(!FileManager.default.fileExists(atPath: output))
+        try await sandbox.simulator.control.hold(false)
+        let second = try await sandbox.run(["wait", String(id.prefix(8))])
+        #expect(second.status == 0, "\(second.standardError)")
+        #expect(second.standardOutput == output + "\n")
+        #expect(FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test func interruptedWaitSaysHowToResume() async throws {
+        let sandbox = try Sandbox(simulatorArguments: ["--latency", "30"])
+        defer { sandbox.close() }
+        let id = try await sandbox.submit()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: KlingMediaBinary.path)
+        process.arguments = ["wait", id]
+        process.environment = sandbox.environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        try await Task.sleep(for: .milliseconds(1500))
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 130)
+        #expect(text.contains("resume with `kling-media wait \(id)`"))
+    }
+
+    @Test func contentBlockedJobExitsThreeWithTheReason() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.close() }
+        let result = try await sandbox.run(["submit", "--video-url", "https://example.com/a.mp4",
+                                      "--prompt", "Based on @Video1 [blocked]"])
+        let id = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let waited = try await sandbox.run(["wait", id])
+        #expect(waited.status == 3)
+        #expect(waited.standardError.contains("job \(id) FAILED: Content blocked"))
+        let status = try await sandbox.run(["status", id, "--json"])
+        #expect(status.status == 3)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(status.standardOutput.utf8)) as? [String: Any])
+        #expect(report["status"] as? String == "FAILED")
+    }
+
+    @Test func expiredRequestExitsSix() async throws {
+        let sandbox = try Sandbox(simulatorArguments: ["--lifetime", "0.5", "--latency", "30"])
+        defer { sandbox.close() }
+        let id = try await sandbox.submit()
+        try await Task.sleep(for: .seconds(1))
+        let status = try await sandbox.run(["status", id])
+        #expect(status.status == 6)
+        #expect(status.standardError.contains("is unknown or expired (404"))
+    }
+
+    @Test func noKeyExitsTwoAndSaysWhatToSet() async throws {
+        var sandbox = try Sandbox()
+        defer { sandbox.close() }
+        sandbox.environment["SEGMIND_API_KEY"] = nil
+        let result = try await sandbox.run(["submit", "--video-url", "https://e.x/a.mp4", "--prompt", "Based on @Video1"])
+        #expect(result.status == 2)
+        #expect(result.standardError.hasPrefix("kling-media: no API key: set SEGMIND_API_KEY"))
+        #expect(try await sandbox.simulator.control.log().isEmpty)
+    }
+
+    @Test func configFileOthersCanReadIsRefused() async throws {
+        var sandbox = try Sandbox()
+        defer { sandbox.close() }
+        sandbox.environment["SEGMIND_API_KEY"] = nil
+        let folder = sandbox.home.appendingPathComponent("config/kling-media")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("config.json")
+        try Data("{\"api_key\": \"\(SimulatorProcess.key)\"}".utf8).write(to: file)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
+        let result = try await sandbox.run(["jobs"])
+        #expect(result.status == 0)
+        let submit = try await sandbox.run(["submit", "--video-url", "https://e.x/a.mp4", "--prompt", "Based on @Video1"])
+        #expect(submit.status == 2)
+        #expect(submit.standardError == "kling-media: \(file.path) holds an API key but others can read it (mode 644); run `chmod 600 \(file.path)`\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        #expect(try await sandbox.run(["submit", "--video-url", "https://e.x/a.mp4", "--prompt", "Based on @Video1"]).status == 0)
+    }
+
+    @Test func theKeyAppearsNowhereButInTheAPIsHeaders() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.close() }
+        var outputs: [ProcessResult] = []
+        let submitted = try await sandbox.run(["submit", "--video-url", "https://e.x/a.mp4", "--prompt", "Based on @Video1", "--json"])
+        outputs.append(submitted)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(submitted.standardOutput.utf8)) as? [String: Any])
+        let id = try #require(report["request_id"] as? String)
+        for arguments in [["status", id], ["status", id, "--json"], ["wait", id, "-o", sandbox.home.appendingPathComponent("o.mp4").path],
+                          ["jobs"], ["jobs", "--json"]] {
+            outputs.append(try await sandbox.run(arguments))
+        }
+        #expect(outputs.allSatisfy { $0.status == 0 })
+        for output in outputs {
+            #expect(!output.standardOutput.contains(SimulatorProcess.key))
+            #expect(!output.standardError.contains(SimulatorProcess.key))
+        }
+        #expect(!(try sandbox.journalText().contains(SimulatorProcess.key)))
+        let log = try await sandbox.simulator.control.log()
+        #expect(log.filter { ($0["path"] as? String ?? "").hasPrefix("/outputs/") }.allSatisfy { $0["sent_api_key"] as? Bool == false })
+    }
+}
