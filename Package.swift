@@ -35,6 +35,7 @@ let package = Package(
             name: "Simulator",
             dependencies: [
                 "MediaKit",
+                "Uploader",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

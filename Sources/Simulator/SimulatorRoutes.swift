@@ -2,6 +2,7 @@ import FoundationEssentials
 import HTTPTypes
 import Hummingbird
 import MediaKit
+import Uploader
 
 /// The simulator's HTTP surface: Segmind's v2 API for Kling O1, the generated outputs, and the
 /// `/_simulator/` controls tests use to stage faults and read what was sent.
@@ -26,7 +27,7 @@ struct SimulatorRoutes: Sendable {
         router.post("/_simulator/faults") { request, context in
             let fault = try await request.decode(as: Fault.self, context: context)
             await state.stage(fault)
-            return json(.ok, .object(["staged": .integer(fault.count)]))
+            return json(.ok, .object(["staged": .number(Double(fault.count))]))
         }
         router.post("/_simulator/hold") { request, context in
             let body = try await request.decode(as: [String: Bool].self, context: context)
@@ -141,8 +142,8 @@ struct SimulatorRoutes: Sendable {
         }
         var status = job.status(at: now, configuration: configuration)
         if await state.holding, status.isFinal { status = .processing }
-        let metrics = JSONValue.object(job.metrics(at: now, configuration: configuration).mapValues { .number($0) })
-        var body: [String: JSONValue] = ["request_id": .string(id), "status": .string(status.rawValue), "metrics": metrics]
+        let metrics = JSONBody.object(job.metrics(at: now, configuration: configuration).mapValues { .number($0) })
+        var body: [String: JSONBody] = ["request_id": .string(id), "status": .string(status.rawValue), "metrics": metrics]
         switch status {
         case .failed:
             body["error"] = .string(job.failure ?? "failed")
@@ -186,7 +187,7 @@ struct SimulatorRoutes: Sendable {
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: slice)))
     }
 
-    private func json(_ status: HTTPResponse.Status, _ value: JSONValue, headers: HTTPFields = [:]) -> Response {
+    private func json(_ status: HTTPResponse.Status, _ value: JSONBody, headers: HTTPFields = [:]) -> Response {
         var headers = headers
         headers[.contentType] = "application/json"
         let body = (try? JSONEncoder().encode(value)) ?? Data("{}".utf8)

@@ -51,6 +51,16 @@ struct JobContext {
         }
     }
 
+    /// The record of a job that has a request id, with that id; ends the command (status 5) for a
+    /// journal entry whose submission never got an answer.
+    func submittedJob(_ id: String) throws -> (record: JobRecord, requestID: String) {
+        let record = try record(for: id)
+        guard let requestID = record.requestID else {
+            throw Terminal.fail(JobNotSubmitted(record: record), status: .unavailable)
+        }
+        return (record, requestID)
+    }
+
     /// Applies `change` to the job's record; a journal failure is reported but never loses the
     /// answer in hand (the caller still prints it).
     @discardableResult

@@ -14,10 +14,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try JobContext.load()
-        let record = try context.record(for: id)
-        guard let requestID = record.requestID else {
-            throw Terminal.fail(JobNotSubmitted(record: record), status: .unavailable)
-        }
+        let (record, requestID) = try context.submittedJob(id)
         do {
             let report = try await Interruption.cancellingOnInterrupt {
                 try await context.client.status(of: requestID)

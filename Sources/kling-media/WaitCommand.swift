@@ -28,10 +28,9 @@ struct WaitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try JobContext.load()
-        var record = try context.record(for: id)
-        guard let requestID = record.requestID else {
-            throw Terminal.fail(JobNotSubmitted(record: record), status: .unavailable)
-        }
+        let job = try context.submittedJob(id)
+        var record = job.record
+        let requestID = job.requestID
         let destination = URL(fileURLWithPath: output ?? record.outputPath ?? "\(requestID).mp4").path
         if record.outputPath != destination {
             // Remembered before waiting, so a wait that is killed and run again saves to the same place.
