@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Uploader
 
 /// The parameters of a Kling O1 submission, as the simulator reads them.
 struct SubmissionBody: Decodable, Sendable {
@@ -8,7 +9,7 @@ struct SubmissionBody: Decodable, Sendable {
     let aspectRatio: String?
     let duration: Int?
     let keepAudio: Bool?
-    let elementCount: Int
+    let elements: [KlingElement]
 
     enum CodingKeys: String, CodingKey {
         case prompt, elements
@@ -34,20 +35,10 @@ struct SubmissionBody: Decodable, Sendable {
         } else {
             duration = nil
         }
-        elementCount = (try? container.decodeIfPresent([ElementBody].self, forKey: .elements))??.count ?? 0
+        elements = try container.decodeIfPresent([KlingElement].self, forKey: .elements) ?? []
     }
 }
 
-/// An element as fal.ai's schema has it: a frontal image and reference images.
-struct ElementBody: Decodable, Sendable {
-    let frontalImageURL: String?
-    let referenceImageURLs: [String]?
-
-    enum CodingKeys: String, CodingKey {
-        case frontalImageURL = "frontal_image_url"
-        case referenceImageURLs = "reference_image_urls"
-    }
-}
 
 /// One submitted job and the timeline it follows.
 struct SimulatedJob: Sendable {

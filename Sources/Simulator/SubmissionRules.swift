@@ -18,8 +18,12 @@ enum SubmissionRules {
         if let bad = images.first(where: { !($0.hasPrefix("http://") || $0.hasPrefix("https://")) }) {
             return "image_urls must be http(s) URLs, got \(bad)"
         }
+        for (number, element) in body.elements.enumerated()
+        where !limits.elementReferenceImages.contains(element.referenceImageURLs.count) {
+            return "elements[\(number)] needs 1 to 3 reference_image_urls, got \(element.referenceImageURLs.count)"
+        }
         let findings = Validator(limits: limits).requestFindings(prompt: prompt, imageCount: images.count,
-                                                                elementCount: body.elementCount)
+                                                                elementCount: body.elements.count)
         return findings.first { $0.severity == .error }.map { "\($0.subject): \($0.message)" }
     }
 

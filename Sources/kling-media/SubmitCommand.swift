@@ -20,6 +20,10 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(name: .customLong("video-url"), help: "URL of the clip (@Video1).") var videoURL: String
     @Option(name: .customLong("image-url"), help: "URL of a reference image (@Image1, @Image2… in order); repeat.")
     var imageURLs: [String] = []
+    @Option(name: .long, help: ArgumentHelp(
+        "An element's frontal image URL, then 1 to 3 reference image URLs, comma-separated; repeat for @Element2….",
+        valueName: "frontal,ref[,ref…]"))
+    var element: [String] = []
     @OptionGroup var request: RequestOptions
     @Option(name: .shortAndLong, help: "Where `wait` should save the output.") var output: String?
     @Flag(help: "Print JSON: {request_id, status, local_id}.") var json = false
@@ -27,12 +31,19 @@ struct SubmitCommand: AsyncParsableCommand {
     func validate() throws {
         try request.check()
         if request.prompt == nil && request.promptFile == nil { throw ValidationError("--prompt (or --prompt-file) is required") }
+        if let bad = element.first(where: { $0.split(separator: ",").count < 2 }) {
+            throw ValidationError("--element needs a frontal image URL and 1 to 3 reference image URLs, comma-separated; got '\(bad)'")
+        }
     }
 
     func run() async throws {
         let context = try JobContext.load()
         guard let prompt = try request.promptText() else { throw ExitStatus.unusable.code }
-        let parameters = KlingRequest(prompt: prompt, videoURL: videoURL, imageURLs: imageURLs,
+        let elements = element.map { spec in
+            let urls = spec.split(separator: ",").map(String.init)
+            return KlingElement(frontalImageURL: urls[0], referenceImageURLs: Array(urls.dropFirst()))
+        }
+        let parameters = KlingRequest(prompt: prompt, videoURL: videoURL, imageURLs: imageURLs, elements: elements,
                                       aspectRatio: request.aspect.rawValue, duration: request.duration,
                                       keepAudio: request.keepAudio)
         let outputPath = output.map { URL(fileURLWithPath: $0).path }
