@@ -3,33 +3,37 @@ import Glibc
 #endif
 internal import CFFmpeg
 
-/// A generated H.264 MP4 with no audio: bands of light scrolling over a slowly shifting colour, at
-/// the size, length and rate asked. It stands in for a model's output where no real one exists
-/// (the simulator's results).
+/// A generated H.264 MP4: bands of light scrolling over a slowly shifting colour, at the size,
+/// length and rate asked, with a quiet 440 Hz AAC tone when `audio` is set. It stands in for a
+/// model's output where no real one exists (the simulator's results).
 public enum SyntheticClip {
     public static func write(to path: String, width: Int, height: Int, seconds: Int,
-                             framesPerSecond: Int = 24) throws(FFmpegError) {
+                             framesPerSecond: Int = 24, audio: Bool = false) throws(FFmpegError) {
         let writer = try MP4Writer(path: path)
-        let encoder = try VideoEncoder(width: width, height: height, framesPerSecond: framesPerSecond,
-                                       crf: 30, preset: "ultrafast", globalHeader: writer.needsGlobalHeader)
-        let stream = try writer.addStream(from: encoder.context)
+        let video = try VideoEncoder(width: width, height: height, framesPerSecond: framesPerSecond,
+                                     crf: 30, preset: "ultrafast", globalHeader: writer.needsGlobalHeader)
+        let videoStream = try writer.addStream(from: video.context)
+        let tone = try audio ? ToneTrack(writer: writer) : nil
         try writer.begin()
         let frame = try Frame(width: width, height: height, format: AV_PIX_FMT_YUV420P)
         let frameCount = seconds * framesPerSecond
         func drain() throws(FFmpegError) {
-            while case .packet(let packet) = try encoder.receive() {
-                try writer.write(packet, stream: stream, timeBase: encoder.context.pointee.time_base)
+            while case .packet(let packet) = try video.receive() {
+                try writer.write(packet, stream: videoStream, timeBase: video.context.pointee.time_base)
             }
         }
         for index in 0..<frameCount {
             try frame.makeWritable()
             paint(frame.raw, index: index, of: frameCount)
             frame.raw.pointee.pts = Int64(index)
-            try encoder.send(frame)
+            try video.send(frame)
             try drain()
+            // Keep the audio level with the pictures so the file interleaves as it is written.
+            try tone?.write(upTo: Double(index + 1) / Double(framesPerSecond))
         }
-        try encoder.send(nil)
+        try video.send(nil)
         try drain()
+        try tone?.finish(at: Double(seconds))
         try writer.finish()
     }
 
@@ -52,6 +56,61 @@ public enum SyntheticClip {
                 for row in 0..<(height + 1) / 2 {
                     memset(plane[1]! + row * strides[1], Int32(blue), (width + 1) / 2)
                     memset(plane[2]! + row * strides[2], Int32(red), (width + 1) / 2)
+                }
+            }
+        }
+    }
+}
+
+/// The synthetic clip's sound: a 440 Hz sine at -20 dBFS, encoded in AAC frames as time advances.
+private final class ToneTrack {
+    private let encoder: AudioEncoder
+    private let writer: MP4Writer
+    private let stream: Int
+    private let frame: Frame
+    private var samplesWritten: Int64 = 0
+
+    init(writer: MP4Writer) throws(FFmpegError) {
+        self.writer = writer
+        encoder = try AudioEncoder(globalHeader: writer.needsGlobalHeader)
+        stream = try writer.addStream(from: encoder.context)
+        frame = try encoder.makeFrame()
+    }
+
+    /// Encodes whole AAC frames until the track reaches `seconds`.
+    func write(upTo seconds: Double) throws(FFmpegError) {
+        let rate = Double(encoder.context.pointee.sample_rate)
+        while Double(samplesWritten) / rate < seconds {
+            try frame.makeWritable()
+            fill(frame.raw, startingAt: samplesWritten, rate: rate)
+            frame.raw.pointee.pts = samplesWritten
+            samplesWritten += Int64(encoder.frameSize)
+            try encoder.send(frame)
+            try drain()
+        }
+    }
+
+    func finish(at seconds: Double) throws(FFmpegError) {
+        try write(upTo: seconds)
+        try encoder.send(nil)
+        try drain()
+    }
+
+    private func drain() throws(FFmpegError) {
+        while case .packet(let packet) = try encoder.receive() {
+            try writer.write(packet, stream: stream, timeBase: encoder.context.pointee.time_base)
+        }
+    }
+
+    private func fill(_ frame: UnsafeMutablePointer<AVFrame>, startingAt first: Int64, rate: Double) {
+        let count = Int(frame.pointee.nb_samples)
+        let channels = Int(frame.pointee.ch_layout.nb_channels)
+        guard let planes = frame.pointee.extended_data else { return }
+        for channel in 0..<channels {
+            guard let plane = planes[channel] else { continue }
+            plane.withMemoryRebound(to: Float.self, capacity: count) { samples in
+                for index in 0..<count {
+                    samples[index] = Float(0.1 * sin(2 * .pi * 440 * Double(first + Int64(index)) / rate))
                 }
             }
         }

@@ -6,13 +6,6 @@ final class VideoEncoder {
     let context: UnsafeMutablePointer<AVCodecContext>
     private let packet: Packet
 
-    /// What `receive` found: EAGAIN and EOF are states of the encoder, not failures.
-    enum Output {
-        case packet(UnsafeMutablePointer<AVPacket>)
-        case needsInput
-        case endOfStream
-    }
-
     init(width: Int, height: Int, framesPerSecond: Int, crf: Int = 20, preset: String = "veryfast",
          globalHeader: Bool) throws(FFmpegError) {
         guard let codec = avcodec_find_encoder_by_name("libx264") ?? avcodec_find_encoder(AV_CODEC_ID_H264) else {
@@ -46,7 +39,7 @@ final class VideoEncoder {
     }
 
     /// The next encoded packet, valid until the next call.
-    func receive() throws(FFmpegError) -> Output {
+    func receive() throws(FFmpegError) -> EncoderOutput {
         av_packet_unref(packet.raw)
         let result = avcodec_receive_packet(context, packet.raw)
         if result == CFFmpeg_AVERROR(EAGAIN) { return .needsInput }

@@ -52,6 +52,9 @@ struct SimulatedJob: Sendable {
     let width: Int
     let height: Int
     let seconds: Int
+    /// keep_audio: the real model keeps the input's sound; the simulator, which never fetches the
+    /// input, adds a tone in its place.
+    let audio: Bool
     let failure: String?
     var outputReady = false
 

@@ -121,7 +121,7 @@ struct SimulatorRoutes: Sendable {
             || Double.random(in: 0..<1) < state.configuration.failRate
         let job = SimulatedJob(
             id: UUID().uuidString.lowercased(), submitted: .now, width: size.width, height: size.height,
-            seconds: seconds,
+            seconds: seconds, audio: body.keepAudio ?? false,
             failure: blocked ? "Content blocked: the prompt or an input was flagged by the safety system (RAI)" : nil)
         await state.add(job)
         let base = "http://127.0.0.1:\(port())/v2/requests/\(job.id)"

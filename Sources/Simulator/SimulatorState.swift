@@ -94,11 +94,12 @@ actor SimulatorState {
 
     func add(_ job: SimulatedJob) {
         jobs[job.id] = job
-        let key = "\(job.width)x\(job.height)-\(job.seconds)s"
+        let key = "\(job.width)x\(job.height)-\(job.seconds)s\(job.audio ? "-audio" : "")"
         let directory = configuration.outputDirectory
         let render = renderedClips[key] ?? Task.detached {
             let path = directory + "/.render-\(key).mp4"
-            try SyntheticClip.write(to: path, width: job.width, height: job.height, seconds: job.seconds)
+            try SyntheticClip.write(to: path, width: job.width, height: job.height, seconds: job.seconds,
+                                    audio: job.audio)
             return path
         }
         renderedClips[key] = render

@@ -24,6 +24,19 @@ import Uploader
         }
     }
 
+    @Test func keepAudioGivesAnOutputWithSound() async throws {
+        try await SimulatorHarness.with { harness in
+            var request = SimulatorHarness.request
+            request.keepAudio = true
+            let submission = try await harness.client.submit(request)
+            let result = try await harness.client.waitForResult(of: submission.requestID)
+            let target = harness.outputDirectory.appendingPathComponent("with-sound.mp4").path
+            try await Downloader().download(result.outputURL, to: target)
+            let oracle = try await FFprobeReport(path: target)
+            #expect(oracle.streams.map { $0["codec_type"] as? String } == ["video", "audio"])
+        }
+    }
+
     @Test func submissionRefusedWith429IsRetriedAndMakesOneJob() async throws {
         try await SimulatorHarness.with { harness in
             try await harness.control.fail(2, with: 429, path: "/v2/kling")
