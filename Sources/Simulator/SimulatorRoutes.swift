@@ -22,7 +22,14 @@ struct SimulatorRoutes: Sendable {
             try await gate(request) { await status(id: context.parameters.get("id") ?? "", full: true) }
         }
         router.get("/outputs/:file") { request, context in
-            try await output(request, file: context.parameters.get("file") ?? "")
+            try await serve(request, file: context.parameters.get("file") ?? "", in: state.configuration.outputDirectory)
+        }
+        // Segmind Storage (another host at Segmind; here beside the API).
+        router.post("/upload-asset") { request, _ in
+            try await gate(request, rateLimited: false) { try await receiveUpload(request) }
+        }
+        router.get("/uploads/:file") { request, context in
+            try await serve(request, file: context.parameters.get("file") ?? "", in: state.uploadDirectory)
         }
         router.post("/_simulator/faults") { request, context in
             let fault = try await request.decode(as: Fault.self, context: context)
@@ -43,9 +50,10 @@ struct SimulatorRoutes: Sendable {
 
     // MARK: What every API request goes through, in Segmind's order: faults, auth, rate limit.
 
-    private func gate(_ request: Request, _ handler: () async throws -> Response) async throws -> Response {
+    private func gate(_ request: Request, rateLimited: Bool = true,
+                      _ handler: () async throws -> Response) async throws -> Response {
         let entry = await note(request)
-        let response = try await admit(request, handler)
+        let response = try await admit(request, rateLimited: rateLimited, handler)
         await state.recordAnswer(response.status.code, at: entry)
         return response
     }
@@ -55,7 +63,8 @@ struct SimulatorRoutes: Sendable {
                            sentAPIKey: request.headers[HTTPField.Name("x-api-key")!] != nil)
     }
 
-    private func admit(_ request: Request, _ handler: () async throws -> Response) async throws -> Response {
+    private func admit(_ request: Request, rateLimited: Bool,
+                       _ handler: () async throws -> Response) async throws -> Response {
         let key = request.headers[HTTPField.Name("x-api-key")!]
         if let staged = try await applyFault(for: request.uri.path) { return staged }
         if state.configuration.flakyRate > 0, Double.random(in: 0..<1) < state.configuration.flakyRate {
@@ -65,7 +74,7 @@ struct SimulatorRoutes: Sendable {
         guard key == state.configuration.apiKey else {
             return json(.unauthorized, .object(["error": .string("Invalid API key")]))
         }
-        if let reset = await state.admit(key: key) {
+        if rateLimited, let reset = await state.admit(key: key) {
             var headers = HTTPFields()
             headers[HTTPField.Name("x-rate-limit-reset-at-utc")!] = reset.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
             return json(.tooManyRequests, .object(["error": .string("Rate limit exceeded")]), headers: headers)
@@ -156,13 +165,31 @@ struct SimulatorRoutes: Sendable {
         return json(.ok, .object(body))
     }
 
-    // MARK: Outputs, with Range requests so downloads can resume
+    // MARK: Uploads
 
-    private func output(_ request: Request, file: String) async throws -> Response {
+    private func receiveUpload(_ request: Request) async throws -> Response {
+        var receiver = DataURLReceiver(directory: state.uploadDirectory)
+        do {
+            for try await chunk in request.body {
+                try receiver.consume(chunk.readableBytesView)
+            }
+        } catch {
+            return json(.badRequest, .object(["error": .string("data_urls must hold base64 data URLs")]))
+        }
+        guard !receiver.received.isEmpty, !receiver.isIncomplete else {
+            return json(.badRequest, .object(["error": .string("Request body must be {\"data_urls\": [\"data:<mime>;base64,…\"]}")]))
+        }
+        let urls = receiver.received.map { JSONBody.string("http://\(state.configuration.outputHost):\(port())/uploads/" + ($0.path.split(separator: "/").last.map(String.init) ?? "")) }
+        return json(.ok, .object(["urls": .array(urls)]))
+    }
+
+    // MARK: Files (outputs, uploads), with Range requests so downloads can resume
+
+    private func serve(_ request: Request, file: String, in directory: String) async throws -> Response {
         _ = await note(request)
         guard !file.contains("/"), !file.hasPrefix("."),
-              let data = FileManager.default.contents(atPath: state.configuration.outputDirectory + "/" + file) else {
-            return json(.notFound, .object(["error": .string("No such output")]))
+              let data = FileManager.default.contents(atPath: directory + "/" + file) else {
+            return json(.notFound, .object(["error": .string("No such file")]))
         }
         let fault = await state.takeFault(for: request.uri.path)
         if let fault, fault.drop != true, let staged = try await response(for: fault) { return staged }
@@ -172,7 +199,9 @@ struct SimulatorRoutes: Sendable {
             start = first
         }
         let slice = data[start...]
-        var headers: HTTPFields = [.contentType: "video/mp4", .acceptRanges: "bytes"]
+        let type = ["mp4": "video/mp4", "mov": "video/quicktime", "png": "image/png", "jpg": "image/jpeg",
+                    "webp": "image/webp"][file.split(separator: ".").last.map(String.init) ?? ""] ?? "application/octet-stream"
+        var headers: HTTPFields = [.contentType: type, .acceptRanges: "bytes"]
         if start > 0 { headers[.contentRange] = "bytes \(start)-\(data.count - 1)/\(data.count)" }
         if fault?.drop == true {
             // Send half, then break the connection: what a flaky network does to a download.

@@ -39,9 +39,14 @@ actor SimulatorState {
     /// One generated clip per distinct size and length, linked under each job's name.
     private var renderedClips: [String: Task<String, any Error>] = [:]
 
+    /// Where uploaded files go: beside the outputs.
+    nonisolated let uploadDirectory: String
+
     init(configuration: SimulatorConfiguration) {
         self.configuration = configuration
         creditSecondsLeft = configuration.creditSeconds
+        uploadDirectory = configuration.outputDirectory + "/uploads"
+        try? FileManager.default.createDirectory(atPath: uploadDirectory, withIntermediateDirectories: true)
     }
 
     private let started = ContinuousClock.now

@@ -22,6 +22,7 @@ final class CurlTransfer: @unchecked Sendable {
     private var body: [UInt8] = []
     private var received: Int64 = 0
     private var uploadDescriptor: Int32 = -1
+    private var uploadSource: (any BodySource)?
     private var downloadDescriptor: Int32 = -1
     private var failure: HTTPError?
 
@@ -129,6 +130,11 @@ final class CurlTransfer: @unchecked Sendable {
                 throw .fileUnreadable(path: path, detail: String(cString: strerror(errno)))
             }
             length = Int64(status.st_size)
+        case .stream(let total, let open):
+            do { uploadSource = try open() } catch {
+                throw .fileUnreadable(path: "request body", detail: "\(error)")
+            }
+            length = total
         }
         guard request.method == .post || request.method == .put else { return }
         try check(CCurl_setopt_off_t(handle, request.method == .put ? CURLOPT_INFILESIZE_LARGE : CURLOPT_POSTFIELDSIZE_LARGE,
@@ -188,6 +194,12 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Fills `buffer` with the next bytes of the request body; 0 at its end, nil to abort.
     fileprivate func sendBody(into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        if let uploadSource {
+            do { return try uploadSource.read(into: buffer) } catch {
+                failure = .fileUnreadable(path: "request body", detail: "\(error)")
+                return nil
+            }
+        }
         if uploadDescriptor >= 0 {
             while true {
                 let count = read(uploadDescriptor, buffer.baseAddress, buffer.count)

@@ -53,6 +53,15 @@ public enum HTTPBody: Sendable {
     case bytes([UInt8])
     /// Streamed from disk as libcurl asks for it: memory stays flat whatever the file's size.
     case file(path: String)
+    /// Produced as libcurl asks for it, `length` bytes in all. `open` makes a fresh source for
+    /// each attempt, so a retried request sends the body from its start.
+    case stream(length: Int64, open: @Sendable () throws -> any BodySource)
+}
+
+/// Bytes for a request body, read in order. Used by the one thread performing the transfer.
+public protocol BodySource: AnyObject {
+    /// Fills the start of `buffer`; returns how many bytes, 0 at the end.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
 }
 
 /// Where a response body goes.

@@ -9,15 +9,26 @@ public struct SegmindConfiguration: Sendable {
     /// Free plan: 5 requests a minute per key (Pro: 50). Polls may count against it.
     public static let defaultRequestsPerMinute = 5
 
+    /// Segmind Storage's upload endpoint ("Segmind Storage" API reference).
+    public static let defaultUploadURL = "https://workflows-api.segmind.com/upload-asset"
+
     public var apiKey: APIKey
     public var apiBase: String
     public var requestsPerMinute: Int
+    public var uploadURL: String
 
     public init(apiKey: APIKey, apiBase: String = SegmindConfiguration.defaultBase,
-                requestsPerMinute: Int = SegmindConfiguration.defaultRequestsPerMinute) {
+                requestsPerMinute: Int = SegmindConfiguration.defaultRequestsPerMinute,
+                uploadURL: String = SegmindConfiguration.defaultUploadURL) {
         self.apiKey = apiKey
         self.apiBase = apiBase.hasSuffix("/") ? String(apiBase.dropLast()) : apiBase
         self.requestsPerMinute = max(1, requestsPerMinute)
+        self.uploadURL = uploadURL
+    }
+
+    /// Whether the key may go to `host`: the API's own host, or Segmind's.
+    public func mayReceiveKey(_ host: String) -> Bool {
+        host == apiHost || host == "segmind.com" || host.hasSuffix(".segmind.com")
     }
 
     /// The host the key may be sent to: the API base's.
@@ -40,7 +51,11 @@ public struct SegmindConfiguration: Sendable {
             guard let value = Int(text), value > 0 else { throw .invalidRate(text) }
             return value
         } ?? file?.requestsPerMinute ?? defaultRequestsPerMinute
-        return SegmindConfiguration(apiKey: APIKey(key), apiBase: base, requestsPerMinute: rate)
+        let upload = environment["SEGMIND_UPLOAD_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? file?.uploadURL ?? defaultUploadURL
+        guard let uploadParts = URLParts(upload), ["https", "http"].contains(uploadParts.scheme) else {
+            throw .invalidBase(upload)
+        }
+        return SegmindConfiguration(apiKey: APIKey(key), apiBase: base, requestsPerMinute: rate, uploadURL: upload)
     }
 
     public static func configPath(environment: [String: String]) -> String {
@@ -55,11 +70,13 @@ struct ConfigFile: Decodable {
     var apiKey: String?
     var apiBase: String?
     var requestsPerMinute: Int?
+    var uploadURL: String?
 
     enum CodingKeys: String, CodingKey {
         case apiKey = "api_key"
         case apiBase = "api_base"
         case requestsPerMinute = "requests_per_minute"
+        case uploadURL = "upload_url"
     }
 
     static func load(at path: String) throws(ConfigurationError) -> ConfigFile? {
@@ -92,7 +109,7 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
         case .malformed(let path):
             return "\(path): not valid JSON of the form {\"api_key\": \"SG_…\", \"api_base\": \"https://…\"}"
         case .invalidBase(let base):
-            return "SEGMIND_API_BASE must be an http(s) URL, got \(Redaction.redact(base))"
+            return "SEGMIND_API_BASE and SEGMIND_UPLOAD_URL must be http(s) URLs, got \(Redaction.redact(base))"
         case .invalidRate(let text):
             return "SEGMIND_REQUESTS_PER_MINUTE must be a whole number above 0, got \(text)"
         }

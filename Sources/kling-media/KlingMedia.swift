@@ -9,7 +9,8 @@ struct KlingMedia: ParsableCommand {
         discussion: ExitStatus.summary,
         version: Versions.summary,
         subcommands: [ProbeCommand.self, ValidateCommand.self, SubmitCommand.self, StatusCommand.self,
-                      WaitCommand.self, JobsCommand.self, SimulatorForwarding.self]
+                      WaitCommand.self, JobsCommand.self, UploadCommand.self, DownloadCommand.self,
+                      SimulatorForwarding.self]
     )
 }
 

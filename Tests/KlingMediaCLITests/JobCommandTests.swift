@@ -22,6 +22,8 @@ import TestSupport
                 "SEGMIND_API_BASE": simulator.baseURL,
                 "SEGMIND_API_KEY": SimulatorProcess.key,
                 "SEGMIND_REQUESTS_PER_MINUTE": "600",
+                "SEGMIND_UPLOAD_URL": simulator.baseURL + "/upload-asset",
+                "XDG_CACHE_HOME": home.appendingPathComponent("cache").path,
             ]
         }
 

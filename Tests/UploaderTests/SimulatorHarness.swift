@@ -38,6 +38,13 @@ struct SimulatorHarness {
         }
     }
 
+    /// Segmind Storage on this simulator, with the same key.
+    var storage: SegmindStorage {
+        SegmindStorage(configuration: SegmindConfiguration(apiKey: APIKey(Self.key), apiBase: simulator.baseURL,
+                                                           uploadURL: simulator.baseURL + "/upload-asset"),
+                       retry: RetryPolicy(maxAttempts: 4, baseDelay: 0.05, maxDelay: 0.2))
+    }
+
     static let request = KlingRequest(prompt: "Based on @Video1, generate the next shot",
                                       videoURL: "https://example.com/shot.mp4")
 }

@@ -1,0 +1,56 @@
+/// A local file to a URL the model can fetch: from the cache when these bytes were uploaded before
+/// and their URL still answers, else by uploading them.
+public struct FileUploader: Sendable {
+    public let storage: SegmindStorage
+    public let cache: UploadCache?
+    private let http = HTTPClient()
+
+    /// `cache` nil uploads every time (`--no-cache`).
+    public init(storage: SegmindStorage, cache: UploadCache?) {
+        self.storage = storage
+        self.cache = cache
+    }
+
+    public struct Uploaded: Sendable, Equatable {
+        public let path: String
+        public let url: String
+        public let sha256: String
+        public let bytes: Int64
+        /// True when the cache answered and nothing was sent.
+        public let cached: Bool
+    }
+
+    public func upload(_ path: String, progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(UploadError) -> Uploaded {
+        let bytes = try SegmindStorage.size(of: path)
+        let sha256 = try ContentHash.sha256(ofFileAt: path)
+        let backend = SegmindStorage.backendName
+        if let cache, let entry = cache.lookup(sha256: sha256, backend: backend) {
+            if await Reachability.answers(entry.url) {
+                return Uploaded(path: path, url: entry.url, sha256: sha256, bytes: bytes, cached: true)
+            }
+            try? cache.remove(sha256: sha256, backend: backend)
+        }
+        let url = try await storage.upload(path, progress: progress)
+        try cache?.store(UploadCache.Entry(sha256: sha256, backend: backend, url: url, bytes: bytes))
+        return Uploaded(path: path, url: url, sha256: sha256, bytes: bytes, cached: false)
+    }
+}
+
+/// Whether a URL can be fetched, asked with the smallest request that tells: the first byte.
+public enum Reachability {
+    public static func answers(_ url: String) async -> Bool {
+        (try? await check(url)) != nil
+    }
+
+    /// Throws with the reason when the URL does not give its content (no credentials are sent).
+    public static func check(_ url: String) async throws(UploadError) {
+        let request = HTTPRequest(method: .get, url: url, headers: [HTTPHeader("range", "bytes=0-0")],
+                                  destination: .memory(limit: 1 << 16), connectTimeout: 10, totalTimeout: 20,
+                                  followRedirects: true)
+        let response: HTTPResponse
+        do { response = try await HTTPClient().send(request) } catch {
+            throw .unreachable(url: url, detail: error.description)
+        }
+        guard response.isSuccess else { throw .unreachable(url: url, detail: "HTTP \(response.status)") }
+    }
+}

@@ -1,0 +1,79 @@
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Segmind Storage: a local file in, an https URL out, by `POST …/upload-asset` with the file as a
+/// base64 data URL, streamed from disk (`Base64DataURLBody`).
+public struct SegmindStorage: Sendable {
+    public let configuration: SegmindConfiguration
+    public var retry: RetryPolicy
+    private let http = HTTPClient()
+
+    public init(configuration: SegmindConfiguration, retry: RetryPolicy = RetryPolicy(maxAttempts: 4)) {
+        self.configuration = configuration
+        self.retry = retry
+    }
+
+    public static let backendName = "segmind"
+
+    /// Uploads the file at `path`; returns its URL. Retried on transient failures (an upload
+    /// starts no paid work, so sending it again costs nothing but time).
+    public func upload(_ path: String, progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(UploadError) -> String {
+        let host = URLParts(configuration.uploadURL)?.host ?? ""
+        guard configuration.mayReceiveKey(host) else {
+            throw .refused(status: 0, detail: "SEGMIND_UPLOAD_URL points at \(host), which is neither Segmind nor the API base; "
+                           + "the API key is not sent there")
+        }
+        let size = try Self.size(of: path)
+        let mimeType = MediaType.of(path: path)
+        let request = HTTPRequest(
+            method: .post, url: configuration.uploadURL,
+            headers: [HTTPHeader("x-api-key", configuration.apiKey.secret), HTTPHeader("content-type", "application/json"),
+                      HTTPHeader("accept", "application/json")],
+            body: .stream(length: Base64DataURLBody.length(fileSize: size, mimeType: mimeType)) {
+                try Base64DataURLBody(path: path, mimeType: mimeType)
+            },
+            connectTimeout: 20, totalTimeout: nil, stallTimeout: 60, followRedirects: false)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let wait: Double
+            do {
+                let response = try await http.send(request, progress: progress)
+                if response.isSuccess { return try Self.url(in: response) }
+                let retryable = response.status == 429 || response.status >= 500
+                guard retryable, attempt < retry.maxAttempts else {
+                    throw UploadError.refused(status: response.status, detail: ErrorDetail.extract(from: response.body))
+                }
+                wait = RetryAfter.seconds(from: response) ?? retry.backoff(afterAttempt: attempt)
+            } catch let error as HTTPError {
+                if case .fileUnreadable(_, let detail) = error { throw .unreadable(path, detail) }
+                guard error.isTransient, attempt < retry.maxAttempts else { throw .transport(error) }
+                wait = retry.backoff(afterAttempt: attempt)
+            } catch let error as UploadError {
+                throw error
+            } catch {
+                throw .transport(.other(host: host, code: -1, detail: "\(error)", requestSent: true))
+            }
+            do { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) } catch { throw .transport(.cancelled) }
+        }
+    }
+
+    /// The answer's URL: `urls` in the API reference, `file_urls` in the SDK's README.
+    static func url(in response: HTTPResponse) throws(UploadError) -> String {
+        let body = try? JSONBody.decode(response.body)
+        let list = body?["urls"] ?? body?["file_urls"] ?? .null
+        guard let url = list.urls.first else {
+            throw .noURL(detail: Redaction.redact(String(response.bodyText.prefix(300))))
+        }
+        return url
+    }
+
+    static func size(of path: String) throws(UploadError) -> Int64 {
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw .unreadable(path, String(cString: strerror(errno))) }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw .unreadable(path, "not a regular file") }
+        return Int64(status.st_size)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `upload` and `download` end to end against the simulator process.
+@Suite struct TransferCommandTests {
+    private func json(_ result: ProcessResult) throws -> [[String: Any]] {
+        try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]])
+    }
+
+    @Test func uploadingTheSameFileTwiceSendsItOnce() async throws {
+        let sandbox = try JobCommandTests.Sandbox()
+        defer { sandbox.close() }
+        let first = try await sandbox.run(["upload", Fixtures.path("landscape.mp4"), "https://example.com/given.png", "--json"])
+        #expect(first.status == 0, "\(first.standardError)")
+        let reports = try json(first)
+        #expect(reports.map { $0["cached"] as? Bool } == [false, false])
+        #expect(reports[1]["passed_through"] as? Bool == true)
+        #expect(reports[1]["url"] as? String == "https://example.com/given.png")
+        #expect(reports[0]["bytes"] as? Int == 59201)
+        let second = try await sandbox.run(["upload", Fixtures.path("landscape.mp4"), "--json"])
+        #expect(try json(second).first?["cached"] as? Bool == true)
+        #expect(try json(second).first?["url"] as? String == reports[0]["url"] as? String)
+        #expect(try await sandbox.simulator.control.count("POST", "/upload-asset") == 1)
+        let again = try await sandbox.run(["upload", Fixtures.path("landscape.mp4"), "--no-cache", "--json"])
+        #expect(try json(again).first?["cached"] as? Bool == false)
+        #expect(try await sandbox.simulator.control.count("POST", "/upload-asset") == 2)
+    }
+
+    @Test func downloadSavesAVideoOnlyWhenItIsOne() async throws {
+        let sandbox = try JobCommandTests.Sandbox()
+        defer { sandbox.close() }
+        let uploads = try json(try await sandbox.run(["upload", Fixtures.path("rotated.mp4"), Fixtures.path("not_media.mp4"),
+                                                       Fixtures.path("truncated_faststart.mp4"), "--json"]))
+        let good = sandbox.home.appendingPathComponent("good.mp4").path
+        let fetched = try await sandbox.run(["download", try #require(uploads[0]["url"] as? String), "-o", good])
+        #expect(fetched.status == 0, "\(fetched.standardError)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: good)) == Data(contentsOf: URL(fileURLWithPath: Fixtures.path("rotated.mp4"))))
+        for (index, name) in [(1, "text.mp4"), (2, "cut.mp4")] {
+            let target = sandbox.home.appendingPathComponent(name).path
+            let refused = try await sandbox.run(["download", try #require(uploads[index]["url"] as? String), "-o", target])
+            #expect(refused.status == 5)
+            #expect(refused.standardError.hasSuffix("is not a complete video; nothing was saved\n"))
+            #expect(!FileManager.default.fileExists(atPath: target))
+        }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: sandbox.home.path).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func missingFileIsNamedAndExitsTwo() async throws {
+        let sandbox = try JobCommandTests.Sandbox()
+        defer { sandbox.close() }
+        let result = try await sandbox.run(["upload", Fixtures.path("no-such.mp4")])
+        #expect(result.status == 2)
+        #expect(result.standardError.hasPrefix("kling-media: \(Fixtures.path("no-such.mp4")): cannot read it to upload"))
+    }
+}
