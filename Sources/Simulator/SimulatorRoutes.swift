@@ -41,6 +41,12 @@ struct SimulatorRoutes: Sendable {
             await state.hold(body["hold"] ?? false)
             return json(.ok, .object(["holding": .bool(body["hold"] ?? false)]))
         }
+        // A body sink for benchmarks: reads and discards, answers with the byte count.
+        router.put("/_simulator/sink") { request, _ in
+            var count = 0
+            for try await chunk in request.body { count += chunk.readableBytes }
+            return json(.ok, .object(["bytes": .number(Double(count))]))
+        }
         router.get("/_simulator/log") { _, _ in
             let body = try JSONEncoder().encode(await state.requestLog())
             return Response(status: .ok, headers: [.contentType: "application/json"],
