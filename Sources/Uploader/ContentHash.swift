@@ -3,8 +3,12 @@ import Crypto
 import Glibc
 #endif
 
-/// SHA-256 of a file's bytes, read from disk in 1 MiB chunks.
+/// SHA-256 of a file's bytes, read from disk in 1 MiB chunks, or of bytes in memory.
 public enum ContentHash {
+    public static func sha256(of bytes: [UInt8]) -> String {
+        SigV4.hex(SHA256.hash(data: bytes))
+    }
+
     public static func sha256(ofFileAt path: String) throws(UploadError) -> String {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .unreadable(path, String(cString: strerror(errno))) }
@@ -18,6 +22,6 @@ public enum ContentHash {
             if count == 0 { break }
             buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         }
-        return hasher.finalize().map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        return SigV4.hex(hasher.finalize())
     }
 }

@@ -1,13 +1,12 @@
 /// A local file to a URL the model can fetch: from the cache when these bytes were uploaded before
 /// and their URL still answers, else by uploading them.
 public struct FileUploader: Sendable {
-    public let storage: SegmindStorage
+    public let backend: any UploadBackend
     public let cache: UploadCache?
-    private let http = HTTPClient()
 
     /// `cache` nil uploads every time (`--no-cache`).
-    public init(storage: SegmindStorage, cache: UploadCache?) {
-        self.storage = storage
+    public init(backend: any UploadBackend, cache: UploadCache?) {
+        self.backend = backend
         self.cache = cache
     }
 
@@ -23,15 +22,14 @@ public struct FileUploader: Sendable {
     public func upload(_ path: String, progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(UploadError) -> Uploaded {
         let bytes = try SegmindStorage.size(of: path)
         let sha256 = try ContentHash.sha256(ofFileAt: path)
-        let backend = SegmindStorage.backendName
-        if let cache, let entry = cache.lookup(sha256: sha256, backend: backend) {
+        if let cache, let entry = cache.lookup(sha256: sha256, backend: backend.name) {
             if await Reachability.answers(entry.url) {
                 return Uploaded(path: path, url: entry.url, sha256: sha256, bytes: bytes, cached: true)
             }
-            try? cache.remove(sha256: sha256, backend: backend)
+            try? cache.remove(sha256: sha256, backend: backend.name)
         }
-        let url = try await storage.upload(path, progress: progress)
-        try cache?.store(UploadCache.Entry(sha256: sha256, backend: backend, url: url, bytes: bytes))
+        let (url, expiresAt) = try await backend.upload(path, sha256: sha256, progress: progress)
+        try cache?.store(UploadCache.Entry(sha256: sha256, backend: backend.name, url: url, bytes: bytes, expiresAt: expiresAt))
         return Uploaded(path: path, url: url, sha256: sha256, bytes: bytes, cached: false)
     }
 }

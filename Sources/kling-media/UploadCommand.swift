@@ -14,19 +14,38 @@ struct UploadCommand: AsyncParsableCommand {
             ($XDG_CACHE_HOME/kling-media/uploads.json) while the URL still answers. An argument that is \
             already an http(s) URL passes through (checked with --check).
 
+            --to s3://bucket/prefix puts files in an S3-compatible bucket instead (AWS_ACCESS_KEY_ID, \
+            AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_ENDPOINT_URL), SigV4-signed and \
+            streamed from disk, multipart above 64 MiB, and answers with a presigned GET URL valid for \
+            --expires seconds. Signed URLs are shown without their signature except with --json.
+
             \(ExitStatus.summary)
             """
     )
 
     @Argument(help: "Files (or URLs) to upload.") var inputs: [String]
+    @Option(help: ArgumentHelp("Where to: segmind (Segmind Storage) or s3://bucket/prefix.", valueName: "place"))
+    var to = "segmind"
+    @Option(help: "Seconds an S3 presigned URL works (at most 604800, S3's limit).") var expires = 86_400
     @Flag(help: "Upload even when the cache knows these bytes.") var noCache = false
     @Flag(help: "Check that URLs given as inputs can be fetched.") var check = false
     @Flag(help: "Print JSON: an array of {input, url, sha256, bytes, cached, passed_through}.") var json = false
 
+    func validate() throws {
+        guard to == "segmind" || to.hasPrefix("s3://") else { throw ValidationError("--to takes segmind or s3://bucket/prefix") }
+        guard (1...604_800).contains(expires) else { throw ValidationError("--expires must be 1 to 604800 seconds") }
+    }
+
     func run() async throws {
-        let context = try JobContext.load()
-        let uploader = FileUploader(storage: SegmindStorage(configuration: context.configuration),
-                                    cache: noCache ? nil : UploadCache(path: UploadCache.defaultPath()))
+        let backend: any UploadBackend
+        if to == "segmind" {
+            backend = SegmindStorage(configuration: try JobContext.load().configuration)
+        } else {
+            do { backend = try S3Storage(destination: to, expiry: expires) } catch {
+                throw Terminal.fail(error, status: .unusable)
+            }
+        }
+        let uploader = FileUploader(backend: backend, cache: noCache ? nil : UploadCache(path: UploadCache.defaultPath()))
         let line = StatusLine(enabled: !json && StatusLine().isTerminal)
         var results: [UploadReport] = []
         var worst = ExitStatus.success
@@ -38,7 +57,10 @@ struct UploadCommand: AsyncParsableCommand {
                 line.finish()
                 results.append(report)
                 if !json {
-                    Terminal.print("\(input) → \(report.url)" + (report.cached ? " (cached)" : report.passedThrough ? " (as given)" : ""))
+                    // A signed URL's query is a credential: shown only where the user asked for it (--json).
+                    let shown = Redaction.url(report.url)
+                    let note = report.cached ? " (cached)" : report.passedThrough ? " (as given)" : ""
+                    Terminal.print("\(input) → \(shown)\(note)" + (shown == report.url ? "" : " (signed; --json shows it whole)"))
                 }
             } catch let error as UploadError {
                 line.finish()

@@ -46,7 +46,7 @@ import TestSupport
     @Test func sameBytesUploadOnceThenComeFromTheCache() async throws {
         try await SimulatorHarness.with { harness in
             let cache = UploadCache(path: harness.outputDirectory.appendingPathComponent("cache/uploads.json").path)
-            let uploader = FileUploader(storage: harness.storage, cache: cache)
+            let uploader = FileUploader(backend: harness.storage, cache: cache)
             let first = try await uploader.upload(Fixtures.path("landscape.mp4"))
             let second = try await uploader.upload(Fixtures.path("landscape.mp4"))
             #expect(!first.cached && second.cached)
@@ -55,7 +55,7 @@ import TestSupport
             let oracle = try await ProcessRunner.run("sha256sum", [Fixtures.path("landscape.mp4")])
             #expect(first.sha256 == String(oracle.standardOutput.prefix(64)))
             #expect(try await harness.control.count("POST", "/upload-asset") == 1)
-            let uncached = try await FileUploader(storage: harness.storage, cache: nil).upload(Fixtures.path("landscape.mp4"))
+            let uncached = try await FileUploader(backend: harness.storage, cache: nil).upload(Fixtures.path("landscape.mp4"))
             #expect(!uncached.cached)
             #expect(try await harness.control.count("POST", "/upload-asset") == 2)
         }
@@ -64,7 +64,7 @@ import TestSupport
     @Test func cachedURLThatNoLongerAnswersIsUploadedAgain() async throws {
         try await SimulatorHarness.with { harness in
             let cache = UploadCache(path: harness.outputDirectory.appendingPathComponent("cache/uploads.json").path)
-            let uploader = FileUploader(storage: harness.storage, cache: cache)
+            let uploader = FileUploader(backend: harness.storage, cache: cache)
             let first = try await uploader.upload(Fixtures.path("ref_ok.png"))
             let name = try #require(first.url.split(separator: "/").last)
             try FileManager.default.removeItem(at: harness.outputDirectory.appendingPathComponent("uploads/\(name)"))

@@ -1,0 +1,20 @@
+import FoundationEssentials
+
+/// Somewhere a local file becomes a URL the model can fetch.
+public protocol UploadBackend: Sendable {
+    /// Names the place, for the cache: the same bytes in another place are another upload.
+    var name: String { get }
+    /// Uploads the file whose SHA-256 is `sha256`; returns its URL and, for signed URLs, when it
+    /// stops working.
+    func upload(_ path: String, sha256: String,
+                progress: (@Sendable (TransferProgress) -> Void)?) async throws(UploadError) -> (url: String, expiresAt: Date?)
+}
+
+extension SegmindStorage: UploadBackend {
+    public var name: String { Self.backendName }
+
+    public func upload(_ path: String, sha256: String,
+                       progress: (@Sendable (TransferProgress) -> Void)?) async throws(UploadError) -> (url: String, expiresAt: Date?) {
+        (try await upload(path, progress: progress), nil)
+    }
+}
