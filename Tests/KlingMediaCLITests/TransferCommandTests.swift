@@ -25,6 +25,9 @@ import TestSupport
         let again = try await sandbox.run(["upload", Fixtures.path("landscape.mp4"), "--no-cache", "--json"])
         #expect(try json(again).first?["cached"] as? Bool == false)
         #expect(try await sandbox.simulator.control.count("POST", "/upload-asset") == 2)
+        for result in [first, second, again] {
+            #expect(!result.standardOutput.contains(SimulatorProcess.key) && !result.standardError.contains(SimulatorProcess.key))
+        }
     }
 
     @Test func downloadSavesAVideoOnlyWhenItIsOne() async throws {
@@ -45,6 +48,27 @@ import TestSupport
         }
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: sandbox.home.path).filter { $0.hasPrefix(".") }
         #expect(leftovers.isEmpty)
+    }
+
+    @Test func signedS3URLsShowWholeOnlyInJSON() async throws {
+        var sandbox = try JobCommandTests.Sandbox()
+        let moto = try MotoServer()
+        defer { sandbox.close(); moto.stop() }
+        try await moto.createBucket("clips")
+        sandbox.environment.merge(moto.environment) { $1 }
+        let text = try await sandbox.run(["upload", "--to", "s3://clips/in", Fixtures.path("ref_ok.jpg")])
+        #expect(text.status == 0, "\(text.standardError)")
+        #expect(text.standardOutput.hasSuffix("-ref_ok.jpg?…(redacted) (signed; --json shows it whole)\n"))
+        #expect(!text.standardOutput.contains("X-Amz-Signature") && !text.standardError.contains("X-Amz-Signature"))
+        // The Segmind key is set in this environment; an S3 upload has no business with it.
+        #expect(!text.standardOutput.contains(SimulatorProcess.key) && !text.standardError.contains(SimulatorProcess.key))
+        let json = try await sandbox.run(["upload", "--to", "s3://clips/in", Fixtures.path("ref_ok.jpg"), "--json"])
+        let url = try #require(try self.json(json).first?["url"] as? String)
+        #expect(url.contains("X-Amz-Signature="))
+        let back = sandbox.home.appendingPathComponent("back.jpg").path
+        let fetched = try await ProcessRunner.run("curl", ["-sf", "-o", back, url])
+        #expect(fetched.status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: back)) == Data(contentsOf: URL(fileURLWithPath: Fixtures.path("ref_ok.jpg"))))
     }
 
     @Test func missingFileIsNamedAndExitsTwo() async throws {

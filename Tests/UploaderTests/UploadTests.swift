@@ -88,6 +88,16 @@ import TestSupport
         }
     }
 
+    @Test func uploadWhoseConnectionBreaksIsSentAgain() async throws {
+        try await SimulatorHarness.with { harness in
+            try await harness.control.drop(1, path: "/upload-asset")
+            let url = try await harness.storage.upload(Fixtures.path("square.mov"))
+            #expect(url.hasSuffix(".mov"))
+            #expect(try uploadedFile(url, in: harness) == Data(contentsOf: URL(fileURLWithPath: Fixtures.path("square.mov"))))
+            #expect(try await harness.control.count("POST", "/upload-asset") == 2)
+        }
+    }
+
     @Test func keyIsNotSentToAnUploadHostThatIsNotSegmindOrTheAPI() async throws {
         try await SimulatorHarness.with { harness in
             // Same server, other name: localhost is not the API's host (127.0.0.1).
