@@ -10,7 +10,7 @@ public enum SyntheticClip {
     public static func write(to path: String, width: Int, height: Int, seconds: Int,
                              framesPerSecond: Int = 24, audio: Bool = false) throws(FFmpegError) {
         let writer = try MP4Writer(path: path)
-        let video = try VideoEncoder(width: width, height: height, framesPerSecond: framesPerSecond,
+        let video = try MediaEncoder.h264(width: width, height: height, framesPerSecond: framesPerSecond,
                                      crf: 30, preset: "ultrafast", globalHeader: writer.needsGlobalHeader)
         let videoStream = try writer.addStream(from: video.context)
         let tone = try audio ? ToneTrack(writer: writer) : nil
@@ -64,7 +64,7 @@ public enum SyntheticClip {
 
 /// The synthetic clip's sound: a 440 Hz sine at -20 dBFS, encoded in AAC frames as time advances.
 private final class ToneTrack {
-    private let encoder: AudioEncoder
+    private let encoder: MediaEncoder
     private let writer: MP4Writer
     private let stream: Int
     private let frame: Frame
@@ -72,9 +72,9 @@ private final class ToneTrack {
 
     init(writer: MP4Writer) throws(FFmpegError) {
         self.writer = writer
-        encoder = try AudioEncoder(globalHeader: writer.needsGlobalHeader)
+        encoder = try MediaEncoder.aac(globalHeader: writer.needsGlobalHeader)
         stream = try writer.addStream(from: encoder.context)
-        frame = try encoder.makeFrame()
+        frame = try encoder.makeAudioFrame()
     }
 
     /// Encodes whole AAC frames until the track reaches `seconds`.

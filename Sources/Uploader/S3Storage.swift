@@ -13,7 +13,6 @@ public struct S3Storage: UploadBackend {
     public var multipartThreshold: Int64
     public var partSize: Int64
     public var retry: RetryPolicy
-    private let http = HTTPClient()
 
     public init(destination: String, environment: [String: String] = ProcessInfo.processInfo.environment,
                 expiry: Int = 86_400, multipartThreshold: Int64 = 64 << 20, partSize: Int64 = 16 << 20,
@@ -124,29 +123,11 @@ public struct S3Storage: UploadBackend {
     }
 
     private func send(_ request: HTTPRequest, progress: (@Sendable (TransferProgress) -> Void)?) async throws(UploadError) -> HTTPResponse {
-        var attempt = 0
-        while true {
-            attempt += 1
-            let wait: Double
-            do {
-                let response = try await http.send(request, progress: progress)
-                if response.isSuccess { return response }
-                guard response.status >= 500 || response.status == 429, attempt < retry.maxAttempts else {
-                    let text = response.bodyText.trimmingWhitespace
-                    let message = Self.xmlValue("Message", in: text) ?? Self.xmlValue("Code", in: text)
-                        ?? (text.isEmpty ? "no detail given" : String(text.prefix(300)))
-                    throw UploadError.refused(status: response.status, detail: Redaction.redact(message))
-                }
-                wait = retry.backoff(afterAttempt: attempt)
-            } catch let error as HTTPError {
-                guard error.isTransient, attempt < retry.maxAttempts else { throw .transport(error) }
-                wait = retry.backoff(afterAttempt: attempt)
-            } catch let error as UploadError {
-                throw error
-            } catch {
-                throw .transport(.other(host: request.host, code: -1, detail: "\(error)", requestSent: true))
-            }
-            do { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) } catch { throw .transport(.cancelled) }
+        try await UploadExchange.send(request, retry: retry, progress: progress) { response in
+            let text = response.bodyText.trimmingWhitespace
+            let message = Self.xmlValue("Message", in: text) ?? Self.xmlValue("Code", in: text)
+                ?? (text.isEmpty ? "no detail given" : String(text.prefix(300)))
+            return Redaction.redact(message)
         }
     }
 

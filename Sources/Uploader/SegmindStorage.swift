@@ -8,8 +8,6 @@ import Glibc
 public struct SegmindStorage: Sendable {
     public let configuration: SegmindConfiguration
     public var retry: RetryPolicy
-    private let http = HTTPClient()
-
     public init(configuration: SegmindConfiguration, retry: RetryPolicy = RetryPolicy(maxAttempts: 4)) {
         self.configuration = configuration
         self.retry = retry
@@ -35,28 +33,15 @@ public struct SegmindStorage: Sendable {
                 try Base64DataURLBody(path: path, mimeType: mimeType)
             },
             connectTimeout: 20, totalTimeout: nil, stallTimeout: 60, followRedirects: false)
-        var attempt = 0
-        while true {
-            attempt += 1
-            let wait: Double
-            do {
-                let response = try await http.send(request, progress: progress)
-                if response.isSuccess { return try Self.url(in: response) }
-                let retryable = response.status == 429 || response.status >= 500
-                guard retryable, attempt < retry.maxAttempts else {
-                    throw UploadError.refused(status: response.status, detail: ErrorDetail.extract(from: response.body))
-                }
-                wait = RetryAfter.seconds(from: response) ?? retry.backoff(afterAttempt: attempt)
-            } catch let error as HTTPError {
-                if case .fileUnreadable(_, let detail) = error { throw .unreadable(path, detail) }
-                guard error.isTransient, attempt < retry.maxAttempts else { throw .transport(error) }
-                wait = retry.backoff(afterAttempt: attempt)
-            } catch let error as UploadError {
-                throw error
-            } catch {
-                throw .transport(.other(host: host, code: -1, detail: "\(error)", requestSent: true))
+        do {
+            let response = try await UploadExchange.send(request, retry: retry, progress: progress) {
+                ErrorDetail.extract(from: $0.body)
             }
-            do { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) } catch { throw .transport(.cancelled) }
+            return try Self.url(in: response)
+        } catch {
+            // The body names the file only as "request body": say which file could not be read.
+            if case .unreadable(_, let reason) = error { throw .unreadable(path, reason) }
+            throw error
         }
     }
 

@@ -27,13 +27,7 @@ public final class MotoServer: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         // The server ends with this process too (it watches its parent), should `stop` never run.
         try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard let port = Int(output.readFirstLine().trimmingCharacters(in: .whitespaces)) else {
             process.terminate()
             throw OracleError.failed(path: "moto", message: "moto's server did not start; pip install 'moto[server]'")
         }

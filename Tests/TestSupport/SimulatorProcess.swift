@@ -22,13 +22,7 @@ public final class SimulatorProcess: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         // The first line says where it listens.
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = pipe.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let object = try JSONSerialization.jsonObject(with: line.prefix { $0 != UInt8(ascii: "\n") }) as? [String: Any]
+        let object = try? JSONSerialization.jsonObject(with: Data(pipe.readFirstLine().utf8)) as? [String: Any]
         guard let port = object?["port"] as? Int else {
             process.terminate()
             throw OracleError.failed(path: binary, message: "the simulator did not say where it listens")
