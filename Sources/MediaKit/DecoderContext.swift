@@ -24,4 +24,28 @@ final class DecoderContext {
         var owned: UnsafeMutablePointer<AVCodecContext>? = context
         avcodec_free_context(&owned)
     }
+
+    /// What `receive` found: EAGAIN and EOF are states of the decoder, not failures.
+    enum Output {
+        case frame
+        case needsInput
+        case endOfStream
+    }
+
+    /// Hands a packet to the decoder; nil drains it at the end, so its last frames come out too.
+    func send(_ packet: UnsafeMutablePointer<AVPacket>?) throws(FFmpegError) {
+        let result = avcodec_send_packet(context, packet)
+        // A decoder that already holds a frame may refuse input until it is read: not an error.
+        if result == CFFmpeg_AVERROR(EAGAIN) { return }
+        try FFmpegError.check(result)
+    }
+
+    /// Decodes the next frame into `frame`.
+    func receive(into frame: Frame) throws(FFmpegError) -> Output {
+        let result = avcodec_receive_frame(context, frame.raw)
+        if result == CFFmpeg_AVERROR(EAGAIN) { return .needsInput }
+        if result == CFFmpeg_AVERROR_EOF() { return .endOfStream }
+        try FFmpegError.check(result)
+        return .frame
+    }
 }

@@ -89,6 +89,22 @@ final class MediaFile {
         return AspectRatio(Int(guess.num), Int(guess.den))
     }
 
+    /// Reads the next packet of any stream into `packet`; false at the end of the file.
+    func readPacket(into packet: Packet) throws(FFmpegError) -> Bool {
+        av_packet_unref(packet.raw)
+        let result = av_read_frame(context, packet.raw)
+        if result == CFFmpeg_AVERROR_EOF() { return false }
+        try FFmpegError.check(result)
+        return true
+    }
+
+    /// Moves reading to the keyframe at or before `seconds` in `stream`.
+    func seek(_ stream: UnsafeMutablePointer<AVStream>, toSeconds seconds: Double) throws(FFmpegError) {
+        let timeBase = stream.pointee.time_base
+        let timestamp = Int64((seconds * Double(timeBase.den) / Double(timeBase.num)).rounded(.down))
+        try FFmpegError.check(av_seek_frame(context, stream.pointee.index, timestamp, AVSEEK_FLAG_BACKWARD))
+    }
+
     /// Timestamps and byte ranges of every packet the container's index lists for a stream,
     /// read from the header alone (MP4/MOV index every sample; most other formats only some).
     func indexEntries(of stream: UnsafeMutablePointer<AVStream>) -> [IndexEntry] {

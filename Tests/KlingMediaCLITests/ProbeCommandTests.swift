@@ -62,3 +62,26 @@ import TestSupport
         #expect(result.standardError.contains("Missing expected argument '<files> ...'"))
     }
 }
+
+/// `kling-media frame` end to end: the file, its size, the exit statuses.
+@Suite struct FrameCommandTests {
+    @Test func lastFrameOfAPhoneClipIsSavedUpright() async throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("kling-cli-frame-\(UUID().uuidString).png").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let result = try await KlingMediaBinary.run(["frame", Fixtures.path("rotated.mp4"), "--at", "last", "-o", output, "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        #expect(report["width"] as? Int == 720 && report["height"] as? Int == 1280)
+        let oracle = try await FFprobeReport(path: output)
+        #expect(oracle.streams.first?["codec_name"] as? String == "png")
+        #expect(oracle.streams.first?["width"] as? Int == 720 && oracle.streams.first?["height"] as? Int == 1280)
+    }
+
+    @Test func badPositionAndUnreadableInputExitTwo() async throws {
+        let bad = try await KlingMediaBinary.run(["frame", Fixtures.path("landscape.mp4"), "--at", "middle", "-o", "/tmp/x.png"])
+        #expect(bad.status == 2)
+        let empty = try await KlingMediaBinary.run(["frame", Fixtures.path("empty.mp4"), "-o", "/tmp/x.png"])
+        #expect(empty.status == 2)
+        #expect(empty.standardError == "kling-media: \(Fixtures.path("empty.mp4")): the file is empty (0 bytes); was it downloaded or copied completely?\n")
+    }
+}
