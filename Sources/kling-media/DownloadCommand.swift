@@ -24,7 +24,7 @@ struct DownloadCommand: AsyncParsableCommand {
             throw ValidationError("give an http(s) URL, got '\(url)'")
         }
         let destination = URL(fileURLWithPath: output ?? SafeFileName.from(url: url)).path
-        let line = StatusLine(enabled: !json && StatusLine().isTerminal)
+        let line = StatusLine(wanted: !json)
         do {
             try await OutputDownload.fetch(url, to: destination, line: line)
         } catch let error as APIError where error == .cancelled {

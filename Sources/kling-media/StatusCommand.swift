@@ -51,7 +51,8 @@ struct StatusCommand: AsyncParsableCommand {
         line += expiry > Date() ? ", record expires \(RelativeTime.describe(expiry))" : ", record expired"
         Terminal.print(line)
         if let error = record.error, status == JobStatus.failed.rawValue { Terminal.print("  error: \(error)") }
-        if let url = record.outputURL { Terminal.print("  output: \(url)") }
+        // Result URLs may be signed: whole only in --json.
+        if let url = record.outputURL { Terminal.print("  output: \(Redaction.url(url))") }
     }
 }
 

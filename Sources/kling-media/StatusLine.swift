@@ -8,11 +8,11 @@ final class StatusLine: @unchecked Sendable {
     // Only the task running the command touches it; @unchecked because callbacks may be typed
     // @Sendable although they run on that same task.
     private let enabled: Bool
-    var isTerminal: Bool { isatty(STDERR_FILENO) != 0 }
     private var shown = false
 
-    init(enabled: Bool = isatty(STDERR_FILENO) != 0) {
-        self.enabled = enabled
+    /// Shown only when `wanted` (not with --json) and standard error is a terminal.
+    init(wanted: Bool = true) {
+        enabled = wanted && isatty(STDERR_FILENO) != 0
     }
 
     func show(_ text: String) {

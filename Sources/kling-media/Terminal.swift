@@ -36,8 +36,6 @@ enum Terminal {
         printError("kling-media: \(error)")
     }
 
-    static var standardOutputIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
-
     /// Prints a failure and ends the command with the status that belongs to it.
     static func fail(_ error: any Error, status: ExitStatus) -> ExitCode {
         report(error)

@@ -46,7 +46,7 @@ struct UploadCommand: AsyncParsableCommand {
             }
         }
         let uploader = FileUploader(backend: backend, cache: noCache ? nil : UploadCache(path: UploadCache.defaultPath()))
-        let line = StatusLine(enabled: !json && StatusLine().isTerminal)
+        let line = StatusLine(wanted: !json)
         var results: [UploadReport] = []
         var worst = ExitStatus.success
         for input in inputs {

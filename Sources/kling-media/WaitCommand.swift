@@ -36,7 +36,7 @@ struct WaitCommand: AsyncParsableCommand {
             // Remembered before waiting, so a wait that is killed and run again saves to the same place.
             record = context.note(record) { $0.outputPath = destination }
         }
-        let line = StatusLine(enabled: !json && StatusLine().isTerminal)
+        let line = StatusLine(wanted: !json)
         let started = ContinuousClock.now
         do {
             if record.outputURL == nil {
