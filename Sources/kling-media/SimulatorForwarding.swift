@@ -10,11 +10,11 @@ import Glibc
 struct SimulatorForwarding: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulator",
-        abstract: "Serve a local stand-in for Segmind's Kling O1 API (see `kling-media simulator --help`).",
-        shouldDisplay: true
+        abstract: "Serve a local stand-in for Segmind's Kling O1 API on 127.0.0.1 (no API key needed)."
     )
 
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    /// Everything after `simulator`, --help included, belongs to the simulator.
+    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
 
     func run() throws {
         let path = Self.simulatorPath

@@ -193,3 +193,12 @@ import TestSupport
         #expect(log.filter { ($0["path"] as? String ?? "").hasPrefix("/outputs/") }.allSatisfy { $0["sent_api_key"] as? Bool == false })
     }
 }
+
+@Suite struct SimulatorForwardingTests {
+    @Test func simulatorHelpIsTheSimulatorsOwn() async throws {
+        let result = try await KlingMediaBinary.run(["simulator", "--help"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("USAGE: kling-media simulator [--port <port>]"))
+        #expect(result.standardOutput.contains("Jobs go QUEUED → PROCESSING → COMPLETED"))
+    }
+}
