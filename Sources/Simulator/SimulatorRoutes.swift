@@ -105,7 +105,12 @@ struct SimulatorRoutes: Sendable {
                             })
         }
         if let status = fault.status {
-            return json(HTTPResponse.Status(code: status), .object(["error": .string("Simulated \(status)")]))
+            var headers = HTTPFields()
+            if let resetAfter = fault.resetAfter {
+                headers[HTTPField.Name("x-rate-limit-reset-at-utc")!] =
+                    Date().addingTimeInterval(resetAfter).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            }
+            return json(HTTPResponse.Status(code: status), .object(["error": .string("Simulated \(status)")]), headers: headers)
         }
         return nil
     }

@@ -5,10 +5,17 @@ import MediaKit
 /// `path` get `status`, or have their connection dropped mid-answer, or wait `delay` seconds.
 struct Fault: Decodable, Sendable {
     var status: Int?
+    /// With status 429: the window resets this many seconds later (sent as x-rate-limit-reset-at-utc).
+    var resetAfter: Double?
     var drop: Bool?
     var delay: Double?
     var count: Int
     var path: String?
+
+    enum CodingKeys: String, CodingKey {
+        case status, drop, delay, count, path
+        case resetAfter = "reset_after"
+    }
 }
 
 /// What the simulator saw of one request, for tests of the client's behaviour and hygiene.

@@ -15,6 +15,11 @@ public struct SimulatorControl: Sendable {
         try await stage(["status": status, "count": count, "path": path])
     }
 
+    /// The next `count` requests on `path` get 429 saying the window resets `seconds` later.
+    public func rateLimit(_ count: Int, resettingAfter seconds: Double, path: String) async throws {
+        try await stage(["status": 429, "count": count, "path": path, "reset_after": seconds])
+    }
+
     /// The next `count` answers on `path` break off mid-body.
     public func drop(_ count: Int, path: String) async throws {
         try await stage(["drop": true, "count": count, "path": path])

@@ -85,17 +85,26 @@ import Uploader
     }
 
     @Test func rateLimitWaitsForTheStatedResetAndThenSucceeds() async throws {
-        try await SimulatorHarness.with({ $0.requestsPerMinute = 2; $0.rateWindowSeconds = 1.5 }) { harness in
-            // The server's window opens with the submission and lasts 1.5 s.
-            let started = ContinuousClock.now
+        try await SimulatorHarness.with { harness in
             let submission = try await harness.client.submit(SimulatorHarness.request)
-            for _ in 0..<3 { _ = try await harness.client.status(of: submission.requestID) }
-            // The window's third request was refused; the client waited for the reset and asked again.
-            let statusRequests = try await harness.control.log().count {
-                $0["path"] as? String == "/v2/requests/\(submission.requestID)/status"
-            }
-            #expect(statusRequests >= 4)
+            try await harness.control.rateLimit(1, resettingAfter: 1.5, path: "/v2/requests/")
+            let started = ContinuousClock.now
+            _ = try await harness.client.status(of: submission.requestID)
+            // Refused once, then asked again only after the stated reset (not after a short backoff).
             #expect(started.duration(to: .now) >= .milliseconds(1400))
+            #expect(try await harness.control.count("GET", "/v2/requests/\(submission.requestID)/status") == 2)
+        }
+    }
+
+    @Test func simulatorRefusesPastItsLimitAndSaysWhenItResets() async throws {
+        try await SimulatorHarness.with({ $0.requestsPerMinute = 1 }) { harness in
+            let url = harness.simulator.baseURL + "/v2/requests/x/status"
+            let headers = [HTTPHeader("x-api-key", SimulatorHarness.key)]
+            #expect(try await HTTPClient().send(HTTPRequest(url: url, headers: headers)).status == 404)
+            let refused = try await HTTPClient().send(HTTPRequest(url: url, headers: headers))
+            #expect(refused.status == 429)
+            let wait = try #require(RetryAfter.seconds(from: refused))
+            #expect(wait > 55 && wait <= 60)
         }
     }
 
