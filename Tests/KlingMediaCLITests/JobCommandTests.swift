@@ -110,7 +110,10 @@ import TestSupport
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        try await Task.sleep(for: .milliseconds(1500))
+        // Interrupted once it is waiting (it has polled), not while it is still starting up.
+        while try await sandbox.simulator.control.count("GET", "/v2/requests/\(id)/status") == 0 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
