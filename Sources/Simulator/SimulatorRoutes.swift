@@ -129,7 +129,8 @@ struct SimulatorRoutes: Sendable {
         } catch {
             return json(.badRequest, .object(["error": .string("Request body is not valid JSON for this model")]))
         }
-        if let problem = SubmissionRules.problem(with: body) {
+        if let problem = SubmissionRules.problem(with: body)
+            ?? SubmissionRules.mediaProblem(videoURL: body.videoURL ?? "", uploadDirectory: state.uploadDirectory) {
             return json(.badRequest, .object(["error": .string(problem)]))
         }
         let seconds = body.duration ?? 5

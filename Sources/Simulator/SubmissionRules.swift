@@ -2,6 +2,17 @@ import MediaKit
 
 /// What Segmind's endpoint refuses with 400, judged as `validate` judges the same parameters.
 enum SubmissionRules {
+    /// The first error `validate` finds in the clip, when it is a file uploaded to this simulator
+    /// (the media rules need the file; other URLs it does not fetch).
+    static func mediaProblem(videoURL: String, uploadDirectory: String) -> String? {
+        guard let range = videoURL.firstRange(of: "/uploads/") else { return nil }
+        let name = videoURL[range.upperBound...].prefix { $0 != "?" && $0 != "/" }
+        guard !name.isEmpty, !name.hasPrefix("."),
+              let info = try? Probe.file(atPath: uploadDirectory + "/" + name) else { return nil }
+        let verdict = Validator().validate(ValidationRequest(video: info))
+        return verdict.errors.first.map { "video_url: the clip \($0.message)" }
+    }
+
     static func problem(with body: SubmissionBody) -> String? {
         let limits = KlingO1Limits.current
         guard let prompt = body.prompt else { return "prompt is required" }

@@ -24,6 +24,18 @@ import TestSupport
         }
     }
 
+    @Test func simulatorJudgesAnUploadedClipByValidatesRules() async throws {
+        try await SimulatorHarness.with { harness in
+            var request = SimulatorHarness.request
+            request.videoURL = try await harness.storage.upload(Fixtures.path("too_short.mp4"))
+            await #expect(throws: APIError.badRequest(detail: "video_url: the clip is 2 s long; Kling O1 accepts 3–10.05 s")) {
+                try await harness.client.submit(request)
+            }
+            request.videoURL = try await harness.storage.upload(Fixtures.path("landscape.mp4"))
+            _ = try await harness.client.submit(request)
+        }
+    }
+
     @Test func streamedBodyIsExactlyTheDataURLAndItsAnnouncedLength() throws {
         for fixture in ["landscape.mp4", "ref_ok.png", "not_media.mp4"] {
             let path = Fixtures.path(fixture)
