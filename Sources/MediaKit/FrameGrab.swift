@@ -23,12 +23,11 @@ public enum FrameGrab {
     }
 
     public static func write(from input: String, at position: FramePosition, to output: String) throws(FrameGrabError) -> Result {
+        let file: MediaFile
         let info: MediaInfo
-        do { info = try Probe.file(atPath: input) } catch { throw .unreadable(error) }
+        do { (file, info) = try Probe.open(atPath: input) } catch { throw .unreadable(error) }
         guard let videoInfo = info.primaryVideo else { throw .noVideo(input) }
         do {
-            let file = try MediaFile(path: input)
-            try file.findStreamInfo()
             guard let stream = file.streams.first(where: { Int($0.pointee.index) == videoInfo.index }) else { throw FrameGrabError.noVideo(input) }
             let (frame, seconds) = try decode(position, from: file, stream: stream, duration: info.format.duration ?? 0)
             let display = DisplaySize(storedWidth: Int(frame.raw.pointee.width), storedHeight: Int(frame.raw.pointee.height),

@@ -10,6 +10,12 @@ public enum Probe {
     /// Synchronous and quick (a few milliseconds for MP4/MOV: the header, the index and the first
     /// packets), so a caller walking a thousand files holds one file's facts at a time.
     public static func file(atPath path: String) throws(ProbeError) -> MediaInfo {
+        try open(atPath: path).info
+    }
+
+    /// The facts and the still-open file, for callers that go on to read it (`FrameGrab`), so the
+    /// file is opened and analysed once.
+    static func open(atPath path: String) throws(ProbeError) -> (file: MediaFile, info: MediaInfo) {
         let size = try regularFileSize(atPath: path)
         let file: MediaFile
         do {
@@ -18,7 +24,9 @@ public enum Probe {
         } catch {
             throw explain(error, path: path)
         }
-        let streams = file.streams.map { streamInfo(of: $0, in: file) }
+        // The index is read once per stream: frame timing and the truncation check both use it.
+        let indexes = file.streams.map { file.indexEntries(of: $0) }
+        let streams = zip(file.streams, indexes).map { streamInfo(of: $0, index: $1, in: file) }
         let format = FormatInfo(
             filename: path,
             formatName: file.formatName,
@@ -28,9 +36,11 @@ public enum Probe {
             startTime: file.startTime,
             size: size,
             bitRate: file.bitRate,
-            truncated: isTruncated(file, size: size) ? true : nil
+            // A packet indexed past the end of the file: the tail of a download or copy is missing.
+            // MP4/MOV index every packet in the header, so this costs no reads.
+            truncated: indexes.joined().contains { $0.position + $0.size > size } ? true : nil
         )
-        return MediaInfo(format: format, streams: streams)
+        return (file, MediaInfo(format: format, streams: streams))
     }
 
     /// Refuses, with a clear reason, whatever is not a non-empty regular file, before FFmpeg sees it.
@@ -61,7 +71,8 @@ public enum Probe {
         return .damaged(path: path, format: format, reason: error.description)
     }
 
-    private static func streamInfo(of stream: UnsafeMutablePointer<AVStream>, in file: MediaFile) -> StreamInfo {
+    private static func streamInfo(of stream: UnsafeMutablePointer<AVStream>, index entries: [IndexEntry],
+                                   in file: MediaFile) -> StreamInfo {
         var info = StreamInfo(index: Int(stream.pointee.index), codecType: .unknown)
         let timeBase = stream.pointee.time_base
         info.timeBase = Rational(Int(timeBase.num), Int(timeBase.den))
@@ -82,7 +93,7 @@ public enum Probe {
 
         switch parameters.codec_type {
         case AVMEDIA_TYPE_VIDEO:
-            describeVideo(stream, parameters: parameters, in: file, into: &info)
+            describeVideo(stream, parameters: parameters, index: entries, in: file, into: &info)
         case AVMEDIA_TYPE_AUDIO:
             describeAudio(parameters, into: &info)
         default:
@@ -92,6 +103,7 @@ public enum Probe {
     }
 
     private static func describeVideo(_ stream: UnsafeMutablePointer<AVStream>, parameters: AVCodecParameters,
+                                      index entries: [IndexEntry],
                                       in file: MediaFile, into info: inout StreamInfo) {
         let width = Int(parameters.width)
         let height = Int(parameters.height)
@@ -117,7 +129,6 @@ public enum Probe {
             info.displayAspectRatio = display.aspect
         }
         guard !info.isAttachedPicture, !file.isImageSequenceOrStill else { return }
-        let entries = file.indexEntries(of: stream)
         if let frames = info.frameCount, entries.count == frames {
             info.isVariableFrameRate = FrameTiming.isVariable(timestamps: entries.map(\.timestamp))
         } else {
@@ -146,14 +157,6 @@ public enum Probe {
     private static func profileName(codec: AVCodecID, profile: Int32) -> String? {
         if let name = avcodec_profile_name(codec, profile) { return String(cString: name) }
         return profile == FF_PROFILE_UNKNOWN ? nil : String(profile)
-    }
-
-    /// Whether the container's index places any packet beyond the end of the file: the tail of a
-    /// download or copy is missing. MP4/MOV index every packet in the header, so this costs no reads.
-    private static func isTruncated(_ file: MediaFile, size: Int64) -> Bool {
-        file.streams.contains { stream in
-            file.indexEntries(of: stream).contains { $0.position + $0.size > size }
-        }
     }
 }
 
