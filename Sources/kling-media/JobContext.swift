@@ -35,8 +35,9 @@ struct JobContext {
         }
     }
 
-    /// The journal's record for `id`, or a fresh one for an id this machine never submitted
-    /// (so `status` and `wait` work for jobs submitted elsewhere too).
+    /// The journal's record for `id`, or a fresh, unsaved one for an id this machine never
+    /// submitted (so `status` and `wait` work for jobs submitted elsewhere too). The fresh one is
+    /// written by `note` once Segmind has answered for it, so a mistyped id leaves no trace.
     func record(for id: String) throws -> JobRecord {
         do { return try journal.find(id) } catch {
             if case .unknownJob = error {
@@ -44,11 +45,15 @@ struct JobContext {
                 record.requestID = id
                 record.state = .queued
                 record.parametersSHA256 = ""
-                do { try journal.save(record) } catch { throw Terminal.fail(error, status: .unusable) }
                 return record
             }
             throw Terminal.fail(error, status: .unusable)
         }
+    }
+
+    /// Whether the journal holds this record (or it is one `record(for:)` made up).
+    func isJournaled(_ record: JobRecord) -> Bool {
+        (try? journal.find(record.localID)) != nil
     }
 
     /// The record of a job that has a request id, with that id; ends the command (status 5) for a
@@ -65,10 +70,16 @@ struct JobContext {
     /// answer in hand (the caller still prints it).
     @discardableResult
     func note(_ record: JobRecord, _ change: (inout JobRecord) -> Void) -> JobRecord {
+        var copy = record
         do { return try journal.update(record.localID, change) } catch {
-            Terminal.report(error)
-            var copy = record
             change(&copy)
+            copy.updatedAt = JobRecord.now()
+            if case .unknownJob = error {
+                // First word from Segmind about a job submitted elsewhere: it goes in now.
+                do { try journal.save(copy) } catch { Terminal.report(error) }
+            } else {
+                Terminal.report(error)
+            }
             return copy
         }
     }

@@ -33,7 +33,11 @@ struct StatusCommand: AsyncParsableCommand {
             if report.status == .failed { throw ExitStatus.jobFailed.code }
         } catch let error as APIError {
             guard case .notFound = error else { throw Terminal.fail(error, status: ExitStatus(error)) }
-            let saved = context.note(record) { if $0.outputURL == nil && $0.state != .downloaded { $0.state = .expired } }
+            // Only a job the journal already knows is marked: a mistyped id leaves no record.
+            var saved = record
+            if context.isJournaled(record) {
+                saved = context.note(record) { if $0.outputURL == nil && $0.state != .downloaded { $0.state = .expired } }
+            }
             render(saved, status: "NOT_FOUND")
             // An expired record whose output we kept is no loss: `wait` still downloads it.
             if saved.outputURL == nil { throw Terminal.fail(error, status: .notFound) }

@@ -32,7 +32,7 @@ struct WaitCommand: AsyncParsableCommand {
         var record = job.record
         let requestID = job.requestID
         let destination = URL(fileURLWithPath: output ?? record.outputPath ?? "\(requestID).mp4").path
-        if record.outputPath != destination {
+        if record.outputPath != destination, context.isJournaled(record) {
             // Remembered before waiting, so a wait that is killed and run again saves to the same place.
             record = context.note(record) { $0.outputPath = destination }
         }
@@ -61,6 +61,9 @@ struct WaitCommand: AsyncParsableCommand {
             }
         } catch let error as APIError {
             line.finish()
+            if case .notFound = error, !context.isJournaled(record) {
+                throw Terminal.fail(error, status: ExitStatus(error))
+            }
             context.note(record) {
                 switch error {
                 case .jobFailed(_, let detail): $0.state = .failed; $0.error = detail

@@ -146,6 +146,18 @@ import TestSupport
         #expect(status.standardError.contains("is unknown or expired (404"))
     }
 
+    @Test func mistypedIDLeavesNoRecordBehind() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.close() }
+        let status = try await sandbox.run(["status", "00000000-no-such-job"])
+        #expect(status.status == 6)
+        let waited = try await sandbox.run(["wait", "00000000-no-such-job"])
+        #expect(waited.status == 6)
+        let jobs = try await sandbox.run(["jobs", "--json"])
+        #expect(jobs.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]"
+                || jobs.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+    }
+
     @Test func noKeyExitsTwoAndSaysWhatToSet() async throws {
         var sandbox = try Sandbox()
         defer { sandbox.close() }
