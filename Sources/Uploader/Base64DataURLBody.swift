@@ -20,16 +20,16 @@ final class Base64DataURLBody: BodySource {
         Int64(prefix(mimeType).count + suffixBytes.count) + (size + 2) / 3 * 4
     }
 
-    init(path: String, mimeType: String) throws {
+    init(path: String, mimeType: String) throws(BodySourceError) {
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw UploadError.unreadable(path, String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw BodySourceError(String(cString: strerror(errno))) }
         pending = Self.prefix(mimeType)[...]
         suffix = Self.suffixBytes
     }
 
     deinit { close(descriptor) }
 
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(BodySourceError) -> Int {
         if pending.isEmpty { try refill() }
         let count = min(buffer.count, pending.count)
         buffer.copyBytes(from: pending.prefix(count))
@@ -38,12 +38,12 @@ final class Base64DataURLBody: BodySource {
     }
 
     /// The next encoded chunk of the file, or the closing bytes once it is all sent.
-    private func refill() throws {
+    private func refill() throws(BodySourceError) {
         var filled = 0
         while filled < chunk.count {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
             if count < 0 && errno == EINTR { continue }
-            if count < 0 { throw UploadError.unreadable("upload source", String(cString: strerror(errno))) }
+            if count < 0 { throw BodySourceError(String(cString: strerror(errno))) }
             if count == 0 { break }
             filled += count
         }

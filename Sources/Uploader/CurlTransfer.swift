@@ -130,9 +130,9 @@ final class CurlTransfer: @unchecked Sendable {
                 throw .fileUnreadable(path: path, detail: String(cString: strerror(errno)))
             }
             length = Int64(status.st_size)
-        case .stream(let total, let open):
+        case .stream(let total, let source, let open):
             do { uploadSource = try open() } catch {
-                throw .fileUnreadable(path: "request body", detail: "\(error)")
+                throw .fileUnreadable(path: source, detail: error.description)
             }
             length = total
         }
@@ -196,7 +196,9 @@ final class CurlTransfer: @unchecked Sendable {
     fileprivate func sendBody(into buffer: UnsafeMutableRawBufferPointer) -> Int? {
         if let uploadSource {
             do { return try uploadSource.read(into: buffer) } catch {
-                failure = .fileUnreadable(path: "request body", detail: "\(error)")
+                if case .stream(_, let source, _) = request.body {
+                    failure = .fileUnreadable(path: source, detail: error.description)
+                }
                 return nil
             }
         }

@@ -53,15 +53,22 @@ public enum HTTPBody: Sendable {
     case bytes([UInt8])
     /// Streamed from disk as libcurl asks for it: memory stays flat whatever the file's size.
     case file(path: String)
-    /// Produced as libcurl asks for it, `length` bytes in all. `open` makes a fresh source for
-    /// each attempt, so a retried request sends the body from its start.
-    case stream(length: Int64, open: @Sendable () throws -> any BodySource)
+    /// Produced as libcurl asks for it, `length` bytes in all, read from `source` (a path, named
+    /// in errors). `open` makes a fresh source for each attempt, so a retried request sends the
+    /// body from its start.
+    case stream(length: Int64, source: String, open: @Sendable () throws(BodySourceError) -> any BodySource)
 }
 
 /// Bytes for a request body, read in order. Used by the one thread performing the transfer.
 public protocol BodySource: AnyObject {
     /// Fills the start of `buffer`; returns how many bytes, 0 at the end.
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(BodySourceError) -> Int
+}
+
+/// Why a body source could not give its bytes (the reason only: the request names the source).
+public struct BodySourceError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ reason: String) { description = reason }
 }
 
 /// Where a response body goes.

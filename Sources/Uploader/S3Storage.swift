@@ -84,7 +84,9 @@ public struct S3Storage: UploadBackend {
                 let length = min(partSize, size - offset)
                 let start = offset
                 let part = signed(.put, object + "?partNumber=\(number)&\(idQuery)", payloadHash: SigV4.unsignedPayload,
-                                  body: .stream(length: length) { try FileRangeBody(path: path, offset: start, length: length) },
+                                  body: .stream(length: length, source: path) { () throws(BodySourceError) in
+                                      try FileRangeBody(path: path, offset: start, length: length)
+                                  },
                                   extra: [HTTPHeader("content-type", "application/octet-stream")])
                 let response = try await send(part, progress: progress.map { report in
                     { @Sendable in report(TransferProgress(bytesSent: start + $0.bytesSent, bytesToSend: size,

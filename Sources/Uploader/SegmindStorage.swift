@@ -29,20 +29,14 @@ public struct SegmindStorage: Sendable {
             method: .post, url: configuration.uploadURL,
             headers: [HTTPHeader("x-api-key", configuration.apiKey.secret), HTTPHeader("content-type", "application/json"),
                       HTTPHeader("accept", "application/json")],
-            body: .stream(length: Base64DataURLBody.length(fileSize: size, mimeType: mimeType)) {
-                try Base64DataURLBody(path: path, mimeType: mimeType)
+            body: .stream(length: Base64DataURLBody.length(fileSize: size, mimeType: mimeType), source: path) {
+                () throws(BodySourceError) in try Base64DataURLBody(path: path, mimeType: mimeType)
             },
             connectTimeout: 20, totalTimeout: nil, stallTimeout: 60, followRedirects: false)
-        do {
-            let response = try await UploadExchange.send(request, retry: retry, progress: progress) {
-                ErrorDetail.extract(from: $0.body)
-            }
-            return try Self.url(in: response)
-        } catch {
-            // The body names the file only as "request body": say which file could not be read.
-            if case .unreadable(_, let reason) = error { throw .unreadable(path, reason) }
-            throw error
+        let response = try await UploadExchange.send(request, retry: retry, progress: progress) {
+            ErrorDetail.extract(from: $0.body)
         }
+        return try Self.url(in: response)
     }
 
     /// The answer's URL: `urls` in the API reference, `file_urls` in the SDK's README.

@@ -34,6 +34,17 @@ import Uploader
         #expect(error == .invalidURL("file:///etc/passwd"))
     }
 
+    @Test func unreadableStreamedBodyIsNamedByItsSource() async throws {
+        let body = HTTPBody.stream(length: 10, source: "/clips/gone.mp4") { () throws(BodySourceError) -> any BodySource in
+            throw BodySourceError("No such file or directory")
+        }
+        let error = await #expect(throws: HTTPError.self) {
+            try await http.send(HTTPRequest(method: .post, url: "http://127.0.0.1:9/upload", body: body))
+        }
+        #expect(error == .fileUnreadable(path: "/clips/gone.mp4", detail: "No such file or directory"))
+        #expect(error?.requestCertainlyNotSent == true)
+    }
+
     @Test func slowAnswerTimesOutAfterTheRequestWasSent() async throws {
         try await SimulatorHarness.with { harness in
             try await harness.control.delay(1, by: 3, path: "/v2/requests/slow")
