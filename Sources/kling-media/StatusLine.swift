@@ -1,14 +1,13 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// A line on standard error that rewrites itself in place (a terminal only): live progress that
-/// leaves standard output to results.
-final class StatusLine: @unchecked Sendable {
-    // Only the task running the command touches it; @unchecked because callbacks may be typed
-    // @Sendable although they run on that same task.
+/// leaves standard output to results. Safe from any thread: transfers report from libcurl's.
+final class StatusLine: Sendable {
     private let enabled: Bool
-    private var shown = false
+    private let shown = Mutex(false)
 
     /// Shown only when `wanted` (not with --json) and standard error is a terminal.
     init(wanted: Bool = true) {
@@ -17,14 +16,19 @@ final class StatusLine: @unchecked Sendable {
 
     func show(_ text: String) {
         guard enabled else { return }
-        shown = true
-        Terminal.writeError("\r\u{1B}[K" + text)
+        shown.withLock { shown in
+            shown = true
+            Terminal.writeError("\r\u{1B}[K" + text)
+        }
     }
 
     /// Ends the line so what follows starts on its own.
     func finish() {
-        guard enabled, shown else { return }
-        shown = false
-        Terminal.writeError("\r\u{1B}[K")
+        guard enabled else { return }
+        shown.withLock { shown in
+            guard shown else { return }
+            shown = false
+            Terminal.writeError("\r\u{1B}[K")
+        }
     }
 }

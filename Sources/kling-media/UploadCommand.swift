@@ -108,8 +108,7 @@ struct UploadReport: Encodable {
 }
 
 /// "shot.mp4: 12.3 MB of 45.6 MB, 5.1 MB/s, 7 s left" on the status line.
-final class TransferMeter: @unchecked Sendable {
-    // Called from libcurl's progress callback on the transfer's one thread.
+final class TransferMeter: Sendable {
     private let label: String
     private let line: StatusLine
     private let started = ContinuousClock.now
