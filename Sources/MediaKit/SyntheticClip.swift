@@ -10,7 +10,7 @@ public enum SyntheticClip {
     public static func write(to path: String, width: Int, height: Int, seconds: Int,
                              framesPerSecond: Int = 24, audio: Bool = false) throws(FFmpegError) {
         let writer = try MP4Writer(path: path)
-        let video = try MediaEncoder.h264(width: width, height: height, framesPerSecond: framesPerSecond,
+        let video = try MediaEncoder.h264(width: width, height: height, frameRate: Rational(framesPerSecond, 1),
                                      crf: 30, preset: "ultrafast", globalHeader: writer.needsGlobalHeader)
         let videoStream = try writer.addStream(from: video.context)
         let tone = try audio ? ToneTrack(writer: writer) : nil

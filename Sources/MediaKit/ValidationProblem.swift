@@ -234,7 +234,7 @@ public enum ValidationProblem: Equatable, Sendable {
 }
 
 /// A picture's width and height in pixels.
-public struct PixelSize: Equatable, Sendable, CustomStringConvertible {
+public struct PixelSize: Hashable, Codable, Sendable, CustomStringConvertible {
     public let width: Int
     public let height: Int
 

@@ -9,7 +9,7 @@ struct KlingMedia: ParsableCommand {
         discussion: ExitStatus.summary,
         version: Versions.summary,
         subcommands: [ProbeCommand.self, ValidateCommand.self, SubmitCommand.self, StatusCommand.self,
-                      WaitCommand.self, JobsCommand.self, UploadCommand.self, DownloadCommand.self, FrameCommand.self,
+                      WaitCommand.self, JobsCommand.self, UploadCommand.self, DownloadCommand.self, FrameCommand.self, ConformCommand.self, StitchCommand.self,
                       SimulatorForwarding.self]
     )
 }

@@ -1,0 +1,206 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+internal import CFFmpeg
+
+/// How to make a clip pass: what to trim, the size range, the frame rate, the sound.
+public struct ConformOptions: Sendable, Equatable {
+    public enum Trim: Sendable, Equatable {
+        /// Keep the first seconds.
+        case first(Double)
+        /// Keep the last seconds: the model continues the shot from its end.
+        case last(Double)
+    }
+
+    public var trim: Trim?
+    /// Each side of the displayed picture must end up in this range (aspect kept).
+    public var fit: ClosedRange<Int>?
+    /// Nil keeps the clip's rate when the model accepts it, and otherwise takes the nearest it does.
+    public var frameRate: Rational?
+    public var keepAudio = true
+    public var crf = 20
+    public var preset = "veryfast"
+
+    public init(trim: Trim? = nil, fit: ClosedRange<Int>? = nil, frameRate: Rational? = nil, keepAudio: Bool = true) {
+        self.trim = trim
+        self.fit = fit
+        self.frameRate = frameRate
+        self.keepAudio = keepAudio
+    }
+
+    /// Exactly the fixes `validate` proposes for these problems (the options its advice names).
+    public static func proposed(for problems: [ValidationProblem], limits: KlingO1Limits = .current) -> ConformOptions {
+        var options = ConformOptions()
+        for problem in problems {
+            switch problem {
+            case .tooLong(_, let allowed): options.trim = .last(allowed.upperBound.rounded(.down))
+            case .sizeOutOfRange(_, _, let allowed), .storedAndDisplayedSizesDisagree(_, _, let allowed): options.fit = allowed
+            case .frameRateTooLow(_, let allowed): options.frameRate = .frameRate(allowed.lowerBound)
+            case .filmRateUnderMinimum(_, let minimum), .variableFrameRateUnderMinimum(_, let minimum):
+                options.frameRate = .frameRate(minimum)
+            case .frameRateTooHigh(_, let allowed): options.frameRate = .frameRate(allowed.upperBound)
+            case .frameRateUnknown: options.frameRate = .frameRate(limits.videoFrameRate.lowerBound)
+            default: break
+            }
+        }
+        return options
+    }
+}
+
+/// What `conform` made, and what it changed to get there.
+public struct ConformReport: Codable, Sendable, Equatable {
+    public let input: String
+    public let output: String
+    /// Where in the input the kept part starts, and its length, seconds.
+    public let start: Double
+    public let duration: Double
+    public let width: Int
+    public let height: Int
+    public let frameRate: Rational
+    public let frameCount: Int
+    public let audio: Bool
+    /// One line per change, for people: "kept the last 10 s (from 2 s)".
+    public let changes: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case input, output, start, duration, width, height, audio, changes
+        case frameRate = "frame_rate"
+        case frameCount = "frame_count"
+    }
+}
+
+/// Re-encodes a clip so that it passes `validate`: trimmed, scaled into range with its displayed
+/// proportions (square pixels, upright), at a constant accepted frame rate, H.264 + AAC in MP4.
+public enum Conformer {
+    public static func conform(_ input: String, to output: String, options: ConformOptions,
+                               limits: KlingO1Limits = .current,
+                               progress: @escaping (_ done: Double, _ total: Double) -> Void = { _, _ in }) throws(EditError) -> ConformReport {
+        let info: MediaInfo
+        do { info = try Probe.file(atPath: input) } catch { throw .unreadable(error) }
+        guard let video = info.primaryVideo, !info.format.isImage, let displayed = video.displayedSize else { throw .noVideo(input) }
+        try OutputPath.check(output, against: [input])
+        let clipSeconds = video.duration ?? info.format.duration ?? 0
+        let (start, length) = range(of: clipSeconds, trim: options.trim)
+        let size = try fittedSize(displayed, into: options.fit)
+        let rate = options.frameRate ?? acceptedRate(video, limits: limits)
+        let frames = Int64((length * (rate.value ?? 24)).rounded())
+        guard frames >= 1 else { throw .nothingLeft(input, seconds: length) }
+        let audio = options.keepAudio && info.primaryAudio != nil
+        let segment = Segment(path: input, info: info, video: video, start: start, duration: length,
+                              firstFrame: 0, frameCount: frames)
+        let total = Double(frames) / (rate.value ?? 24)
+        try EditRun.perform(input: input, output: output) { writer throws in
+            let videoTrack = try VideoTrackWriter(writer: writer, settings: .init(size: size, frameRate: rate, crf: options.crf, preset: options.preset))
+            let audioTrack = audio ? try AudioTrackWriter(writer: writer) : nil
+            try EditRun.begin(writer, output: output)
+            let timeline = OutputTimeline(writer: writer, video: videoTrack, audio: audioTrack) { progress($0, total) }
+            try timeline.reencode(segment)
+            try videoTrack.endRun()
+            try audioTrack?.finish()
+        }
+        return ConformReport(input: input, output: output, start: start, duration: total, width: size.width, height: size.height,
+                             frameRate: rate, frameCount: Int(frames), audio: audio,
+                             changes: changes(info: info, video: video, start: start, length: length, clipSeconds: clipSeconds,
+                                              size: size, rate: rate, audio: audio))
+    }
+
+    /// The part of a clip of `seconds` that a trim keeps: (start, length).
+    static func range(of seconds: Double, trim: ConformOptions.Trim?) -> (Double, Double) {
+        switch trim {
+        case .none: return (0, seconds)
+        case .first(let keep): return (0, min(keep, seconds))
+        case .last(let keep): return (max(0, seconds - keep), min(keep, seconds))
+        }
+    }
+
+    /// The displayed size scaled, aspect kept, so that each side lies in `fit`; even sides.
+    static func fittedSize(_ displayed: PixelSize, into fit: ClosedRange<Int>?) throws(EditError) -> PixelSize {
+        guard let fit else { return PixelSize(width: PictureFitter.even(Double(displayed.width)), height: PictureFitter.even(Double(displayed.height))) }
+        let shortest = Double(min(displayed.width, displayed.height)), longest = Double(max(displayed.width, displayed.height))
+        var scale = 1.0
+        if shortest < Double(fit.lowerBound) { scale = Double(fit.lowerBound) / shortest }
+        if longest * scale > Double(fit.upperBound) { scale = Double(fit.upperBound) / longest }
+        guard shortest * scale >= Double(fit.lowerBound) - 1 else {
+            throw .invalidOption("a \(displayed) picture cannot fit \(fit.lowerBound)–\(fit.upperBound) px on both sides "
+                                 + "without cropping (its aspect is over \(fit.upperBound / max(1, fit.lowerBound)):1)")
+        }
+        func side(_ value: Int) -> Int {
+            var even = PictureFitter.even(Double(value) * scale)
+            while even < fit.lowerBound { even += 2 }
+            while even > fit.upperBound { even -= 2 }
+            return even
+        }
+        return PixelSize(width: side(displayed.width), height: side(displayed.height))
+    }
+
+    /// The clip's own rate when the model accepts it; otherwise the nearest accepted one.
+    static func acceptedRate(_ video: StreamInfo, limits: KlingO1Limits) -> Rational {
+        let allowed = limits.videoFrameRate
+        if let rate = video.constantFrameRate, let value = rate.value, allowed.contains(value) { return rate }
+        let value = video.frameRate ?? allowed.lowerBound
+        return .frameRate(min(max(value.rounded(), allowed.lowerBound), allowed.upperBound)) ?? Rational(24, 1)
+    }
+
+    private static func changes(info: MediaInfo, video: StreamInfo, start: Double, length: Double, clipSeconds: Double,
+                                size: PixelSize, rate: Rational, audio: Bool) -> [String] {
+        typealias F = Formatting
+        var changes: [String] = []
+        if start > 0 { changes.append("kept the last \(F.seconds(length)) (from \(F.seconds(start)) of \(F.seconds(clipSeconds)))") }
+        else if length < clipSeconds - 0.001 { changes.append("kept the first \(F.seconds(length)) of \(F.seconds(clipSeconds))") }
+        if let rotation = video.rotation, rotation % 360 != 0 { changes.append("turned upright (\(rotation)° clockwise)") }
+        if let sar = video.sampleAspectRatio, sar.width != sar.height { changes.append("made square pixels (was \(sar.width):\(sar.height))") }
+        if let stored = video.storedSize, stored != size {
+            changes.append("scaled \(video.displayedSize ?? stored) → \(size)")
+        }
+        let from = video.constantFrameRate.map { F.rate($0.value ?? 0) + " fps" }
+            ?? video.frameRate.map { "variable, about \(F.rate($0)) fps" } ?? "unknown"
+        if video.constantFrameRate != rate { changes.append("frame rate \(from) → \(rate.frameRateText) fps, constant") }
+        if info.primaryAudio != nil && !audio { changes.append("audio dropped") }
+        if audio { changes.append("audio re-encoded: AAC 48 kHz stereo") }
+        changes.append("re-encoded: H.264 (x264) in MP4")
+        return changes
+    }
+}
+
+/// The output side of an edit, shared by conform and stitch: refuse to overwrite an input, write
+/// to a temporary file, rename on success, and turn every failure into an `EditError`.
+enum EditRun {
+    static func perform(input: String, output: String, _ body: (MP4Writer) throws -> Void) throws(EditError) {
+        do {
+            let writer: MP4Writer
+            do { writer = try MP4Writer(path: output) } catch { throw EditError.unwritable(output, error) }
+            try body(writer)
+            do { try writer.finish() } catch { throw EditError.unwritable(output, error) }
+        } catch let error as EditError {
+            throw error
+        } catch is CancellationError {
+            throw .cancelled
+        } catch let error as FFmpegError {
+            throw .failed(input, error)
+        } catch {
+            throw .failed(input, .invalidData)
+        }
+    }
+}
+
+extension EditRun {
+    /// Opens the output file; failing here is about the output path, not the inputs.
+    static func begin(_ writer: MP4Writer, output: String) throws(EditError) {
+        do { try writer.begin() } catch { throw .unwritable(output, error) }
+    }
+}
+
+/// Checks on where an edit writes.
+enum OutputPath {
+    /// Refuses an output that is one of the inputs (same file, whatever the path says).
+    static func check(_ output: String, against inputs: [String]) throws(EditError) {
+        var target = stat()
+        guard stat(output, &target) == 0 else { return }
+        for input in inputs {
+            var source = stat()
+            if stat(input, &source) == 0, source.st_dev == target.st_dev, source.st_ino == target.st_ino {
+                throw .outputIsAnInput(output)
+            }
+        }
+    }
+}

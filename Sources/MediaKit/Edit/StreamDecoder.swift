@@ -1,0 +1,72 @@
+internal import CFFmpeg
+
+/// Decodes one stream of a clip, frame by frame, on demand: the video and the audio of a clip each
+/// get their own (and their own demuxer), so the two can be pulled side by side and the output
+/// interleaves as it is written without holding either in memory.
+final class StreamDecoder {
+    let file: MediaFile
+    let stream: UnsafeMutablePointer<AVStream>
+    private let decoder: DecoderContext
+    private let packet: Packet
+    private let frame: Frame
+    private let secondsPerTick: Double
+    /// Times are measured from the container's start, so a clip that starts late (MPEG-TS) starts at 0.
+    private let origin: Double
+    private var reading = true
+    private var drained = false
+
+    init(file: MediaFile, streamIndex: Int, from start: Double = 0) throws(FFmpegError) {
+        guard let stream = file.streams.first(where: { Int($0.pointee.index) == streamIndex }) else {
+            throw FFmpegError(code: CFFmpeg_AVERROR(EINVAL))
+        }
+        self.file = file
+        self.stream = stream
+        decoder = try DecoderContext(for: stream)
+        packet = try Packet()
+        frame = try Frame()
+        secondsPerTick = av_q2d(stream.pointee.time_base)
+        origin = file.startTime ?? 0
+        // Other streams' packets are skipped by the demuxer, not read and thrown away here.
+        for other in file.streams where other != stream { other.pointee.discard = AVDISCARD_ALL }
+        if start > 0.5 { try file.seek(stream, toSeconds: start + origin - 0.5) }
+    }
+
+    /// Opens `path` again for one of its streams.
+    convenience init(path: String, streamIndex: Int, from start: Double = 0) throws(FFmpegError) {
+        let file = try MediaFile(path: path)
+        try file.findStreamInfo()
+        try self.init(file: file, streamIndex: streamIndex, from: start)
+    }
+
+    /// The decoder's view of the stream (sample format, rate, layout for audio).
+    var context: UnsafeMutablePointer<AVCodecContext> { decoder.context }
+
+    /// The next decoded frame and its presentation time in seconds, or nil after the last one.
+    /// The frame is valid until the next call.
+    func next() throws(FFmpegError) -> (frame: Frame, seconds: Double)? {
+        while !drained {
+            av_frame_unref(frame.raw)
+            switch try decoder.receive(into: frame) {
+            case .frame:
+                let pts = frame.raw.pointee.best_effort_timestamp
+                let seconds = pts == CFFmpeg_AV_NOPTS_VALUE() ? .nan : Double(pts) * secondsPerTick - origin
+                return (frame, seconds)
+            case .endOfStream:
+                drained = true
+            case .needsInput:
+                try feed()
+            }
+        }
+        return nil
+    }
+
+    /// Hands the decoder its next packet, or the end of the stream (so its last frames come out).
+    private func feed() throws(FFmpegError) {
+        guard reading else { drained = true; return }
+        while true {
+            reading = try file.readPacket(into: packet)
+            if !reading { try decoder.send(nil); return }
+            if packet.raw.pointee.stream_index == stream.pointee.index { try decoder.send(packet.raw); return }
+        }
+    }
+}
