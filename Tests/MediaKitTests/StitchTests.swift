@@ -1,0 +1,102 @@
+import Foundation
+import MediaKit
+import Testing
+import TestSupport
+
+/// Stitch against FFmpeg's own reading of the output: durations add up, sound and picture end
+/// together, frames counted by decoding, a clean decode, and (for stream copy and passthrough)
+/// the copied packets' bytes equal to the input's.
+@Suite struct StitchTests {
+    private func scratch(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("kling-stitch-\(UUID().uuidString)-\(name)").path
+    }
+
+    /// A stand-in for Kling's output: 1920×1080 at 24 fps, H.264, no audio.
+    private func continuation(seconds: Int = 5) throws -> String {
+        let path = scratch("next.mp4")
+        try SyntheticClip.write(to: path, width: 1920, height: 1080, seconds: seconds, framesPerSecond: 24)
+        return path
+    }
+
+    @Test func alikeClipsAreStreamCopiedPacketForPacket() async throws {
+        let output = scratch("copy.mp4")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let clip = Fixtures.path("landscape.mp4")
+        let report = try Stitcher.stitch([clip, clip], to: output)
+        #expect(report.method == .streamCopy && report.clips.map(\.action) == [.copied, .copied])
+        let facts = try await DecodeReport(path: output)
+        #expect(facts.decodeErrors == "")
+        #expect(facts.video?.decodedFrames == 300)
+        #expect(abs((facts.video?.duration ?? 0) - 10) < 1.0 / 30)
+        #expect(abs((facts.audioDuration ?? 0) - (facts.video?.duration ?? 0)) < 0.05)
+        let source = try await DecodeReport.videoPacketHashes(clip)
+        #expect(try await DecodeReport.videoPacketHashes(output) == source + source)
+    }
+
+    @Test func generatedShotIsPassedThroughAndTheSourceReencoded() async throws {
+        let next = try continuation()
+        let output = scratch("mixed.mp4")
+        defer { try? FileManager.default.removeItem(atPath: output); try? FileManager.default.removeItem(atPath: next) }
+        // 1280×720 at 30 fps with sound, then 1920×1080 at 24 fps without.
+        let report = try Stitcher.stitch([Fixtures.path("landscape.mp4"), next], to: output)
+        #expect(report.method == .normalised)
+        #expect(report.clips.map(\.action) == [.reencoded, .passedThrough])
+        #expect(report.width == 1920 && report.height == 1080 && report.frameRate == Rational(24, 1))
+        let facts = try await DecodeReport(path: output)
+        #expect(facts.decodeErrors == "")
+        #expect(facts.video?.width == 1920 && facts.video?.height == 1080 && facts.video?.frameRate == "24/1")
+        #expect(facts.video?.decodedFrames == 240)
+        #expect(abs((facts.video?.duration ?? 0) - 10) <= 1.0 / 24)
+        #expect(abs((facts.audioDuration ?? 0) - (facts.video?.duration ?? 0)) < 0.05)
+        // Passthrough: the continuation's packets are in the output byte for byte, and decode to the same pictures.
+        let packets = try await DecodeReport.videoPacketHashes(next)
+        #expect(try await DecodeReport.videoPacketHashes(output).suffix(packets.count) == packets[...])
+        let frames = try await DecodeReport.videoFrameHashes(next)
+        #expect(try await DecodeReport.videoFrameHashes(output).suffix(frames.count) == frames[...])
+        // The source's tone stops where the silent continuation starts.
+        #expect((try await DecodeReport.maxVolume(output, from: 0.5, seconds: 4) ?? -100) > -30)
+        #expect((try await DecodeReport.maxVolume(output, from: 5.1, seconds: 4.8) ?? 0) < -80)
+    }
+
+    @Test func mixedClipsAreNormalisedOnOneClockWithSilenceWhereThereIsNoSound() async throws {
+        let output = scratch("three.mp4")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        // Turned 90° at 30 fps; no audio at 24 fps; anamorphic 4:3 pixels at 25 fps (the target).
+        let clips = ["rotated.mp4", "no_audio.mp4", "anamorphic.mp4"].map(Fixtures.path)
+        let report = try Stitcher.stitch(clips, to: output)
+        #expect(report.clips.map(\.action) == [.reencoded, .reencoded, .reencoded])
+        #expect(report.width == 1280 && report.height == 720 && report.frameRate == Rational(25, 1))
+        #expect(report.clips.map(\.start) == [0, 4, 9])
+        let facts = try await DecodeReport(path: output)
+        #expect(facts.decodeErrors == "")
+        #expect(facts.video?.width == 1280 && facts.video?.height == 720 && facts.video?.rotation == nil)
+        #expect(facts.video?.sampleAspect == nil || facts.video?.sampleAspect == "1:1")
+        #expect(facts.video?.frameRate == "25/1" && facts.video?.averageFrameRate == "25/1")
+        #expect(facts.video?.decodedFrames == 100 + 125 + 100)
+        #expect(abs((facts.video?.duration ?? 0) - 13) <= 2.0 / 25)
+        #expect(abs((facts.audioDuration ?? 0) - (facts.video?.duration ?? 0)) < 0.05)
+        #expect((try await DecodeReport.maxVolume(output, from: 4.1, seconds: 4.8) ?? 0) < -80)
+        #expect((try await DecodeReport.maxVolume(output, from: 9.2, seconds: 3.5) ?? -100) > -30)
+    }
+
+    @Test func passthroughCanBeTurnedOffAndTheTargetChosen() async throws {
+        let next = try continuation()
+        let output = scratch("first.mp4")
+        defer { try? FileManager.default.removeItem(atPath: output); try? FileManager.default.removeItem(atPath: next) }
+        var options = StitchOptions(target: .custom(PixelSize(width: 1280, height: 720), Rational(30, 1)))
+        options.allowPassthrough = false
+        let report = try Stitcher.stitch([Fixtures.path("landscape.mp4"), next], to: output, options: options)
+        #expect(report.clips.map(\.action) == [.reencoded, .reencoded])
+        let facts = try await DecodeReport(path: output)
+        #expect(facts.decodeErrors == "")
+        #expect(facts.video?.width == 1280 && facts.video?.frameRate == "30/1" && facts.video?.decodedFrames == 300)
+    }
+
+    @Test func refusesToOverwriteAnInputAndReportsUnreadableClips() throws {
+        let clip = Fixtures.path("landscape.mp4")
+        #expect(throws: EditError.outputIsAnInput(clip)) { try Stitcher.stitch([clip, clip], to: clip) }
+        #expect(throws: EditError.unreadable(.notMedia(path: Fixtures.path("not_media.mp4")))) {
+            try Stitcher.stitch([clip, Fixtures.path("not_media.mp4")], to: scratch("never.mp4"))
+        }
+    }
+}
