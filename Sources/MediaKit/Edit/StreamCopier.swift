@@ -32,7 +32,10 @@ enum StreamCopier {
         if (a.sampleAspectRatio ?? AspectRatio(1, 1)) != (b.sampleAspectRatio ?? AspectRatio(1, 1)) { return "has another pixel aspect than" }
         if a.pixelFormat != b.pixelFormat { return "has pixel format \(b.pixelFormat ?? "unknown"), not" }
         if (a.rotation ?? 0) != (b.rotation ?? 0) { return "is turned \(b.rotation ?? 0)°, unlike" }
-        if a.timeBase != b.timeBase { return "has another time base than" }
+        if a.timeBase != b.timeBase {
+            if let rate = b.constantFrameRate, rate != a.constantFrameRate { return "runs at \(rate.frameRateText) fps, unlike" }
+            return "has another time base than"
+        }
         if a.profile != b.profile { return "has H.264 profile \(b.profile ?? "unknown"), not" }
         if first.extradata != clip.extradata { return "was encoded with other settings (codec header) than" }
         switch (first.info.primaryAudio, clip.info.primaryAudio) {
