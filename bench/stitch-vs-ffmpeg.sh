@@ -4,6 +4,9 @@
 #   mismatched: the Kling case, a 6 s 720p30 source with sound + a 5 s 1080p24 continuation
 #               without; ffmpeg's concat filter with scale/pad/setsar/fps/format and aresample
 #               (+ anullsrc for the silent clip), the same x264 preset and CRF, AAC.
+#   crossfade:  the same two clips with a 0.5 s cross-fade; ffmpeg's xfade and acrossfade after the
+#               same normalisation. The continuation has a keyframe every 2 s, so ours re-encodes
+#               its first 2 s and copies the rest.
 # Reports wall time (best of 3), the ratio ours/ffmpeg, peak memory, and for the mismatched case
 # the SSIM of the re-encoded source part against the source scaled the same way.
 #
@@ -21,7 +24,7 @@ ff() { ffmpeg -hide_banner -loglevel error -nostdin -y "$@"; }
 
 ff -f lavfi -i "testsrc2=size=1280x720:rate=30" -f lavfi -i "sine=frequency=440:sample_rate=44100" -t 6 \
    -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -c:a aac -b:a 128k "$work/source.mp4"
-ff -f lavfi -i "mandelbrot=size=1920x1080:rate=24" -t 5 -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p "$work/next.mp4"
+ff -f lavfi -i "mandelbrot=size=1920x1080:rate=24" -t 5 -c:v libx264 -preset veryfast -crf 20 -g 48 -pix_fmt yuv420p "$work/next.mp4"
 printf "file '%s'\nfile '%s'\n" "$work/source.mp4" "$work/source.mp4" > "$work/list.txt"
 
 # run NAME COMMAND...: best wall time of 3 and peak RSS (MB), printed as "seconds megabytes".
@@ -57,6 +60,16 @@ mixed_theirs=$(run ffmpeg -hide_banner -loglevel error -nostdin -y -i "$work/sou
     -filter_complex "$filter" -map "[v]" -map "[a]" -c:v libx264 -preset veryfast -crf 18 -c:a aac -b:a 128k \
     -movflags +faststart "$work/ffmpeg-mixed.mp4")
 report mismatched "$mixed_ours" "$mixed_theirs"
+
+fade="[0:v]scale=1920:1080:force_original_aspect_ratio=decrease,pad=1920:1080:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=24,format=yuv420p[v0];\
+[1:v]scale=1920:1080:force_original_aspect_ratio=decrease,pad=1920:1080:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=24,format=yuv420p[v1];\
+[0:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo[a0];\
+anullsrc=r=48000:cl=stereo,atrim=duration=5[a1];[v0][v1]xfade=transition=fade:duration=0.5:offset=5.5[v];[a0][a1]acrossfade=d=0.5[a]"
+fade_ours=$(run "$ours" stitch "$work/source.mp4" "$work/next.mp4" -o "$work/ours-fade.mp4" --crf 18 --crossfade 0.5)
+fade_theirs=$(run ffmpeg -hide_banner -loglevel error -nostdin -y -i "$work/source.mp4" -i "$work/next.mp4" \
+    -filter_complex "$fade" -map "[v]" -map "[a]" -c:v libx264 -preset veryfast -crf 18 -c:a aac -b:a 128k \
+    -movflags +faststart "$work/ffmpeg-fade.mp4")
+report crossfade "$fade_ours" "$fade_theirs"
 
 # SSIM of each output's first 6 s (the re-encoded source) against the source scaled to 1080p24,
 # and of the last 5 s against the continuation itself (passthrough makes ours exact).

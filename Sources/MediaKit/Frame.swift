@@ -27,6 +27,15 @@ final class Frame {
     func makeWritable() throws(FFmpegError) {
         try FFmpegError.check(av_frame_make_writable(raw))
     }
+
+    /// A picture's plane (0 luma, 1 and 2 chroma): its first byte and the bytes from row to row.
+    func plane(_ index: Int) -> (base: UnsafeMutablePointer<UInt8>, stride: Int) {
+        switch index {
+        case 0: return (raw.pointee.data.0!, Int(raw.pointee.linesize.0))
+        case 1: return (raw.pointee.data.1!, Int(raw.pointee.linesize.1))
+        default: return (raw.pointee.data.2!, Int(raw.pointee.linesize.2))
+        }
+    }
 }
 
 /// An owned `AVPacket`, freed in `deinit`.

@@ -101,7 +101,11 @@ final class MediaFile {
     /// Moves reading to the keyframe at or before `seconds` in `stream`.
     func seek(_ stream: UnsafeMutablePointer<AVStream>, toSeconds seconds: Double) throws(FFmpegError) {
         let timeBase = stream.pointee.time_base
-        let timestamp = Int64((seconds * Double(timeBase.den) / Double(timeBase.num)).rounded(.down))
+        try seek(stream, toTimestamp: Int64((seconds * Double(timeBase.den) / Double(timeBase.num)).rounded(.down)))
+    }
+
+    /// Moves reading to the keyframe at or before `timestamp`, in the stream's time base.
+    func seek(_ stream: UnsafeMutablePointer<AVStream>, toTimestamp timestamp: Int64) throws(FFmpegError) {
         try FFmpegError.check(av_seek_frame(context, stream.pointee.index, timestamp, AVSEEK_FLAG_BACKWARD))
     }
 

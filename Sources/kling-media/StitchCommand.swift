@@ -17,6 +17,11 @@ struct StitchCommand: AsyncParsableCommand {
             The target is the last clip's picture unless --target says otherwise. The output is \
             written to a temporary file and renamed; the inputs are never touched.
 
+            --crossfade S fades each clip into the next over S seconds, picture and sound (the \
+            output is S shorter at each joint). Only the frames around a joint are re-encoded for \
+            it: a clip that matches the target keeps its packets from its first keyframe after the \
+            fade to its last keyframe before the next one.
+
             \(ExitStatus.summary)
             """
     )
@@ -25,6 +30,8 @@ struct StitchCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The MP4 to write.") var output: String
     @Option(help: ArgumentHelp("The output's picture: first, last, or WxH@FPS (e.g. 1920x1080@24).", valueName: "target"))
     var target: StitchTargetArgument = .init(.last)
+    @Option(help: ArgumentHelp("Fade each clip into the next over SECONDS (picture and sound).", valueName: "seconds"))
+    var crossfade: Double = 0
     @Flag(help: "Re-encode even when the clips could be stream-copied.") var noCopy = false
     @Flag(help: "Re-encode even the clips that already match the target.") var noPassthrough = false
     @Option(help: "x264 quality for re-encoded clips, 0 to 51; lower is better and larger.") var crf: Int = 18
@@ -33,6 +40,7 @@ struct StitchCommand: AsyncParsableCommand {
     func validate() throws {
         if clips.isEmpty { throw ValidationError("give the clips to stitch") }
         if !(0...51).contains(crf) { throw ValidationError("--crf must be from 0 to 51") }
+        if !(crossfade >= 0 && crossfade <= 60) { throw ValidationError("--crossfade must be from 0 to 60 seconds") }
     }
 
     func run() async throws {
@@ -40,6 +48,7 @@ struct StitchCommand: AsyncParsableCommand {
         options.allowCopy = !noCopy
         options.allowPassthrough = !noPassthrough
         options.crf = crf
+        options.crossfade = crossfade
         let line = StatusLine(wanted: !json)
         let meter = EditMeter("stitching", line: line)
         let clips = clips, output = output, chosen = options
@@ -59,20 +68,20 @@ struct StitchCommand: AsyncParsableCommand {
         }
         let rate = report.frameRate.map { ", \($0.frameRateText) fps" } ?? ""
         let method = report.method == .streamCopy ? "stream copy" : "normalised (\(report.reason))"
+        let fade = report.crossfade.map { "; \(Formatting.seconds($0)) cross-fades" } ?? ""
         Terminal.print("\(output): \(report.width)×\(report.height)\(rate), \(Formatting.seconds(report.duration))"
-                       + "\(report.audio ? ", with audio" : ", no audio"); \(method); \(Formatting.fixed(meter.elapsed, places: 1)) s")
+                       + "\(report.audio ? ", with audio" : ", no audio"); \(method)\(fade); \(Formatting.fixed(meter.elapsed, places: 1)) s")
         for clip in report.clips {
+            // A re-encoded clip's reason says so itself ("re-encoded: it is 1280×720, not 1920×1080").
             let action = switch clip.action {
             case .copied: "copied"
-            case .passedThrough: "passed through"
-            case .reencoded: "re-encoded"
+            case .passedThrough: "passed through: \(clip.reason)"
+            case .reencoded: clip.reason
             }
-            Terminal.print("  \(Formatting.fixed(clip.start, places: 2)) s  \(clip.path): \(action)"
-                           + (clip.action == .copied ? "" : " (\(clip.reason))"))
+            Terminal.print("  \(Formatting.fixed(clip.start, places: 2)) s  \(clip.path): \(action)")
         }
     }
 }
-
 /// `--target first|last|WxH@FPS`.
 struct StitchTargetArgument: ExpressibleByArgument {
     let target: StitchTarget

@@ -64,4 +64,20 @@ import TestSupport
         let missing = try await KlingMediaBinary.run(["stitch", Fixtures.path("landscape.mp4"), folder + "/nope.mp4", "-o", output])
         #expect(missing.status == 2 && missing.standardError.contains("nope.mp4"))
     }
+
+    @Test func stitchCrossfadeShowsInTextAndJSON() async throws {
+        let folder = try scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let clips = [Fixtures.path("white_tone.mp4"), Fixtures.path("black.mp4")]
+        let text = try await KlingMediaBinary.run(["stitch"] + clips + ["-o", folder + "/a.mp4", "--crossfade", "0.4"])
+        #expect(text.status == 0, "\(text.standardError)")
+        #expect(text.standardOutput.hasPrefix("\(folder)/a.mp4: 1280×720, 25 fps, 5.6 s, with audio; normalised (a cross-fade re-encodes around each joint); 0.4 s cross-fades;"))
+        let json = try json(try await KlingMediaBinary.run(["stitch"] + clips + ["-o", folder + "/b.mp4", "--crossfade", "0.4", "--json"]))
+        #expect(json["crossfade"] as? Double == 0.4 && json["duration"] as? Double == 5.6)
+        let tooLong = try await KlingMediaBinary.run(["stitch"] + clips + ["-o", folder + "/c.mp4", "--crossfade", "5"])
+        #expect(tooLong.status == 2 && tooLong.standardError.contains("give --crossfade at most 3 s"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/c.mp4"))
+        let negative = try await KlingMediaBinary.run(["stitch"] + clips + ["-o", folder + "/c.mp4", "--crossfade", "-1"])
+        #expect(negative.status == 2)
+    }
 }

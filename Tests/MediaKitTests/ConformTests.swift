@@ -59,7 +59,9 @@ import TestSupport
     @Test func aTurnedClipIsTurnedLikeFFmpegTurnsIt() async throws {
         let output = scratch("turned.mp4")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        _ = try Conformer.conform(Fixtures.path("rotated.mp4"), to: output, options: ConformOptions())
+        let report = try Conformer.conform(Fixtures.path("rotated.mp4"), to: output, options: ConformOptions())
+        // Turning is not scaling: the displayed 720×1280 stays 720×1280.
+        #expect(report.changes == ["turned upright (90° clockwise)", "audio re-encoded: AAC 48 kHz stereo", "re-encoded: H.264 (x264) in MP4"])
         // ffmpeg applies the display matrix when decoding (autorotate): the same picture, upright.
         let ssim = try await DecodeReport.ssim(output, Fixtures.path("rotated.mp4"))
         #expect((ssim ?? 0) > 0.97, "SSIM \(ssim ?? -1)")

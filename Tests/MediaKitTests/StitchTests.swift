@@ -99,4 +99,66 @@ import TestSupport
             try Stitcher.stitch([clip, Fixtures.path("not_media.mp4")], to: scratch("never.mp4"))
         }
     }
+
+    @Test func crossfadeMixesPictureAndSoundOverTheJointAndShortensTheOutput() async throws {
+        let output = scratch("fade.mp4")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        // 3 s of white with a tone, then 3 s of black without sound, both 1280×720 at 25 fps; a 1 s fade.
+        let white = Fixtures.path("white_tone.mp4"), black = Fixtures.path("black.mp4")
+        var options = StitchOptions()
+        options.crossfade = 1
+        let report = try Stitcher.stitch([white, black], to: output, options: options)
+        #expect(report.method == .normalised && report.crossfade == 1)
+        #expect(report.clips.map(\.start) == [0, 2] && report.duration == 5)
+        let facts = try await DecodeReport(path: output)
+        #expect(facts.decodeErrors == "")
+        #expect(facts.video?.decodedFrames == 125 && facts.video?.frameRate == "25/1")
+        #expect(abs((facts.audioDuration ?? 0) - (facts.video?.duration ?? 0)) < 0.05)
+        // Each of the 25 frames from 2 s mixes the two, the black's weight rising by 1/26 a frame.
+        let whiteLuma = try await DecodeReport.lumaAverages(white)[0], blackLuma = try await DecodeReport.lumaAverages(black)[0]
+        let luma = try await DecodeReport.lumaAverages(output)
+        #expect(luma.count == 125)
+        for step in 0..<25 {
+            let weight = Double(step + 1) / 26
+            let expected = whiteLuma * (1 - weight) + blackLuma * weight
+            #expect(abs(luma[50 + step] - expected) < 1.5, "frame \(50 + step): \(luma[50 + step]), expected \(expected)")
+        }
+        #expect(abs(luma[49] - whiteLuma) < 1.5 && abs(luma[75] - blackLuma) < 1.5)
+        // The tone fades with the picture: half its level (-6 dB) mid-fade, silence after.
+        let full = try #require(try await DecodeReport.maxVolume(output, from: 0.5, seconds: 1))
+        let middle = try #require(try await DecodeReport.maxVolume(output, from: 2.48, seconds: 0.04))
+        #expect(abs(middle - full + 6.02) < 0.8, "full \(full) dB, mid-fade \(middle) dB")
+        #expect((try await DecodeReport.maxVolume(output, from: 3.05, seconds: 1.9) ?? 0) < -80)
+    }
+
+    @Test func crossfadeReencodesOnlyUpToTheGeneratedShotsFirstKeyframeAfterIt() async throws {
+        // The continuation has a keyframe every 2 s (0, 2, 4 s): with a 0.5 s fade its first 2 s
+        // are re-encoded and the rest keeps its packets.
+        let next = try continuation()
+        let output = scratch("fade-pass.mp4")
+        defer { try? FileManager.default.removeItem(atPath: output); try? FileManager.default.removeItem(atPath: next) }
+        var options = StitchOptions()
+        options.crossfade = 0.5
+        let report = try Stitcher.stitch([Fixtures.path("landscape.mp4"), next], to: output, options: options)
+        #expect(report.clips.map(\.action) == [.reencoded, .passedThrough])
+        #expect(report.clips[1].copied == StitchReport.Span(from: 2, to: 5) && report.clips[1].start == 4.5)
+        let facts = try await DecodeReport(path: output)
+        #expect(facts.decodeErrors == "")
+        #expect(facts.video?.decodedFrames == 120 + 120 - 12)
+        #expect(abs((facts.audioDuration ?? 0) - (facts.video?.duration ?? 0)) < 0.05)
+        // The continuation's packets from its keyframe at 2 s are in the output byte for byte.
+        let copied = try await DecodeReport.videoPacketHashes(next).suffix(72)
+        #expect(try await DecodeReport.videoPacketHashes(output).suffix(72) == copied)
+        let frames = try await DecodeReport.videoFrameHashes(next).suffix(72)
+        #expect(try await DecodeReport.videoFrameHashes(output).suffix(72) == frames)
+    }
+
+    @Test func aCrossfadeLongerThanAClipAllowsIsRefusedWithTheMostItCouldBe() throws {
+        var options = StitchOptions()
+        options.crossfade = 2
+        let clips = ["landscape.mp4", "white_tone.mp4", "black.mp4"].map(Fixtures.path)
+        #expect(throws: EditError.invalidOption("a 2 s cross-fade is longer than \(clips[1]) (3 s) allows; give --crossfade at most 1.48 s")) {
+            try Stitcher.stitch(clips, to: scratch("never.mp4"), options: options)
+        }
+    }
 }

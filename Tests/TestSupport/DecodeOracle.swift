@@ -64,6 +64,13 @@ public struct DecodeReport: Sendable {
             .compactMap { $0.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } }
     }
 
+    /// The average luma of each decoded frame, in order (ffmpeg's `signalstats` YAVG).
+    public static func lumaAverages(_ path: String) async throws -> [Double] {
+        let result = try await ProcessRunner.run("ffprobe", ["-v", "error", "-f", "lavfi", "movie=\(path),signalstats",
+                                                             "-show_entries", "frame_tags=lavfi.signalstats.YAVG", "-of", "csv=p=0"])
+        return result.standardOutput.split(separator: "\n").compactMap { Double($0) }
+    }
+
     /// The loudest sample between two times, dBFS (`volumedetect`): about -91 for digital silence.
     public static func maxVolume(_ path: String, from start: Double, seconds: Double) async throws -> Double? {
         let result = try await ProcessRunner.run("ffmpeg", ["-v", "info", "-nostdin", "-ss", "\(start)", "-t", "\(seconds)", "-i", path,

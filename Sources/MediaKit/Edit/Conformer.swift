@@ -94,7 +94,7 @@ public enum Conformer {
             let audioTrack = audio ? try AudioTrackWriter(writer: writer) : nil
             try EditRun.begin(writer, output: output)
             let timeline = OutputTimeline(writer: writer, video: videoTrack, audio: audioTrack) { progress($0, total) }
-            try timeline.reencode(segment)
+            try timeline.write([segment])
             try videoTrack.endRun()
             try audioTrack?.finish()
         }
@@ -149,8 +149,9 @@ public enum Conformer {
         else if length < clipSeconds - 0.001 { changes.append("kept the first \(F.seconds(length)) of \(F.seconds(clipSeconds))") }
         if let rotation = video.rotation, rotation % 360 != 0 { changes.append("turned upright (\(rotation)° clockwise)") }
         if let sar = video.sampleAspectRatio, sar.width != sar.height { changes.append("made square pixels (was \(sar.width):\(sar.height))") }
-        if let stored = video.storedSize, stored != size {
-            changes.append("scaled \(video.displayedSize ?? stored) → \(size)")
+        // Compared as displayed: turning or squaring the pixels alone is said above, not as a scaling.
+        if let displayed = video.displayedSize ?? video.storedSize, displayed != size {
+            changes.append("scaled \(displayed) → \(size)")
         }
         let from = video.constantFrameRate.map { F.rate($0.value ?? 0) + " fps" }
             ?? video.frameRate.map { "variable, about \(F.rate($0)) fps" } ?? "unknown"

@@ -1,6 +1,6 @@
 internal import CFFmpeg
 
-/// One clip's part of an output: which stretch of the clip, and where it lands.
+/// One clip's part of an output: which stretch of the clip, where it lands, and how.
 struct Segment {
     let path: String
     let info: MediaInfo
@@ -11,12 +11,26 @@ struct Segment {
     /// The output frames it fills: [first, first + count).
     var firstFrame: Int64 = 0
     var frameCount: Int64 = 0
+    /// Frames at its start shown blended with the previous segment's end, and at its end with the next's.
+    var fadeIn: Int64 = 0
+    var fadeOut: Int64 = 0
+    /// The frames whose packets are copied untouched (smart passthrough), if any.
+    var copied: CopiedRun?
 }
 
-/// Writes clips one after another into one MP4 on one clock: the picture at a constant frame rate
-/// (frame n shows at n / rate), the sound as a continuous 48 kHz track cut to the same joints.
-/// Each clip is either re-encoded (decoded, fitted, retimed) or, when it already matches the
-/// output, passed through with its packets untouched.
+/// A run of a clip's frames carried by its own packets: segment frames [frames), starting at the
+/// packet shown at `startTimestamp` and ending before the one at `endTimestamp` (in the stream's
+/// time base; nil for the file's first or last packet). Both ends are clean cuts (`CutPoints`).
+struct CopiedRun {
+    let frames: Range<Int64>
+    var startTimestamp: Int64?
+    var endTimestamp: Int64?
+}
+
+/// Writes segments one after another into one MP4 on one clock: the picture at a constant frame
+/// rate (frame n shows at n / rate), the sound as one continuous 48 kHz track cut to the same
+/// joints. Frames are decoded, fitted and re-encoded, or, in a segment's copied run, carried by
+/// their own packets; where segments overlap they are cross-faded.
 final class OutputTimeline {
     let writer: MP4Writer
     let video: VideoTrackWriter
@@ -24,6 +38,12 @@ final class OutputTimeline {
     private let rate: Rational
     private let framesPerSecond: Double
     private let progress: (Double) -> Void
+    /// Each segment's stretch of the sound track, in output samples, and its sound once reached.
+    private var soundRanges: [Range<Int64>] = []
+    private var sounds: [Int: SoundSource] = [:]
+    private var segments: [Segment] = []
+    private var blended: Frame?
+    private lazy var mixing = MixBuffers()
 
     init(writer: MP4Writer, video: VideoTrackWriter, audio: AudioTrackWriter?, progress: @escaping (Double) -> Void) {
         self.writer = writer
@@ -41,63 +61,69 @@ final class OutputTimeline {
 
     func seconds(atFrame frame: Int64) -> Double { Double(frame) / framesPerSecond }
 
-    private func audioRange(_ segment: Segment) -> Range<Int64> {
-        AudioTrackWriter.sample(at: seconds(atFrame: segment.firstFrame))
-            ..< AudioTrackWriter.sample(at: seconds(atFrame: segment.firstFrame + segment.frameCount))
-    }
-
-    // MARK: Re-encoding
-
-    /// Decodes the segment's stretch of the clip and encodes it at the output's size and rate.
-    /// Frames are placed by their timestamps (`fps` semantics: each output frame shows the input
-    /// frame nearest its time; late frames are repeated, surplus ones dropped), so a variable
-    /// frame rate or a different rate comes out constant.
-    func reencode(_ segment: Segment) throws {
-        let decoder = try StreamDecoder(path: segment.path, streamIndex: segment.video.index, from: segment.start)
-        let stored = PixelSize(width: Int(decoder.context.pointee.width), height: Int(decoder.context.pointee.height))
-        let display = DisplaySize(storedWidth: stored.width, storedHeight: stored.height,
-                                  sampleAspect: segment.video.sampleAspectRatio, rotation: segment.video.rotation)
-        let displayed = PixelSize(width: display.width, height: display.height)
-        let fitter = PictureFitter(target: video.settings.size, displayed: displayed, rotation: segment.video.rotation)
-        var sound = try SegmentSound(timeline: self, segment: segment, range: audioRange(segment))
-        var held: Frame?
-        var next: Int64 = 0
-        func emit(until index: Int64) throws {
-            guard let held else { return }
-            let passesAsIs = held.raw.pointee.format == AV_PIX_FMT_YUV420P.rawValue
-                && PictureFitter.isIdentity(stored: PixelSize(width: Int(held.raw.pointee.width), height: Int(held.raw.pointee.height)),
-                                            displayed: displayed, rotation: segment.video.rotation, target: video.settings.size)
-            while next < min(index, segment.frameCount) {
-                try Task.checkCancellation()
-                let number = segment.firstFrame + next
-                if passesAsIs {
-                    try video.encode(held, number: number)
-                } else {
-                    let picture = try video.pictureToFill()
-                    try fitter.fit(held, into: picture)
-                    try video.encode(picture, number: number)
+    /// Writes every segment, in order; then the sound up to the last one's end.
+    func write(_ segments: [Segment]) throws {
+        self.segments = segments
+        soundRanges = segments.map {
+            AudioTrackWriter.sample(at: seconds(atFrame: $0.firstFrame)) ..< AudioTrackWriter.sample(at: seconds(atFrame: $0.firstFrame + $0.frameCount))
+        }
+        var incoming: PictureSource?
+        for (position, segment) in segments.enumerated() {
+            var pictures = incoming
+            incoming = nil
+            var frame = segment.fadeIn
+            let fadeOutStart = segment.frameCount - segment.fadeOut
+            while frame < fadeOutStart {
+                if let run = segment.copied, run.frames.lowerBound == frame {
+                    pictures = nil
+                    try passThrough(segment, run)
+                    frame = run.frames.upperBound
+                    continue
                 }
-                next += 1
-                try sound.advance(toSeconds: seconds(atFrame: segment.firstFrame + next))
-                progress(seconds(atFrame: segment.firstFrame + next))
+                let end = segment.copied.map { $0.frames.lowerBound > frame ? min($0.frames.lowerBound, fadeOutStart) : fadeOutStart } ?? fadeOutStart
+                let source = try pictures ?? PictureSource(segment: segment, from: frame, size: video.settings.size, frameRate: rate)
+                pictures = source
+                while frame < end {
+                    try encode(source.picture(at: frame), number: segment.firstFrame + frame)
+                    frame += 1
+                }
+            }
+            if segment.fadeOut > 0 {
+                incoming = try crossfade(from: segment, with: pictures, into: segments[position + 1])
             }
         }
-        while next < segment.frameCount, let (frame, time) = try decoder.next() {
-            let index = time.isFinite ? Int64(((time - segment.start) * framesPerSecond).rounded()) : next
-            if index > next { try emit(until: index) }
-            let copy = try Frame()
-            try FFmpegError.check(av_frame_ref(copy.raw, frame.raw))
-            held = copy
+        try advanceSound(toSample: soundRanges.last?.upperBound ?? 0)
+    }
+
+    /// The outgoing segment's last frames blended with the next one's first; returns the next one's
+    /// pictures, to go on from.
+    private func crossfade(from segment: Segment, with pictures: PictureSource?, into next: Segment) throws -> PictureSource {
+        let fadeOutStart = segment.frameCount - segment.fadeOut
+        let size = video.settings.size
+        let outgoing = try pictures ?? PictureSource(segment: segment, from: fadeOutStart, size: size, frameRate: rate)
+        let arriving = try PictureSource(segment: next, from: 0, size: size, frameRate: rate)
+        let output = try blended ?? Frame(width: size.width, height: size.height, format: AV_PIX_FMT_YUV420P)
+        blended = output
+        for step in 0..<segment.fadeOut {
+            try Crossfade.blend(outgoing.picture(at: fadeOutStart + step), arriving.picture(at: step),
+                                weight: Crossfade.pictureWeight(frame: step, of: segment.fadeOut), into: output)
+            try encode(output, number: segment.firstFrame + fadeOutStart + step)
         }
-        try emit(until: segment.frameCount)
-        try sound.finish()
+        return arriving
+    }
+
+    private func encode(_ picture: Frame, number: Int64) throws {
+        try Task.checkCancellation()
+        try video.encode(picture, number: number)
+        let time = seconds(atFrame: number + 1)
+        try advanceSound(toSample: AudioTrackWriter.sample(at: time))
+        progress(time)
     }
 
     // MARK: Passthrough
 
-    /// Copies the clip's video packets untouched, moved to the segment's place on the output clock;
-    /// its sound is still converted (or made silent) to match the output's track.
-    func passThrough(_ segment: Segment) throws {
+    /// Copies a run of the clip's video packets untouched, moved to their place on the output clock.
+    private func passThrough(_ segment: Segment, _ run: CopiedRun) throws {
         try video.endRun()
         let file = try MediaFile(path: segment.path)
         try file.findStreamInfo()
@@ -108,66 +134,102 @@ final class OutputTimeline {
         let timeBase = stream.pointee.time_base
         let origin = stream.pointee.start_time == CFFmpeg_AV_NOPTS_VALUE() ? 0 : stream.pointee.start_time
         let offset = av_rescale_q(segment.firstFrame, video.encoderTimeBase, timeBase) - origin
-        var sound = try SegmentSound(timeline: self, segment: segment, range: audioRange(segment))
+        if let start = run.startTimestamp { try file.seek(stream, toTimestamp: start) }
+        var copying = run.startTimestamp == nil
         let packet = try Packet()
         while try file.readPacket(into: packet) {
             try Task.checkCancellation()
             let raw = packet.raw
             let shown = raw.pointee.pts == CFFmpeg_AV_NOPTS_VALUE() ? raw.pointee.dts : raw.pointee.pts
+            let isKey = (raw.pointee.flags & AV_PKT_FLAG_KEY) != 0
+            if !copying {
+                guard isKey, shown == run.startTimestamp else { continue }
+                copying = true
+            }
+            if isKey, let end = run.endTimestamp, shown == end { break }
             if raw.pointee.pts != CFFmpeg_AV_NOPTS_VALUE() { raw.pointee.pts += offset }
             if raw.pointee.dts != CFFmpeg_AV_NOPTS_VALUE() { raw.pointee.dts += offset }
             raw.pointee.pos = -1
             try video.copy(raw, timeBase: timeBase)
             let time = seconds(atFrame: segment.firstFrame) + Double(shown - origin) * av_q2d(timeBase)
-            try sound.advance(toSeconds: time)
+            try advanceSound(toSample: AudioTrackWriter.sample(at: time))
             progress(time)
         }
-        try sound.finish()
+    }
+
+    // MARK: Sound
+
+    /// Brings the sound track up to output sample `target`: each stretch from the segment (or,
+    /// over a cross-fade, the two segments mixed) that covers it.
+    private func advanceSound(toSample target: Int64) throws {
+        guard let audio else { return }
+        let end = min(target, soundRanges.last?.upperBound ?? 0)
+        while audio.samplesWritten < end {
+            let now = audio.samplesWritten
+            let covering = soundRanges.indices.filter { soundRanges[$0].contains(now) }
+            var chunkEnd = min(end, now + Int64(MixBuffers.capacity))
+            for index in covering { chunkEnd = min(chunkEnd, soundRanges[index].upperBound) }
+            if let nextStart = soundRanges.lazy.map(\.lowerBound).filter({ $0 > now }).min() { chunkEnd = min(chunkEnd, nextStart) }
+            for index in sounds.keys where !covering.contains(index) { sounds[index] = nil }
+            let count = Int(chunkEnd - now)
+            switch covering.count {
+            case 0:
+                try audio.silence(upTo: chunkEnd)
+            case 1:
+                let source = try sound(covering[0])
+                try mixing.withOutgoing { left, right throws in
+                    try source.read(count, left: left, right: right)
+                    try audio.append(left: left, right: right, count: count)
+                }
+            default:
+                let outgoing = try sound(covering[0]), arriving = try sound(covering[1])
+                let fade = soundRanges[covering[1]].lowerBound ..< soundRanges[covering[0]].upperBound
+                try mixing.mix(count) { left, right throws in try outgoing.read(count, left: left, right: right) }
+                    incoming: { left, right throws in try arriving.read(count, left: left, right: right) }
+                    gain: { Crossfade.soundGain(sample: now + Int64($0) - fade.lowerBound, of: Int64(fade.count)) }
+                    into: { left, right, count throws in try audio.append(left: left, right: right, count: count) }
+            }
+        }
+    }
+
+    private func sound(_ index: Int) throws -> SoundSource {
+        if let source = sounds[index] { return source }
+        let source = try SoundSource(segment: segments[index])
+        sounds[index] = source
+        return source
     }
 }
 
-/// A segment's sound: the clip's own audio converted to the output's, or silence where it has none
-/// (or none left), laid on the output's sample clock so it ends exactly at the segment's end.
-private struct SegmentSound {
-    private let track: AudioTrackWriter?
-    private let decoder: StreamDecoder?
-    private let feeder: AudioSegmentFeeder?
-    private let start: Double
-    private let range: Range<Int64>
-    private var exhausted = false
+/// Scratch buffers for a stretch of sound: two segments' samples, mixed in place.
+private final class MixBuffers {
+    static let capacity = 4096
+    private let outgoingLeft = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
+    private let outgoingRight = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
+    private let incomingLeft = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
+    private let incomingRight = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
 
-    init(timeline: OutputTimeline, segment: Segment, range: Range<Int64>) throws {
-        track = timeline.audio
-        self.range = range
-        start = segment.start
-        if let track = timeline.audio, let audioInfo = segment.info.primaryAudio {
-            let decoder = try StreamDecoder(path: segment.path, streamIndex: audioInfo.index, from: segment.start)
-            self.decoder = decoder
-            feeder = try AudioSegmentFeeder(track: track, decoder: decoder.context, segment: range)
-        } else {
-            decoder = nil
-            feeder = nil
-        }
+    deinit {
+        for buffer in [outgoingLeft, outgoingRight, incomingLeft, incomingRight] { buffer.deallocate() }
     }
 
-    /// Brings the sound up to `seconds` of output time.
-    mutating func advance(toSeconds seconds: Double) throws {
-        guard let track else { return }
-        let target = min(AudioTrackWriter.sample(at: seconds), range.upperBound)
-        while !exhausted, track.samplesWritten < target, let decoder, let feeder {
-            guard let (frame, time) = try decoder.next() else {
-                exhausted = true
-                try feeder.flush()
-                break
-            }
-            try feeder.add(frame, at: time - start)
-        }
-        // No audio, or none left: silence keeps the track level with the picture as it is written.
-        if decoder == nil || exhausted { try track.silence(upTo: target) }
+    func withOutgoing(_ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) throws -> Void) throws {
+        try body(outgoingLeft, outgoingRight)
     }
 
-    func finish() throws {
-        guard let track else { return }
-        if let feeder { try feeder.finish() } else { try track.silence(upTo: range.upperBound) }
+    /// Reads both, mixes them into the outgoing buffers with the incoming one's `gain(i)` per sample,
+    /// and hands the mix on.
+    func mix(_ count: Int,
+             _ readOutgoing: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) throws -> Void,
+             incoming readIncoming: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) throws -> Void,
+             gain: (Int) -> Float,
+             into deliver: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int) throws -> Void) throws {
+        try readOutgoing(outgoingLeft, outgoingRight)
+        try readIncoming(incomingLeft, incomingRight)
+        for sample in 0..<count {
+            let share = gain(sample)
+            outgoingLeft[sample] = outgoingLeft[sample] * (1 - share) + incomingLeft[sample] * share
+            outgoingRight[sample] = outgoingRight[sample] * (1 - share) + incomingRight[sample] * share
+        }
+        try deliver(outgoingLeft, outgoingRight, count)
     }
 }

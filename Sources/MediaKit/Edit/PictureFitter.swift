@@ -42,8 +42,8 @@ final class PictureFitter {
         let top = (target.height - inner.height) / 2 & ~1
         for plane in 0..<3 {
             let shift = plane == 0 ? 0 : 1
-            copyTurned(plane: plane, from: scaledFrame.raw, width: upright.width >> shift, height: upright.height >> shift,
-                       into: output.raw, left: left >> shift, top: top >> shift)
+            copyTurned(plane: plane, from: scaledFrame, width: upright.width >> shift, height: upright.height >> shift,
+                       into: output, left: left >> shift, top: top >> shift)
         }
     }
 
@@ -86,7 +86,7 @@ final class PictureFitter {
         for plane in 0..<3 {
             let shift = plane == 0 ? 0 : 1
             let value: Int32 = plane == 0 ? 16 : 128
-            let (base, stride) = Self.plane(plane, of: frame.raw)
+            let (base, stride) = frame.plane(plane)
             for row in 0..<(target.height >> shift) {
                 memset(base + row * stride, value, target.width >> shift)
             }
@@ -94,10 +94,9 @@ final class PictureFitter {
     }
 
     /// Copies one plane, turned clockwise by `quarterTurns`, to (`left`, `top`) in the output.
-    private func copyTurned(plane: Int, from source: UnsafeMutablePointer<AVFrame>, width: Int, height: Int,
-                            into output: UnsafeMutablePointer<AVFrame>, left: Int, top: Int) {
-        let (from, fromStride) = Self.plane(plane, of: source)
-        let (to, toStride) = Self.plane(plane, of: output)
+    private func copyTurned(plane: Int, from source: Frame, width: Int, height: Int, into output: Frame, left: Int, top: Int) {
+        let (from, fromStride) = source.plane(plane)
+        let (to, toStride) = output.plane(plane)
         let origin = to + top * toStride + left
         if quarterTurns == 0 {
             for row in 0..<height { memcpy(origin + row * toStride, from + row * fromStride, width) }
@@ -114,14 +113,6 @@ final class PictureFitter {
                 }
                 origin[ny * toStride + nx] = sourceRow[x]
             }
-        }
-    }
-
-    private static func plane(_ index: Int, of frame: UnsafeMutablePointer<AVFrame>) -> (UnsafeMutablePointer<UInt8>, Int) {
-        switch index {
-        case 0: return (frame.pointee.data.0!, Int(frame.pointee.linesize.0))
-        case 1: return (frame.pointee.data.1!, Int(frame.pointee.linesize.1))
-        default: return (frame.pointee.data.2!, Int(frame.pointee.linesize.2))
         }
     }
 

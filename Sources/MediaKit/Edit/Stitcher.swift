@@ -17,6 +17,9 @@ public struct StitchOptions: Sendable, Equatable {
     public var allowCopy = true
     /// Copy the packets of a clip that already matches the output, re-encoding only the others.
     public var allowPassthrough = true
+    /// Seconds over which each clip fades into the next (picture and sound); 0 cuts straight.
+    /// The output is shorter by that much at every joint.
+    public var crossfade = 0.0
 
     public init(target: StitchTarget = .last) {
         self.target = target
@@ -38,6 +41,17 @@ public struct StitchReport: Codable, Sendable, Equatable {
         case reencoded = "re_encoded"
     }
 
+    /// A stretch of a clip, seconds from its start.
+    public struct Span: Codable, Sendable, Equatable {
+        public let from: Double
+        public let to: Double
+
+        public init(from: Double, to: Double) {
+            self.from = from
+            self.to = to
+        }
+    }
+
     public struct Clip: Codable, Sendable, Equatable {
         public let path: String
         public let action: Action
@@ -45,6 +59,8 @@ public struct StitchReport: Codable, Sendable, Equatable {
         /// Where the clip starts in the output, and how long it lasts there, seconds.
         public let start: Double
         public let duration: Double
+        /// For a clip passed through: the part of it whose packets were copied untouched.
+        public var copied: Span?
     }
 
     public let output: String
@@ -56,10 +72,12 @@ public struct StitchReport: Codable, Sendable, Equatable {
     public let frameRate: Rational?
     public let duration: Double
     public let audio: Bool
+    /// The cross-fade at each joint, seconds (a whole number of frames), when there is one.
+    public var crossfade: Double?
     public let clips: [Clip]
 
     enum CodingKeys: String, CodingKey {
-        case output, method, reason, width, height, duration, audio, clips
+        case output, method, reason, width, height, duration, audio, crossfade, clips
         case frameRate = "frame_rate"
     }
 }
@@ -74,11 +92,14 @@ public enum Stitcher {
         try OutputPath.check(output, against: inputs)
         var clips: [StitchClip] = []
         for path in inputs { clips.append(try StitchClip(path: path)) }
+        guard options.crossfade >= 0, options.crossfade.isFinite else { throw .invalidOption("a cross-fade lasts 0 seconds or more") }
+        let fading = options.crossfade > 0 && clips.count > 1
         let comparison = StreamCopier.compare(clips)
-        if options.allowCopy, comparison == .alike {
+        if options.allowCopy, !fading, comparison == .alike {
             return try StreamCopier.copy(clips, to: output, progress: progress)
         }
-        let reason = if case .different(let difference) = comparison { difference } else { "stream copy was turned off" }
+        let reason = if fading { "a cross-fade re-encodes around each joint" }
+            else if case .different(let difference) = comparison { difference } else { "stream copy was turned off" }
         return try Normaliser(clips: clips, options: options, output: output, reason: reason).run(progress: progress)
     }
 }
