@@ -161,4 +161,17 @@ import TestSupport
             try Stitcher.stitch(clips, to: scratch("never.mp4"), options: options)
         }
     }
+
+    @Test func aVariableRateClipComesOutOnTheOutputsConstantClock() async throws {
+        let output = scratch("vfr.mp4")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        // 4.867 s (ffprobe) averaging 18.5 fps with gaps, then 5 s at 30 fps (the target): 146 + 150 frames at 30 fps.
+        let report = try Stitcher.stitch([Fixtures.path("vfr.mp4"), Fixtures.path("landscape.mp4")], to: output)
+        #expect(report.frameRate == Rational(30, 1) && report.clips.map(\.action) == [.reencoded, .passedThrough])
+        let facts = try await DecodeReport(path: output)
+        #expect(facts.decodeErrors == "")
+        #expect(facts.video?.frameRate == "30/1" && facts.video?.averageFrameRate == "30/1")
+        #expect(facts.video?.decodedFrames == 146 + 150)
+        #expect(abs((facts.audioDuration ?? 0) - (facts.video?.duration ?? 0)) < 0.05)
+    }
 }
