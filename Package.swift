@@ -30,6 +30,10 @@ let package = Package(
         ),
         .target(name: "MediaKit", dependencies: ["CFFmpeg"]),
         .target(name: "Uploader", dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")]),
+        // The whole job (`continue`, `batch`): validate, conform, upload, submit, poll, download,
+        // stitch, resumable from the journal. Its own target because it needs both MediaKit and
+        // Uploader, which must not depend on each other. It never prints: it reports events.
+        .target(name: "Pipeline", dependencies: ["MediaKit", "Uploader"]),
         // The local stand-in for Segmind's API: the built-in default and the tests' server.
         .target(
             name: "Simulator",
@@ -46,6 +50,7 @@ let package = Package(
             dependencies: [
                 "MediaKit",
                 "Uploader",
+                "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,6 +64,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Uploader"], path: "Tests/TestSupport"),
         .testTarget(name: "MediaKitTests", dependencies: ["MediaKit", "TestSupport"]),
         .testTarget(name: "UploaderTests", dependencies: ["Uploader", "Simulator", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Simulator", "TestSupport"]),
         .testTarget(name: "KlingMediaCLITests", dependencies: ["kling-media", "kling-media-simulator", "TestSupport"]),
     ]
 )

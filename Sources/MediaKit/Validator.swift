@@ -6,6 +6,9 @@ public struct ValidationRequest: Sendable {
     public var prompt: String?
     public var keepAudio: Bool
     public var aspect: AspectRatioOption
+    /// Positions (from 0) in the reference list of images given as URLs: counted, and named by the
+    /// prompt, but not probed. `images` holds the others, in order.
+    public var imagesGivenAsURLs: Set<Int> = []
 
     public init(video: MediaInfo, images: [MediaInfo] = [], elements: [ElementImages] = [],
                 prompt: String? = nil, keepAudio: Bool = false, aspect: AspectRatioOption = .auto) {
@@ -91,15 +94,18 @@ public struct Validator: Sendable {
 
     public func validate(_ request: ValidationRequest) -> Verdict {
         var findings = videoFindings(request.video, keepAudio: request.keepAudio)
-        for (position, image) in request.images.enumerated() {
+        let imageCount = request.images.count + request.imagesGivenAsURLs.count
+        var probed = request.images.makeIterator()
+        for position in 0..<imageCount where !request.imagesGivenAsURLs.contains(position) {
+            guard let image = probed.next() else { break }
             findings += imageFindings(image, reference: "@Image\(position + 1)")
         }
         for (position, element) in request.elements.enumerated() {
             findings += elementFindings(element, number: position + 1)
         }
-        findings += referenceCountFindings(images: request.images.count, elements: request.elements.count)
+        findings += referenceCountFindings(images: imageCount, elements: request.elements.count)
         if let prompt = request.prompt {
-            findings += promptFindings(prompt, imageCount: request.images.count, elementCount: request.elements.count)
+            findings += promptFindings(prompt, imageCount: imageCount, elementCount: request.elements.count)
         }
         let aspect = aspectChoice(for: request.video, requested: request.aspect)
         if let aspect, aspect.requestedRatioMisfits {

@@ -1,22 +1,17 @@
 import FoundationEssentials
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// The durable list of submitted jobs: one JSON file per job in a private folder, each written
-/// atomically and flushed to disk, updated under a per-job lock so concurrent runs never corrupt
-/// or lose one another's updates.
+/// The durable list of submitted jobs, and of the continuations (`kling-media continue`) they
+/// belong to: one JSON file per record in a private folder (continuations in `continuations/`),
+/// each written atomically and flushed to disk, updated under a per-record lock.
 public struct JobJournal: Sendable {
     public let directory: String
+    private let jobs: RecordFolder<JobRecord>
+    private let continuationFolder: RecordFolder<ContinuationRecord>
 
     public init(directory: String) throws(JournalError) {
         self.directory = directory
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw .unusable(directory, "\(error)")
-        }
+        jobs = try RecordFolder(directory: directory)
+        continuationFolder = try RecordFolder(directory: directory + "/continuations")
     }
 
     /// `$XDG_STATE_HOME/kling-media/jobs`, or `~/.local/state/kling-media/jobs`.
@@ -26,36 +21,32 @@ public struct JobJournal: Sendable {
         return root + "/kling-media/jobs"
     }
 
+    // MARK: Jobs
+
     /// Writes a new record (or replaces one), durably, before the caller does anything else.
     public func save(_ record: JobRecord) throws(JournalError) {
-        try write(record)
+        try jobs.save(record)
     }
 
     /// Reads, changes and writes a record back, holding its lock throughout.
     @discardableResult
     public func update(_ localID: String, _ change: (inout JobRecord) -> Void) throws(JournalError) -> JobRecord {
-        let lock = try lockRecord(localID)
-        defer { flock(lock, LOCK_UN); close(lock) }
-        var record = try read(path(for: localID))
-        change(&record)
-        record.updatedAt = JobRecord.now()
-        try write(record)
-        return record
+        try jobs.update(localID, change)
+    }
+
+    /// The job with this exact local id (one file read, however long the journal).
+    public func job(localID: String) throws(JournalError) -> JobRecord {
+        try jobs.record(localID)
     }
 
     /// Every record, newest first. Unreadable files are skipped, not fatal.
     public func all() throws(JournalError) -> [JobRecord] {
-        let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
-            throw .unusable(directory, "\(error)")
-        }
-        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
-            .compactMap { try? read(directory + "/" + $0) }
-            .sorted { ($0.submittedAt, $0.localID) > ($1.submittedAt, $1.localID) }
+        try jobs.all().sorted { ($0.submittedAt, $0.localID) > ($1.submittedAt, $1.localID) }
     }
 
     /// The record for a request id, a local id, or an unambiguous prefix of either.
     public func find(_ id: String) throws(JournalError) -> JobRecord {
+        if let exact = try? jobs.record(id) { return exact }
         let records = try all()
         if let exact = records.first(where: { $0.requestID == id || $0.localID == id }) { return exact }
         let matches = records.filter { ($0.requestID?.hasPrefix(id) ?? false) || $0.localID.hasPrefix(id) }
@@ -64,35 +55,29 @@ public struct JobJournal: Sendable {
         return match
     }
 
-    // MARK: Files
+    // MARK: Continuations
 
-    private func path(for localID: String) -> String { directory + "/\(localID).json" }
-
-    private func write(_ record: JobRecord) throws(JournalError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        do {
-            let bytes = Array(try encoder.encode(record))
-            try DurableFile.write(bytes, to: path(for: record.localID))
-        } catch {
-            throw .unusable(directory, "\(error)")
-        }
+    public func save(_ record: ContinuationRecord) throws(JournalError) {
+        try continuationFolder.save(record)
     }
 
-    private func read(_ path: String) throws(JournalError) -> JobRecord {
-        guard let data = FileManager.default.contents(atPath: path) else { throw .unknownJob(path) }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        do { return try decoder.decode(JobRecord.self, from: data) } catch { throw .corrupt(path) }
+    @discardableResult
+    public func updateContinuation(_ localID: String, _ change: (inout ContinuationRecord) -> Void) throws(JournalError) -> ContinuationRecord {
+        try continuationFolder.update(localID, change)
     }
 
-    private func lockRecord(_ localID: String) throws(JournalError) -> Int32 {
-        let descriptor = open(directory + "/.\(localID).lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0, flock(descriptor, LOCK_EX) == 0 else {
-            throw .unusable(directory, String(cString: strerror(errno)))
-        }
-        return descriptor
+    public func continuation(localID: String) throws(JournalError) -> ContinuationRecord {
+        try continuationFolder.record(localID)
+    }
+
+    /// Every continuation, newest first.
+    public func continuations() throws(JournalError) -> [ContinuationRecord] {
+        try continuationFolder.all().sorted { ($0.createdAt, $0.localID) > ($1.createdAt, $1.localID) }
+    }
+
+    /// The newest continuation asked for with exactly these inputs and options (see `ContinuationRecord.key`).
+    public func continuation(key: String) throws(JournalError) -> ContinuationRecord? {
+        try continuations().first { $0.key == key }
     }
 }
 

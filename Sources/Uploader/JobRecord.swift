@@ -2,7 +2,7 @@ import FoundationEssentials
 
 /// What the journal keeps of one job: enough to find it again, resume it, download its output
 /// and stitch it, after a crash, a Ctrl-C or a reboot. Never the API key; URLs without signatures.
-public struct JobRecord: Codable, Sendable, Equatable {
+public struct JobRecord: JournalRecord, Equatable {
     /// Where the job stands, as far as this machine knows.
     public enum State: String, Codable, Sendable {
         /// Written before the POST: if nothing else follows, the process died while submitting.
@@ -36,6 +36,8 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var state: State
     public var outputURL: String?
     public var error: String?
+    /// The continuation (`kling-media continue`) this job is a shot of: `wait` finishes it too.
+    public var continuation: ContinuationLink?
 
     /// The current time to the second, as the journal stores it (ISO 8601), so a record reads back equal.
     public static func now() -> Date {
@@ -60,6 +62,7 @@ public struct JobRecord: Codable, Sendable, Equatable {
         case state
         case outputURL = "output_url"
         case error
+        case continuation
     }
 
     public init(localID: String = UUID().uuidString.lowercased(), parameters: KlingRequest, apiBase: String,
@@ -74,5 +77,21 @@ public struct JobRecord: Codable, Sendable, Equatable {
         self.submittedAt = now
         self.updatedAt = now
         self.state = .submitting
+    }
+}
+
+/// Which continuation a job belongs to, and which of its shots it makes (from 1).
+public struct ContinuationLink: Codable, Sendable, Equatable {
+    public var localID: String
+    public var shot: Int
+
+    public init(localID: String, shot: Int) {
+        self.localID = localID
+        self.shot = shot
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case localID = "local_id"
+        case shot
     }
 }

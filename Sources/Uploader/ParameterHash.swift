@@ -6,8 +6,11 @@ enum ParameterHash {
     static func sha256(of parameters: KlingRequest) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let bytes = (try? encoder.encode(parameters)) ?? Data()
-        return SHA256.hash(data: bytes).map { byte in
+        return sha256(of: Array((try? encoder.encode(parameters)) ?? Data()))
+    }
+
+    static func sha256(of bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()

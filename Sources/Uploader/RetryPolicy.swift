@@ -26,6 +26,20 @@ public struct RetryPolicy: Sendable {
     }
 }
 
+/// How often to ask a running job's status: soon at first (short jobs), then less and less often
+/// (Kling takes minutes, and every poll draws on the key's request budget).
+public struct PollingPolicy: Sendable {
+    public var firstInterval: Double
+    public var growth: Double
+    public var longestInterval: Double
+
+    public init(firstInterval: Double = 2, growth: Double = 1.5, longestInterval: Double = 15) {
+        self.firstInterval = firstInterval
+        self.growth = growth
+        self.longestInterval = longestInterval
+    }
+}
+
 /// When a rate-limited or unavailable server says to come back.
 public enum RetryAfter {
     /// Seconds from `now` until the server's stated time, from `x-rate-limit-reset-at-utc`

@@ -9,6 +9,7 @@ import FoundationEssentials
 public struct SegmindClient: Sendable {
     public let configuration: SegmindConfiguration
     public var retry: RetryPolicy
+    public var polling = PollingPolicy()
     private let http = HTTPClient()
     private let budget: RequestBudget
 
@@ -68,11 +69,11 @@ public struct SegmindClient: Sendable {
     }
 
     /// Polls until the job finishes, then returns its result. The interval starts at 2 s and grows
-    /// to 15 s; `onStatus` hears each poll's answer. Throws `.stillRunning` past `deadline`, and
+    /// to 15 s (`polling`); `onStatus` hears each poll's answer. Throws `.stillRunning` past `deadline`, and
     /// `.cancelled` when the task is cancelled (the job itself goes on at Segmind).
     public func waitForResult(of id: String, deadline: ContinuousClock.Instant? = nil,
                               onStatus: @Sendable (JobStatus) -> Void = { _ in }) async throws(APIError) -> JobResult {
-        var interval = 2.0
+        var interval = polling.firstInterval
         while true {
             let report = try await status(of: id, deadline: deadline)
             onStatus(report.status)
@@ -86,7 +87,7 @@ public struct SegmindClient: Sendable {
                     throw .stillRunning(requestID: id, status: report.status.rawValue)
                 }
                 try await sleep(seconds: interval)
-                interval = min(15, interval * 1.5)
+                interval = min(polling.longestInterval, interval * polling.growth)
             }
         }
     }

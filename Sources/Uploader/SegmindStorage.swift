@@ -49,7 +49,7 @@ public struct SegmindStorage: Sendable {
         return url
     }
 
-    static func size(of path: String) throws(UploadError) -> Int64 {
+    public static func size(of path: String) throws(UploadError) -> Int64 {
         var status = stat()
         guard stat(path, &status) == 0 else { throw .unreadable(path, String(cString: strerror(errno))) }
         guard status.st_mode & S_IFMT == S_IFREG else { throw .unreadable(path, "not a regular file") }

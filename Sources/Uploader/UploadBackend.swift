@@ -11,7 +11,10 @@ public protocol UploadBackend: Sendable {
 }
 
 extension SegmindStorage: UploadBackend {
-    public var name: String { Self.backendName }
+    /// "segmind" for Segmind Storage itself; another upload URL (the simulator's) is another place.
+    public var name: String {
+        configuration.uploadURL == SegmindConfiguration.defaultUploadURL ? Self.backendName : Self.backendName + ":" + configuration.uploadURL
+    }
 
     public func upload(_ path: String, sha256: String,
                        progress: (@Sendable (TransferProgress) -> Void)?) async throws(UploadError) -> (url: String, expiresAt: Date?) {

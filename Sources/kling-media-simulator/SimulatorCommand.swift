@@ -35,6 +35,7 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Fraction of API requests (0…1) answered 502.") var flaky = 0.0
     @Option(help: "Where generated outputs go (default: a new temporary folder).") var outputDir: String?
     @Flag(help: "Print where it listens as JSON ({\"base_url\", \"port\"}).") var json = false
+    @Flag(help: "Stop when standard input closes (so a parent that dies takes it along).") var exitWithStdin = false
 
     func run() async throws {
         let directory = try outputDir ?? FileManager.default.url(
@@ -45,6 +46,15 @@ struct SimulatorCommand: AsyncParsableCommand {
             apiKey: apiKey, port: port, queueSeconds: queue, latency: latency, failRate: failRate,
             recordLifetime: lifetime, requestsPerMinute: rateLimit, creditSeconds: credits, flakyRate: flaky,
             outputDirectory: directory)
+        if exitWithStdin {
+            // The parent holds the other end of our standard input: when it exits, for any reason,
+            // the read ends and so do we. No orphaned server stays behind.
+            Thread.detachNewThread {
+                var byte: UInt8 = 0
+                while read(STDIN_FILENO, &byte, 1) > 0 {}
+                Foundation.exit(0)
+            }
+        }
         let announceJSON = json
         let keyNote = apiKey == Self.defaultKey ? "SEGMIND_API_KEY=\(apiKey)" : "SEGMIND_API_KEY as given with --api-key"
         try await SegmindSimulator.run(configuration) { bound in

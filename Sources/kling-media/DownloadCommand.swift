@@ -26,7 +26,7 @@ struct DownloadCommand: AsyncParsableCommand {
         let destination = URL(fileURLWithPath: output ?? SafeFileName.from(url: url)).path
         let line = StatusLine(wanted: !json)
         do {
-            try await OutputDownload.fetch(url, to: destination, line: line)
+            try await WaitCommand.download(url, to: destination, line: line)
         } catch let error as APIError where error == .cancelled {
             Terminal.printError("kling-media: interrupted; nothing was saved")
             throw ExitStatus.interrupted.code

@@ -85,17 +85,6 @@ struct JobContext {
     }
 }
 
-extension JobRecord.State {
-    init(_ status: JobStatus) {
-        switch status {
-        case .queued: self = .queued
-        case .processing: self = .processing
-        case .completed: self = .completed
-        case .failed: self = .failed
-        }
-    }
-}
-
 /// "3 min ago", "in 57 min": times people read at a glance.
 enum RelativeTime {
     static func describe(_ date: Date, now: Date = Date()) -> String {

@@ -8,9 +8,10 @@ struct KlingMedia: ParsableCommand {
         abstract: "Kling O1 video-to-video reference on Segmind: check clips before paying, submit, wait, never lose a job.",
         discussion: ExitStatus.summary,
         version: Versions.summary,
-        subcommands: [ProbeCommand.self, ValidateCommand.self, SubmitCommand.self, StatusCommand.self,
-                      WaitCommand.self, JobsCommand.self, UploadCommand.self, DownloadCommand.self, FrameCommand.self, ConformCommand.self, StitchCommand.self,
-                      SimulatorForwarding.self]
+        subcommands: [ContinueCommand.self, BatchCommand.self, ResumeCommand.self,
+                      ProbeCommand.self, ValidateCommand.self, ConformCommand.self, FrameCommand.self, StitchCommand.self,
+                      SubmitCommand.self, StatusCommand.self, WaitCommand.self, JobsCommand.self,
+                      UploadCommand.self, DownloadCommand.self, SimulatorForwarding.self]
     )
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import Pipeline
 import Uploader
 
 struct SubmitCommand: AsyncParsableCommand {
@@ -48,28 +49,24 @@ struct SubmitCommand: AsyncParsableCommand {
                                       keepAudio: request.keepAudio)
         let outputPath = output.map { URL(fileURLWithPath: $0).path }
         let record = JobRecord(parameters: parameters, apiBase: context.configuration.apiBase, outputPath: outputPath)
-        do { try context.journal.save(record) } catch { throw Terminal.fail(error, status: .unusable) }
-
-        let submission: Submission
+        let saved: JobRecord
         do {
-            submission = try await Interruption.cancellingOnInterrupt { try await context.client.submit(parameters) }
-        } catch let error as APIError {
-            context.note(record) {
-                $0.state = error.isOutcomeUnknown ? .outcomeUnknown : .rejected
-                $0.error = error.description
+            saved = try await Interruption.cancellingOnInterrupt {
+                try await JobSubmission(client: context.client, journal: context.journal).submit(record)
             }
-            if error.isOutcomeUnknown {
-                Terminal.printError("kling-media: journal entry \(record.localID) keeps the parameters of this submission")
+        } catch let error as SubmissionError {
+            switch error {
+            case .journal(let failure): throw Terminal.fail(failure, status: .unusable)
+            case .api(let failure, let noted):
+                if failure.isOutcomeUnknown {
+                    Terminal.printError("kling-media: journal entry \(noted.localID) keeps the parameters of this submission")
+                }
+                throw Terminal.fail(failure, status: ExitStatus(failure))
             }
-            throw Terminal.fail(error, status: ExitStatus(error))
         }
-        let saved = context.note(record) {
-            $0.requestID = submission.requestID
-            $0.state = JobRecord.State(submission.status)
-        }
+        let submission = (requestID: saved.requestID ?? "", status: saved.state.rawValue.uppercased())
         if json {
-            JSONOutput.print(SubmitReport(requestID: submission.requestID, status: submission.status.rawValue,
-                                          localID: saved.localID))
+            JSONOutput.print(SubmitReport(requestID: submission.requestID, status: submission.status, localID: saved.localID))
         } else {
             Terminal.print(submission.requestID)
         }
@@ -85,12 +82,5 @@ struct SubmitReport: Encodable {
         case requestID = "request_id"
         case status
         case localID = "local_id"
-    }
-}
-
-extension APIError {
-    var isOutcomeUnknown: Bool {
-        if case .submissionOutcomeUnknown = self { return true }
-        return false
     }
 }

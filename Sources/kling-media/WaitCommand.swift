@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import MediaKit
+import Pipeline
 import Uploader
 #if canImport(Glibc)
 import Glibc
@@ -16,6 +17,10 @@ struct WaitCommand: AsyncParsableCommand {
             whose Segmind record has expired (after an hour) still downloads. The download is resumed if \
             the connection drops, checked to be a video, and renamed into place only when complete.
 
+            For a job made by `continue`, it finishes the continuation: the shot is saved where \
+            `continue` said, the shots after it are made, and the result is stitched; it prints the \
+            stitched result.
+
             \(ExitStatus.summary)
             """
     )
@@ -29,6 +34,7 @@ struct WaitCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try JobContext.load()
         let job = try context.submittedJob(id)
+        if let link = job.record.continuation { return try await finishContinuation(link, of: job.requestID) }
         var record = job.record
         let requestID = job.requestID
         let destination = URL(fileURLWithPath: output ?? record.outputPath ?? "\(requestID).mp4").path
@@ -54,7 +60,7 @@ struct WaitCommand: AsyncParsableCommand {
                 }
             }
             guard let url = record.outputURL else { throw APIError.noOutput(requestID: requestID, body: "") }
-            try await OutputDownload.fetch(url, to: destination, line: line)
+            try await Self.download(url, to: destination, line: line)
             record = context.note(record) {
                 $0.state = .downloaded
                 $0.outputPath = destination
@@ -84,41 +90,47 @@ struct WaitCommand: AsyncParsableCommand {
         }
     }
 
-    static func elapsed(since start: ContinuousClock.Instant) -> String {
-        let seconds = Int(start.duration(to: .now).components.seconds)
-        return "\(seconds / 60):\(seconds % 60 < 10 ? "0" : "")\(seconds % 60) elapsed"
-    }
-}
-
-/// Downloading an output: beside the target, checked to be a video before it takes the name.
-enum OutputDownload {
-    static func fetch(_ url: String, to destination: String, line: StatusLine) async throws {
-        let staging = URL(fileURLWithPath: destination).deletingLastPathComponent()
-            .appendingPathComponent(".\(URL(fileURLWithPath: destination).lastPathComponent).download.mp4").path
+    /// A job made by `continue`: the continuation goes on from it (download, later shots, stitching).
+    private func finishContinuation(_ link: ContinuationLink, of requestID: String) async throws {
+        if output != nil {
+            Terminal.printError("kling-media: job \(requestID) is shot \(link.shot) of continuation \(link.localID), whose files are "
+                                + "already named; run `kling-media wait \(requestID)` without -o")
+            throw ExitStatus.unusable.code
+        }
+        let session = try PipelineSession.real()
+        let printer = EventPrinter(line: StatusLine(wanted: true))
+        let runner = session.runner { printer.print($0) }
+        let options = RunOptions(deadline: timeout.map { ContinuousClock.now.advanced(by: .seconds($0)) })
         do {
-            _ = try await Interruption.cancellingOnInterrupt {
-                try await Downloader().download(url, to: staging) { progress in
+            let outcome = try await Interruption.cancellingOnInterrupt { try await runner.resume(link.localID, options: options) }
+            printer.line.finish()
+            ContinuationOutput.print(outcome, json: json, simulated: false)
+        } catch let error as PipelineError {
+            printer.line.finish()
+            throw PipelineFailure.report(error, json: json, simulated: false)
+        }
+    }
+
+    /// Saves an output (see `OutputDownload`), with progress on the status line.
+    static func download(_ url: String, to destination: String, line: StatusLine) async throws {
+        do {
+            try await Interruption.cancellingOnInterrupt {
+                try await OutputDownload.fetch(url, to: destination) { progress in
                     let total = progress.bytesToReceive.map { " of " + Formatting.bytes($0) } ?? ""
                     line.show("downloading \(Formatting.bytes(progress.bytesReceived))\(total)")
                 }
             }
-        } catch let error as DownloadError {
+        } catch let failure as OutputDownload.Failure {
             line.finish()
-            if error == .cancelled { throw APIError.cancelled }
-            throw Terminal.fail(error, status: .unavailable)
+            if failure == .download(.cancelled) { throw APIError.cancelled }
+            if case .unwritable = failure { throw Terminal.fail(failure, status: .unusable) }
+            throw Terminal.fail(failure, status: .unavailable)
         }
         line.finish()
-        // A result host that answers with an error page or a cut file must not pass as the output.
-        guard let info = try? Probe.file(atPath: staging), info.primaryVideo != nil, !info.format.isImage,
-              info.format.truncated != true else {
-            unlink(staging)
-            Terminal.printError("kling-media: the file at \(Redaction.url(url)) is not a complete video; nothing was saved")
-            throw ExitStatus.unavailable.code
-        }
-        guard rename(staging, destination) == 0 else {
-            unlink(staging)
-            Terminal.printError("kling-media: \(destination): cannot save the output here")
-            throw ExitStatus.unusable.code
-        }
+    }
+
+    static func elapsed(since start: ContinuousClock.Instant) -> String {
+        let seconds = Int(start.duration(to: .now).components.seconds)
+        return "\(seconds / 60):\(seconds % 60 < 10 ? "0" : "")\(seconds % 60)"
     }
 }

@@ -41,7 +41,8 @@ import TestSupport
         /// Every byte the tool wrote where a user or a script could read it: journal files.
         func journalText() throws -> String {
             let folder = home.appendingPathComponent("state/kling-media/jobs")
-            return try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            guard FileManager.default.fileExists(atPath: folder.path) else { return "" }
+            return try FileManager.default.subpathsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
                 .map { try String(contentsOfFile: folder.appendingPathComponent($0).path, encoding: .utf8) }
                 .joined(separator: "\n")
         }

@@ -1,0 +1,61 @@
+import MediaKit
+import Uploader
+
+/// Step 1 of a continuation, all local: probe the clip and the reference images, check the
+/// request against the model's rules, and decide what the clip needs before it is sent.
+///
+/// A clip over the model's length is cut to its end (`tail`, by default as much as the model
+/// takes), since a stitched chain is longer than the model accepts by nature; the re-encode that
+/// cutting needs fixes its other problems too. Other problems of the clip are fixed only with
+/// `conform`; problems of the references or the prompt always stop it.
+struct ContinuationCheck {
+    let clip: MediaInfo
+    let verdict: Verdict
+    /// How the clip must be re-encoded before it is sent; nil to send it as it is.
+    let preparation: ConformOptions?
+
+    init(_ request: ContinuationRequest, limits: KlingO1Limits = .current) throws(PipelineError) {
+        guard !SharedUploads.isURL(request.source) else { throw .clipIsAURL(request.source) }
+        var failures: [ProbeError] = []
+        func probe(_ path: String) -> MediaInfo? {
+            do { return try Probe.file(atPath: path) } catch { failures.append(error); return nil }
+        }
+        let clip = probe(request.source)
+        let images = request.references.filter { !SharedUploads.isURL($0) }.map(probe)
+        if let remote = request.elements.joined().first(where: SharedUploads.isURL) {
+            throw .options("\(Redaction.url(remote)): an element's images must be files, so that they are checked before sending")
+        }
+        let elements = request.elements.map { $0.map(probe) }
+        guard failures.isEmpty, let clip else { throw .unreadable(failures) }
+        var validation = ValidationRequest(
+            video: clip, images: images.compactMap { $0 },
+            elements: elements.map { probed in ElementImages(frontal: probed[0]!, references: probed.dropFirst().compactMap { $0 }) },
+            prompt: request.prompt, keepAudio: request.keepAudio, aspect: AspectRatioOption(rawValue: request.aspect) ?? .auto)
+        validation.imagesGivenAsURLs = Set(request.references.indices.filter { SharedUploads.isURL(request.references[$0]) })
+        let verdict = Validator(limits: limits).validate(validation)
+        self.clip = clip
+        self.verdict = verdict
+
+        let clipErrors = verdict.errors.filter { $0.reference == "@Video1" }
+        if verdict.errors.count > clipErrors.count { throw .invalid(verdict, clip: clip, hint: nil) }
+        let tooLong = clipErrors.contains { if case .tooLong = $0.problem { true } else { false } }
+        let fixes = ConformOptions.proposed(for: clipErrors.map(\.problem), limits: limits)
+        var preparation: ConformOptions?
+        if let tail = request.tail {
+            preparation = fixes
+            preparation?.trim = .last(tail)
+        } else if tooLong {
+            preparation = fixes
+        } else if !clipErrors.isEmpty {
+            guard request.conform else {
+                throw .invalid(verdict, clip: clip, hint: "--conform fixes the clip before sending (`kling-media conform` shows how)")
+            }
+            preparation = fixes
+        }
+        preparation?.keepAudio = clip.primaryAudio != nil
+        self.preparation = preparation
+    }
+
+    /// The aspect_ratio to request for this clip: as asked, or chosen from the picture for auto.
+    var aspectRatio: String { verdict.aspect?.chosen.rawValue ?? "auto" }
+}

@@ -1,0 +1,60 @@
+import MediaKit
+import Uploader
+
+/// Why a continuation stopped. Each case carries what a user needs to act on it; the CLI maps
+/// them to its exit statuses. The journal keeps the continuation in every case but `.unreadable`,
+/// `.invalid` and `.clipIsAURL`, which stop it before anything is written or sent.
+public enum PipelineError: Error, CustomStringConvertible {
+    /// Inputs that cannot be read as media (each one named).
+    case unreadable([ProbeError])
+    /// The model would reject the inputs: nothing was uploaded or paid for.
+    case invalid(Verdict, clip: MediaInfo, hint: String?)
+    /// `continue` checks and stitches the clip, so it must be on disk.
+    case clipIsAURL(String)
+    case options(String)
+    case edit(EditError)
+    case upload(UploadError)
+    /// Segmind's answer for shot `shot` (of the job `requestID`, once it has one).
+    case api(APIError, shot: Int, requestID: String?)
+    case download(DownloadError, shot: Int)
+    /// The result URL gave something other than a complete video.
+    case notAVideo(url: String, shot: Int)
+    case journal(JournalError)
+    /// An earlier submission of this shot never got its answer: it may exist, and be billed.
+    case outcomeUnknown(shot: Int, localID: String)
+    /// An earlier job for this shot FAILED or expired before its output was known.
+    case earlierFailure(shot: Int, requestID: String?, state: String, detail: String?)
+    /// Done before; its files are gone, and making them again means paying again.
+    case doneButFilesMissing([String])
+    /// Ctrl-C. `resume` says what to run to go on.
+    case cancelled(resume: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let errors): return errors.map(\.description).joined(separator: "\n")
+        case .invalid(let verdict, let clip, let hint):
+            return "\(clip.format.filename): the model would reject this request (\(verdict.errors.count) errors); nothing was uploaded"
+                + (hint.map { "; \($0)" } ?? "")
+        case .clipIsAURL(let url):
+            return "\(Redaction.url(url)): continue needs the clip on disk, to check it and stitch after it; "
+                + "fetch it with `kling-media download`, or send it as it is with `kling-media submit --video-url`"
+        case .options(let text): return text
+        case .edit(let error): return error.description
+        case .upload(let error): return error.description
+        case .api(let error, let shot, _): return "shot \(shot): \(error)"
+        case .download(let error, let shot): return "shot \(shot): \(error)"
+        case .notAVideo(let url, let shot): return "shot \(shot): the file at \(Redaction.url(url)) is not a complete video; nothing was saved"
+        case .journal(let error): return error.description
+        case .outcomeUnknown(let shot, let localID):
+            return "shot \(shot): an earlier submission (journal entry \(localID)) never got its answer, so the job may exist "
+                + "and be billed; check the Segmind dashboard, then run again with --resubmit to submit it anyway"
+        case .earlierFailure(let shot, let requestID, let state, let detail):
+            return "shot \(shot): the earlier job \(requestID ?? "") \(state)\(detail.map { ": \($0)" } ?? ""); "
+                + "run again with --retry-failed to submit it again"
+        case .doneButFilesMissing(let paths):
+            return "this continuation was done, but \(paths.joined(separator: ", ")) no longer exist; "
+                + "run again with --again for a new take (it is paid for again)"
+        case .cancelled(let resume): return "interrupted; \(resume)"
+        }
+    }
+}

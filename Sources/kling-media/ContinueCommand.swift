@@ -1,0 +1,160 @@
+import ArgumentParser
+import FoundationEssentials
+import MediaKit
+import Pipeline
+import Uploader
+
+struct ContinueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "continue",
+        abstract: "Generate the next shot of a clip with Kling O1 and stitch it after the clip: the whole job in one command.",
+        discussion: """
+            In order, each step shown as it goes: check the clip, references and prompt (everything \
+            `validate` checks; nothing is uploaded when they fail); choose the aspect ratio from the \
+            picture as displayed; upload the local files (cached by content); submit (journalled \
+            first, its request id at once); poll; download the new shot (kept as RESULT.shot1.mp4: it \
+            was paid for); stitch it after the whole clip into -o (default NAME+next.mp4 beside the clip), \
+            passing the new shot through untouched where it can.
+
+            A clip over the model's 10 s (a stitched chain, say) sends only its end: --tail S, by \
+            default as much as the model takes, re-encoded as needed. --conform fixes the clip's other \
+            problems before sending. --shots N chains N shots, each made from the end of the one before, \
+            and stitches them all in one pass.
+
+            Ctrl-C leaves it resumable: `kling-media wait ID` (or `resume`) finishes the download and the \
+            stitching. The same command run again goes on where it stood, and a finished one is not \
+            paid for twice (--again makes a new take).
+
+            With no SEGMIND_API_KEY (or with --simulate) it runs against the built-in simulator, and says so.
+
+            \(ExitStatus.summary)
+            """
+    )
+
+    @Argument(help: "The clip to continue (@Video1).") var clip: String
+    @Option(name: .long, parsing: .upToNextOption, help: "Reference images (files or URLs), in @Image1, @Image2… order.")
+    var refs: [String] = []
+    @Option(name: .long, help: ArgumentHelp(
+        "An element: its frontal image, then 1 to 3 reference images, comma-separated. Repeat for @Element2….",
+        valueName: "frontal,ref[,ref…]"))
+    var element: [String] = []
+    @OptionGroup var request: RequestOptions
+    @Option(name: .shortAndLong, help: "The stitched result (default: NAME+next.mp4 beside the clip); with --no-stitch, the new shot.")
+    var output: String?
+    @Flag(help: "Keep the new shot only; do not stitch it after the clip.") var noStitch = false
+    @Flag(help: "Fix the clip's problems (size, frame rate…) before sending, as `conform` would.") var conform = false
+    @Option(help: ArgumentHelp("Send only the clip's last SECONDS (default: all of it, or as much as the model takes).", valueName: "seconds"))
+    var tail: Double?
+    @Option(help: "Shots to generate, each from the end of the one before (1 to 20).") var shots = 1
+    @Option(help: ArgumentHelp("Fade each shot into the next over SECONDS when stitching.", valueName: "seconds"))
+    var crossfade = 0.0
+    @Flag(help: "Check, choose and show the exact request body, with local paths for URLs; upload and submit nothing.")
+    var dryRun = false
+    @Flag(help: "Run against the built-in simulator even when an API key is set.") var simulate = false
+    @Flag(help: "Make a new take even if this exact request was done before (paid for again).") var again = false
+    @Flag(help: "Submit again a shot whose earlier job FAILED or expired unfetched.") var retryFailed = false
+    @Flag(help: "Submit again a shot whose earlier submission's answer was lost (it may be billed twice).") var resubmit = false
+    @Flag(help: "Print JSON: the continuation, its shots and request ids, the stitched result.") var json = false
+
+    func validate() throws {
+        try request.check()
+        if request.prompt == nil && request.promptFile == nil { throw ValidationError("--prompt (or --prompt-file) is required") }
+        if !(1...20).contains(shots) { throw ValidationError("--shots must be 1 to 20") }
+        if let tail, !(tail > 0) { throw ValidationError("--tail must be more than 0 seconds") }
+        if !(crossfade >= 0 && crossfade <= 5) { throw ValidationError("--crossfade must be 0 to 5 seconds") }
+        if noStitch && crossfade > 0 { throw ValidationError("--crossfade is for stitching; it does nothing with --no-stitch") }
+        for value in element where !(2...4).contains(value.split(separator: ",").count) {
+            throw ValidationError("--element needs FRONTAL,REF[,REF…] (1 to 3 reference images), got '\(value)'")
+        }
+    }
+
+    func run() async throws {
+        guard let prompt = try request.promptText() else { throw ExitStatus.unusable.code }
+        let source = Self.absolute(clip)
+        let continuation = ContinuationRequest(
+            source: source, references: refs.map(Self.absolute), elements: element.map { $0.split(separator: ",").map { Self.absolute(String($0)) } },
+            prompt: prompt, duration: request.duration, aspect: request.aspect.rawValue, keepAudio: request.keepAudio,
+            shots: shots, tail: tail, conform: conform, crossfade: crossfade,
+            output: noStitch ? nil : Self.absolute(output ?? FilePlan.defaultOutput(for: source)))
+        let printer = EventPrinter(line: StatusLine(wanted: true))
+        if dryRun { return try runDry(continuation, printer: printer) }
+
+        let session = try PipelineSession.open(simulate: simulate)
+        defer { session.close() }
+        let runner = session.runner { printer.print($0) }
+        let options = RunOptions(again: again, retryFailed: retryFailed, resubmitUnknown: resubmit)
+        let namedShot = noStitch ? output.map(Self.absolute) : nil
+        let outcome: ContinuationOutcome
+        do {
+            outcome = try await Interruption.cancellingOnInterrupt {
+                try await runner.start(continuation, namedShot: namedShot, options: options)
+            }
+        } catch let error as PipelineError {
+            printer.line.finish()
+            throw PipelineFailure.report(error, json: json, simulated: session.isSimulated, request: continuation)
+        }
+        printer.line.finish()
+        ContinuationOutput.print(outcome, json: json, simulated: session.isSimulated)
+    }
+
+    private func runDry(_ continuation: ContinuationRequest, printer: EventPrinter) throws {
+        let configuration = (try? SegmindConfiguration.load()) ?? nil
+        let cache = configuration == nil || simulate ? nil : UploadCache(path: UploadCache.defaultPath())
+        let uploader = configuration.map { FileUploader(backend: SegmindStorage(configuration: $0), cache: cache) }
+        let report: DryRunReport
+        do {
+            report = try ContinuationRunner.dryRun(continuation, uploader: uploader) { printer.print($0) }
+        } catch {
+            throw PipelineFailure.report(error, json: json, simulated: false, request: continuation)
+        }
+        if json {
+            JSONOutput.print(report)
+            return
+        }
+        Terminal.print("dry run: nothing was uploaded or submitted. The request body, local paths in place of URLs:")
+        Terminal.print(JSONOutput.string(report.body))
+        for upload in report.uploads {
+            Terminal.print("  upload \(upload.path) (\(Formatting.bytes(upload.bytes)))\(upload.cached ? ": cached, its URL is checked before reuse" : "")")
+        }
+        let shots = report.shots == 1 ? "" : " in \(report.shots) shots"
+        var estimate = "estimated output: \(Formatting.seconds(report.generatedSeconds)) generated\(shots)"
+        if let stitched = report.stitchedSeconds, let output = report.output {
+            estimate += "; \(output) about \(Formatting.seconds(stitched)) long"
+        }
+        Terminal.print(estimate)
+    }
+
+    /// Paths as absolute, so the journal finds them again from any folder; URLs as they are.
+    static func absolute(_ input: String) -> String {
+        SharedUploads.isURL(input) ? input : URL(fileURLWithPath: input).path
+    }
+}
+
+/// What a finished continuation prints: the stitched result's path (or the shots'), or JSON.
+enum ContinuationOutput {
+    static func print(_ outcome: ContinuationOutcome, json: Bool, simulated: Bool) {
+        if json {
+            JSONOutput.print(Simulated(outcome: outcome, simulated: simulated))
+            return
+        }
+        if let output = outcome.output {
+            Terminal.print(output)
+        } else {
+            for shot in outcome.shots { Terminal.print(shot.path) }
+        }
+    }
+
+    /// The outcome with `simulated` beside it.
+    struct Simulated: Encodable {
+        let outcome: ContinuationOutcome
+        let simulated: Bool
+
+        enum Keys: String, CodingKey { case simulated }
+
+        func encode(to encoder: any Encoder) throws {
+            try outcome.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(simulated, forKey: .simulated)
+        }
+    }
+}

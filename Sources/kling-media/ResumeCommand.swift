@@ -1,0 +1,75 @@
+import ArgumentParser
+import FoundationEssentials
+import Pipeline
+import Uploader
+
+struct ResumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Go on with continuations that were cut off: wait for their jobs, make their remaining shots, stitch.",
+        discussion: """
+            With an id (a continuation's, or the request id of one of its jobs, or a prefix of either), \
+            that continuation; without one, every continuation in the journal that is not done, oldest \
+            first. A shot whose job is in flight is waited for, never submitted again; one whose earlier \
+            submission lost its answer, or whose job FAILED, stops the continuation with the reason \
+            (--resubmit and --retry-failed say to submit it again).
+
+            \(ExitStatus.summary)
+            """
+    )
+
+    @Argument(help: "A continuation id or a job's request id (or a prefix); none for all that are not done.") var id: String?
+    @Flag(help: "Submit again a shot whose earlier job FAILED or expired unfetched.") var retryFailed = false
+    @Flag(help: "Submit again a shot whose earlier submission's answer was lost (it may be billed twice).") var resubmit = false
+    @Flag(help: "Print JSON: an array of continuations as `continue --json` prints them.") var json = false
+
+    func run() async throws {
+        let session = try PipelineSession.real()
+        let targets = try continuations(in: session.journal)
+        guard !targets.isEmpty else {
+            if json { JSONOutput.print([String]()) } else { Terminal.printError("kling-media: nothing to resume: every continuation is done") }
+            return
+        }
+        let printer = EventPrinter(line: StatusLine(wanted: true))
+        let options = RunOptions(retryFailed: retryFailed, resubmitUnknown: resubmit)
+        var outcomes: [ContinuationOutcome] = []
+        var worst: ExitCode?
+        for target in targets {
+            let runner = session.runner { printer.print($0, prefix: targets.count > 1 ? "[\(target.localID.prefix(8))] " : "") }
+            do {
+                outcomes.append(try await Interruption.cancellingOnInterrupt { try await runner.resume(target.localID, options: options) })
+            } catch let error as PipelineError {
+                printer.line.finish()
+                let status = PipelineFailure.report(error, json: false, simulated: false, request: target.request)
+                worst = worst ?? status
+                if case .cancelled = error { break }
+            }
+        }
+        printer.line.finish()
+        if json {
+            JSONOutput.print(outcomes.map { ContinuationOutput.Simulated(outcome: $0, simulated: false) })
+        } else {
+            for outcome in outcomes { ContinuationOutput.print(outcome, json: false, simulated: false) }
+        }
+        if let worst { throw worst }
+    }
+
+    private func continuations(in journal: JobJournal) throws -> [ContinuationRecord] {
+        let all: [ContinuationRecord]
+        do { all = try journal.continuations() } catch { throw Terminal.fail(error, status: .unusable) }
+        guard let id else { return all.filter { $0.state != .done }.reversed() }
+        let matches = all.filter { $0.localID.hasPrefix(id) }
+        if matches.count == 1 { return matches }
+        if matches.count > 1 { throw Terminal.fail(JournalError.ambiguous(id, matches.count), status: .unusable) }
+        do {
+            let job = try journal.find(id)
+            guard let link = job.continuation else {
+                Terminal.printError("kling-media: job \(job.requestID ?? id) is not part of a continuation; `kling-media wait \(job.requestID ?? id)` fetches it")
+                throw ExitStatus.unusable.code
+            }
+            return [try journal.continuation(localID: link.localID)]
+        } catch let error as JournalError {
+            throw Terminal.fail(error, status: .unusable)
+        }
+    }
+}

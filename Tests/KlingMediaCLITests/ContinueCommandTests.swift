@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `continue`, `resume` and `batch` end to end: the built binaries against the simulator in its own
+/// process, their exit statuses and output, killed processes finished by another run.
+@Suite struct ContinueCommandTests {
+    typealias Sandbox = JobCommandTests.Sandbox
+
+    private let prompt = "Based on @Video1, generate the next shot. The man from @Image1 drives fast"
+
+    private func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    /// Starts `kling-media ARGS` and kills it (SIGKILL: no chance to tidy up) once `ready` holds.
+    private func killed(_ arguments: [String], sandbox: Sandbox, when ready: () async throws -> Bool) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: KlingMediaBinary.path)
+        process.arguments = arguments
+        process.environment = sandbox.environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        while try await !ready() {
+            guard process.isRunning else { Issue.record("\(arguments) ended before it was killed"); return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    @Test func withNoKeyItRunsTheWholeJobAgainstTheBuiltInSimulatorAndSaysSo() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-continue-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": folder.path]
+        let output = folder.appendingPathComponent("landscape+next.mp4").path
+        let result = try await KlingMediaBinary.run(["continue", Fixtures.path("landscape.mp4"), "--refs", Fixtures.path("ref_ok.png"),
+                                                     "--prompt", prompt, "-o", output, "--json"], environment: environment)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.hasPrefix("kling-media: SIMULATION (no SEGMIND_API_KEY is set): this runs against the built-in simulator on http://127.0.0.1:"))
+        let report = try json(result.standardOutput)
+        #expect(report["simulated"] as? Bool == true && report["output"] as? String == output)
+        let shots = try #require(report["shots"] as? [[String: Any]])
+        #expect(shots.first?["path"] as? String == folder.appendingPathComponent("landscape+next.shot1.mp4").path)
+        let facts = try await DecodeReport(path: output)
+        #expect(facts.video?.decodedFrames == 240 && facts.decodeErrors == "")
+        // Nothing of the simulation stays in the user's journal.
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".local/state/kling-media").path))
+    }
+
+    @Test func invalidInputExitsOneWithTheVerdictAndSendsNothing() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.close() }
+        let result = try await sandbox.run(["continue", Fixtures.path("too_short.mp4"), "--refs", Fixtures.path("ref_ok.png"), "--prompt", prompt])
+        #expect(result.status == 1)
+        #expect(result.standardOutput.hasPrefix("\(Fixtures.path("too_short.mp4")): INVALID for Kling O1: 1 error"))
+        #expect(result.standardError.contains("--conform fixes the clip before sending"))
+        #expect(try await sandbox.simulator.control.log().isEmpty)
+    }
+
+    @Test func aProcessKilledMidPollIsFinishedByWaitWithTheStitchedResult() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.close() }
+        let folder = sandbox.home.path
+        try FileManager.default.copyItem(atPath: Fixtures.path("landscape.mp4"), toPath: folder + "/shot.mp4")
+        try await sandbox.simulator.control.hold(true)
+        try await killed(["continue", folder + "/shot.mp4", "--prompt", "Based on @Video1, go on"], sandbox: sandbox) {
+            try await sandbox.simulator.control.count("GET", "/v2/requests/") > 0
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/shot+next.mp4"))
+        try await sandbox.simulator.control.hold(false)
+        let jobs = try await sandbox.run(["jobs", "--json"])
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(jobs.standardOutput.utf8)) as? [[String: Any]])
+        let id = try #require(list.first?["request_id"] as? String)
+        let waited = try await sandbox.run(["wait", String(id.prefix(8))])
+        #expect(waited.status == 0, "\(waited.standardError)")
+        #expect(waited.standardOutput == folder + "/shot+next.mp4\n")
+        #expect(waited.standardError.contains("shot 1 of 1: job \(id) was submitted earlier; waiting for it"))
+        let facts = try await DecodeReport(path: folder + "/shot+next.mp4")
+        #expect(facts.video?.decodedFrames == 240 && facts.decodeErrors == "")
+        #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 1)
+        // The key never reaches the journal, nor any host but the API's (outputs are on "localhost").
+        #expect(!(try sandbox.journalText().contains(SimulatorProcess.key)))
+        #expect(try await sandbox.simulator.control.log().allSatisfy { ($0["host"] as? String ?? "").hasPrefix("127.0.0.1") || $0["sent_api_key"] as? Bool == false })
+        // The same command again: done, nothing submitted.
+        let again = try await sandbox.run(["continue", folder + "/shot.mp4", "--prompt", "Based on @Video1, go on"])
+        #expect(again.status == 0 && again.standardError.contains("already done: \(folder)/shot+next.mp4"))
+        #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 1)
+    }
+
+    @Test func interruptedContinueSaysHowToResumeAndResumeFinishesIt() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.close() }
+        try await sandbox.simulator.control.hold(true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: KlingMediaBinary.path)
+        process.arguments = ["continue", Fixtures.path("landscape.mp4"), "--prompt", "Based on @Video1, go on", "--no-stitch",
+                             "-o", sandbox.home.appendingPathComponent("next.mp4").path]
+        process.environment = sandbox.environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        while try await sandbox.simulator.control.count("GET", "/v2/requests/") == 0 { try await Task.sleep(for: .milliseconds(50)) }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 130)
+        #expect(text.contains("goes on at Segmind; `kling-media wait "))
+        try await sandbox.simulator.control.hold(false)
+        let resumed = try await sandbox.run(["resume", "--json"])
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        let outcomes = try #require(try JSONSerialization.jsonObject(with: Data(resumed.standardOutput.utf8)) as? [[String: Any]])
+        #expect(outcomes.count == 1 && (outcomes[0]["shots"] as? [[String: Any]])?.first?["path"] as? String
+                == sandbox.home.appendingPathComponent("next.mp4").path)
+        let nothing = try await sandbox.run(["resume"])
+        #expect(nothing.status == 0 && nothing.standardError.contains("nothing to resume"))
+    }
+
+    @Test func aBlockedJobExitsThreeAndAnExpiredOneSix() async throws {
+        // Records live 3 s: the first poll (after 2 s) sees the blocked job's FAILED; the held one's
+        // record is gone by the second.
+        let sandbox = try Sandbox(simulatorArguments: ["--queue", "0.2", "--latency", "1", "--lifetime", "3"])
+        defer { sandbox.close() }
+        let blocked = try await sandbox.run(["continue", Fixtures.path("landscape.mp4"), "--prompt", "Based on @Video1 [blocked]", "--no-stitch",
+                                             "-o", sandbox.home.appendingPathComponent("a.mp4").path])
+        #expect(blocked.status == 3)
+        #expect(blocked.standardError.contains("FAILED: Content blocked"))
+        try await sandbox.simulator.control.hold(true)
+        let expired = try await sandbox.run(["continue", Fixtures.path("landscape.mp4"), "--prompt", "Based on @Video1, go on", "--no-stitch",
+                                             "-o", sandbox.home.appendingPathComponent("b.mp4").path])
+        #expect(expired.status == 6, "\(expired.standardError)")
+    }
+
+    @Test func dryRunPrintsTheRequestBodyAndTouchesNothing() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.close() }
+        let result = try await sandbox.run(["continue", Fixtures.path("rotated.mp4"), "--refs", Fixtures.path("ref_ok.png"),
+                                            "--prompt", prompt, "--duration", "10", "--dry-run", "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let report = try json(result.standardOutput)
+        let body = try #require(report["request_body"] as? [String: Any])
+        // A phone clip stored 1280×720 and turned 90°: 9:16 as displayed.
+        #expect(body["aspect_ratio"] as? String == "9:16" && body["duration"] as? Int == 10)
+        #expect(body["video_url"] as? String == Fixtures.path("rotated.mp4") && body["image_urls"] as? [String] == [Fixtures.path("ref_ok.png")])
+        #expect(report["generated_seconds"] as? Double == 10 && report["stitched_seconds"] as? Double == 14)
+        #expect(try await sandbox.simulator.control.log().isEmpty)
+    }
+
+    @Test func aBatchKilledMidRunGoesOnWithoutSubmittingAnythingTwice() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.close() }
+        let folder = sandbox.home.path
+        try FileManager.default.copyItem(atPath: Fixtures.path("landscape.mp4"), toPath: folder + "/scene.mp4")
+        try FileManager.default.copyItem(atPath: Fixtures.path("ref_ok.png"), toPath: folder + "/hero.png")
+        let lines = (1...6).map { #"{"clip": "scene.mp4", "refs": ["hero.png"], "prompt": "Based on @Video1, take \#($0) of @Image1", "no_stitch": true, "output": "take\#($0).mp4"}"# }
+        try lines.joined(separator: "\n").write(toFile: folder + "/takes.jsonl", atomically: true, encoding: .utf8)
+        try await sandbox.simulator.control.hold(true)
+        // Killed once three jobs are journalled with their request ids. (Killed between a POST and
+        // its journal entry, a job's fate is unknown, and the rerun rightly refuses to guess.)
+        try await killed(["batch", folder + "/takes.jsonl", "--concurrency", "3"], sandbox: sandbox) {
+            try sandbox.journalText().components(separatedBy: "\"request_id\"").count - 1 == 3
+        }
+        try await sandbox.simulator.control.hold(false)
+        let rerun = try await sandbox.run(["batch", folder + "/takes.jsonl", "--concurrency", "3"])
+        #expect(rerun.status == 0, "\(rerun.standardError)")
+        #expect(rerun.standardOutput.hasSuffix("6 of 6 done\n"))
+        #expect(rerun.standardOutput.hasPrefix("LINE  CLIP       RESULT  REQUEST IDS"))
+        // Three submitted before the kill, waited for after it; three more: six jobs, two uploads.
+        #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 6)
+        #expect(try await sandbox.simulator.control.count("POST", "/upload-asset") == 2)
+        for take in 1...6 { #expect(FileManager.default.fileExists(atPath: folder + "/take\(take).mp4")) }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import MediaKit
+import Pipeline
+import Testing
+import TestSupport
+import Uploader
+
+/// Batches against the simulator: many continuations at once in one process, nothing lost,
+/// nothing uploaded or submitted twice; and the batch file's rules.
+@Suite struct BatchTests {
+    @Test func oneHundredJobsEightAtATimeAllCompleteWithNothingLost() async throws {
+        try await PipelineHarness.with { harness in
+            // A clip like the simulator's own shots (1280×720, 24 fps, H.264), so that each result
+            // is a stream copy and the test measures the jobs, not x264.
+            let clip = harness.folder.appendingPathComponent("scene.mp4").path
+            try SyntheticClip.write(to: clip, width: 1280, height: 720, seconds: 4)
+            let reference = try harness.copy("ref_ok.png")
+            let lines = (1...100).map { number in
+                BatchLine(number: number, request: ContinuationRequest(
+                    source: clip, references: [reference], prompt: "Based on @Video1, take \(number) with @Image1",
+                    output: harness.folder.appendingPathComponent("take\(number).mp4").path), namedShot: nil)
+            }
+            let runner = BatchRunner(client: harness.client, journal: harness.journal, uploads: harness.uploads, concurrency: 8)
+            let results = await runner.run(lines, events: { _, _ in })
+            let outcomes = results.compactMap { try? $0.outcome.get() }
+            #expect(outcomes.count == 100)
+            #expect(results.map(\.line.number) == Array(1...100))
+            // One job per line, every request id distinct, every result on disk and journalled.
+            #expect(try await harness.submissions() == 100)
+            #expect(Set(outcomes.compactMap { $0.shots.first?.requestID }).count == 100)
+            #expect(outcomes.allSatisfy { FileManager.default.fileExists(atPath: $0.output ?? "") })
+            #expect(try harness.journal.continuations().filter { $0.state == .done }.count == 100)
+            #expect(try harness.journal.all().filter { $0.state == .downloaded }.count == 100)
+            // The clip and the reference went up once each, however many lines used them at once.
+            #expect(try await harness.control.count("POST", "/upload-asset") == 2)
+            // A sample checked by ffmpeg: 4 s of clip and 5 s of shot at 24 fps.
+            for take in [1, 50, 100] {
+                let facts = try await DecodeReport(path: harness.folder.appendingPathComponent("take\(take).mp4").path)
+                #expect(facts.video?.decodedFrames == 96 + 120 && facts.decodeErrors == "")
+            }
+            // The batch again: every line already done, nothing submitted.
+            let again = await runner.run(lines, events: { _, _ in })
+            #expect(again.allSatisfy { (try? $0.outcome.get())?.alreadyDone == true })
+            #expect(try await harness.submissions() == 100)
+        }
+    }
+
+    @Test func aBatchFileIsReadWholeAndEveryFaultNamed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-batch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let good = folder.appendingPathComponent("good.jsonl").path
+        try """
+            # takes for scene 1
+            {"clip": "scene.mp4", "refs": ["hero.png", "https://example.com/car.png"], "prompt": "Based on @Video1", "duration": "10", "keep_audio": true}
+
+            {"clip": "/abs/scene.mp4", "prompt": "Based on @Video1", "no_stitch": true, "output": "shot.mp4", "shots": 2, "tail": 6}
+            """.write(toFile: good, atomically: true, encoding: .utf8)
+        let lines = try BatchFile.read(good)
+        #expect(lines.map(\.number) == [2, 4])
+        #expect(lines[0].request == ContinuationRequest(
+            source: folder.appendingPathComponent("scene.mp4").path,
+            references: [folder.appendingPathComponent("hero.png").path, "https://example.com/car.png"],
+            prompt: "Based on @Video1", duration: 10, keepAudio: true,
+            output: folder.appendingPathComponent("scene+next.mp4").path))
+        #expect(lines[1].request.output == nil && lines[1].namedShot == folder.appendingPathComponent("shot.mp4").path)
+        #expect(lines[1].request.shots == 2 && lines[1].request.tail == 6)
+
+        let bad = folder.appendingPathComponent("bad.jsonl").path
+        try """
+            {"clip": "a.mp4", "prompt": "p", "durration": 5}
+            {"clip": "a.mp4"}
+            not json
+            {"clip": "a.mp4", "prompt": "p", "duration": 7, "output": "x.mp4"}
+            {"clip": "b.mp4", "prompt": "p", "output": "x.mp4"}
+            {"clip": "c.mp4", "prompt": "p", "output": "x.mp4"}
+            """.write(toFile: bad, atomically: true, encoding: .utf8)
+        #expect(throws: BatchFileError.faults(bad, [
+            "line 1: unknown key \"durration\" (known: aspect, clip, conform, crossfade, duration, elements, keep_audio, no_stitch, output, prompt, prompt_file, refs, shots, tail)",
+            "line 2: \"prompt\" (or \"prompt_file\") is missing",
+            "line 3: not a JSON object",
+            "line 4: \"duration\" must be 5 or 10",
+            "lines 5 and 6 both write \(folder.appendingPathComponent("x.mp4").path); give each its own output",
+        ])) { try BatchFile.read(bad) }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Pipeline
+import Simulator
+import Synchronization
+import TestSupport
+import Uploader
+
+/// An in-process simulator per test on a free port, a private folder with copies of the fixtures
+/// (outputs land beside the clip), its own journal and upload cache, and a client that polls and
+/// retries quickly: tests must not wait out real intervals.
+struct PipelineHarness {
+    static let key = "SG_0123456789abcdef"
+
+    let simulator: RunningSimulator
+    let control: SimulatorControl
+    let folder: URL
+    let client: SegmindClient
+    let journal: JobJournal
+    let uploads: SharedUploads
+    let events = EventLog()
+
+    static func with<T>(_ adjust: (inout SimulatorConfiguration) -> Void = { _ in },
+                        _ body: (PipelineHarness) async throws -> T) async throws -> T {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-pipeline-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("sim"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var configuration = SimulatorConfiguration(apiKey: key, queueSeconds: 0.1, latency: 0.4,
+                                                   outputDirectory: folder.appendingPathComponent("sim").path)
+        adjust(&configuration)
+        let simulator = try await SegmindSimulator.start(configuration)
+        let api = SegmindConfiguration(apiKey: APIKey(key), apiBase: simulator.baseURL, uploadURL: simulator.baseURL + "/upload-asset")
+        var client = SegmindClient(configuration: api, retry: RetryPolicy(maxAttempts: 6, baseDelay: 0.05, maxDelay: 0.4),
+                                   budget: RequestBudget(requestsPerWindow: 100_000))
+        client.polling = PollingPolicy(firstInterval: 0.1, growth: 1.2, longestInterval: 0.3)
+        let storage = SegmindStorage(configuration: api, retry: RetryPolicy(maxAttempts: 4, baseDelay: 0.05, maxDelay: 0.2))
+        let harness = PipelineHarness(
+            simulator: simulator, control: SimulatorControl(baseURL: simulator.baseURL), folder: folder, client: client,
+            journal: try JobJournal(directory: folder.appendingPathComponent("journal").path),
+            uploads: SharedUploads(uploader: FileUploader(backend: storage, cache: UploadCache(path: folder.appendingPathComponent("uploads.json").path))))
+        do {
+            let result = try await body(harness)
+            await simulator.stop()
+            return result
+        } catch {
+            await simulator.stop()
+            throw error
+        }
+    }
+
+    /// A runner whose events are kept (see `steps`); `also` hears them too, as they come.
+    func runner(also: @escaping @Sendable (PipelineEvent) -> Void = { _ in }) -> ContinuationRunner {
+        let events = events
+        return ContinuationRunner(client: client, journal: journal, uploads: uploads) { event in
+            events.append(event)
+            also(event)
+        }
+    }
+
+    var steps: [String] { events.steps }
+
+    /// A fixture copied into the test's folder, so that outputs land there.
+    func copy(_ fixture: String) throws -> String {
+        let path = folder.appendingPathComponent(fixture).path
+        if !FileManager.default.fileExists(atPath: path) { try FileManager.default.copyItem(atPath: Fixtures.path(fixture), toPath: path) }
+        return path
+    }
+
+    func request(_ fixture: String = "landscape.mp4", refs: [String] = ["ref_ok.png"],
+                 prompt: String = "Based on @Video1, generate the next shot. The man from @Image1 drives fast",
+                 shots: Int = 1, output: String? = nil) throws -> ContinuationRequest {
+        let source = try copy(fixture)
+        return ContinuationRequest(source: source, references: try refs.map(copy), prompt: prompt, shots: shots,
+                                   output: output ?? FilePlan.defaultOutput(for: source))
+    }
+
+    /// Submissions the simulator received (each one is a paid job at Segmind).
+    func submissions() async throws -> Int {
+        try await control.count("POST", "/v2/kling-o1-video-to-video-reference")
+    }
+}
+
+/// The events a test's runners reported, in order.
+final class EventLog: Sendable {
+    private let events = Mutex<[PipelineEvent]>([])
+
+    func append(_ event: PipelineEvent) { events.withLock { $0.append(event) } }
+
+    var steps: [String] {
+        events.withLock { $0.compactMap { if case .step(let text) = $0 { text } else { nil } } }
+    }
+}
