@@ -32,12 +32,7 @@ struct ContinueCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "The clip to continue (@Video1).") var clip: String
-    @Option(name: .long, parsing: .upToNextOption, help: "Reference images (files or URLs), in @Image1, @Image2… order.")
-    var refs: [String] = []
-    @Option(name: .long, help: ArgumentHelp(
-        "An element: its frontal image, then 1 to 3 reference images, comma-separated. Repeat for @Element2….",
-        valueName: "frontal,ref[,ref…]"))
-    var element: [String] = []
+    @OptionGroup var references: ReferenceOptions
     @OptionGroup var request: RequestOptions
     @Option(name: .shortAndLong, help: "The stitched result (default: NAME+next.mp4 beside the clip); with --no-stitch, the new shot.")
     var output: String?
@@ -63,16 +58,14 @@ struct ContinueCommand: AsyncParsableCommand {
         if let tail, !(tail > 0) { throw ValidationError("--tail must be more than 0 seconds") }
         if !(crossfade >= 0 && crossfade <= 5) { throw ValidationError("--crossfade must be 0 to 5 seconds") }
         if noStitch && crossfade > 0 { throw ValidationError("--crossfade is for stitching; it does nothing with --no-stitch") }
-        for value in element where !(2...4).contains(value.split(separator: ",").count) {
-            throw ValidationError("--element needs FRONTAL,REF[,REF…] (1 to 3 reference images), got '\(value)'")
-        }
+        try references.check()
     }
 
     func run() async throws {
         guard let prompt = try request.promptText() else { throw ExitStatus.unusable.code }
         let source = Self.absolute(clip)
         let continuation = ContinuationRequest(
-            source: source, references: refs.map(Self.absolute), elements: element.map { $0.split(separator: ",").map { Self.absolute(String($0)) } },
+            source: source, references: references.refs.map(Self.absolute), elements: references.elementImages.map { $0.map(Self.absolute) },
             prompt: prompt, duration: request.duration, aspect: request.aspect.rawValue, keepAudio: request.keepAudio,
             shots: shots, tail: tail, conform: conform, crossfade: crossfade,
             output: noStitch ? nil : Self.absolute(output ?? FilePlan.defaultOutput(for: source)))

@@ -49,7 +49,7 @@ final class PipelineSession: Sendable {
         Terminal.printError("""
             kling-media: SIMULATION (\(reason)): this runs against the built-in simulator on \(simulator.baseURL). \
             Nothing is sent to Segmind or paid for, and each new shot is a generated test pattern. \
-            Set SEGMIND_API_KEY to make real shots.
+            \(reason == "--simulate" ? "Without --simulate" : "With SEGMIND_API_KEY set"), it makes real shots.
             """)
         // Generous: the simulator does not rate-limit unless asked to.
         let configuration = SegmindConfiguration(apiKey: APIKey(BuiltInSimulator.apiKey), apiBase: simulator.baseURL,

@@ -24,14 +24,7 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "The clip to continue (@Video1).")
     var video: String
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Reference images, in @Image1, @Image2… order.")
-    var refs: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp(
-        "An element: its frontal image, then 1 to 3 reference images, comma-separated. Repeat for @Element2….",
-        valueName: "frontal,ref[,ref…]"))
-    var element: [String] = []
-
+    @OptionGroup var references: ReferenceOptions
     @OptionGroup var request: RequestOptions
 
     @Flag(name: .long, help: "Print JSON instead of text.")
@@ -39,13 +32,11 @@ struct ValidateCommand: ParsableCommand {
 
     func validate() throws {
         try request.check()
-        for value in element where value.split(separator: ",").isEmpty {
-            throw ValidationError("--element needs FRONTAL,REF[,REF…], got '\(value)'")
-        }
+        try references.check()
     }
 
     func run() throws {
-        let inputs = try ProbedInputs(video: video, refs: refs, elements: element, json: json)
+        let inputs = try ProbedInputs(video: video, refs: references.refs, elements: references.element, json: json)
         let prompt = try request.promptText()
         let verdict = Validator().validate(ValidationRequest(
             video: inputs.video, images: inputs.images, elements: inputs.elements,
@@ -58,6 +49,27 @@ struct ValidateCommand: ParsableCommand {
         }
         if !verdict.isValid { throw ExitStatus.invalid.code }
     }
+}
+
+/// The reference images and elements of a request given as files (or, for `continue`, URLs).
+struct ReferenceOptions: ParsableArguments {
+    @Option(name: .long, parsing: .upToNextOption, help: "Reference images, in @Image1, @Image2… order.")
+    var refs: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp(
+        "An element: its frontal image, then 1 to 3 reference images, comma-separated. Repeat for @Element2….",
+        valueName: "frontal,ref[,ref…]"))
+    var element: [String] = []
+
+    /// Only the form; how many images an element has is a rule of the model, which validation reports.
+    func check() throws {
+        for value in element where value.split(separator: ",").isEmpty {
+            throw ValidationError("--element needs FRONTAL,REF[,REF…], got '\(value)'")
+        }
+    }
+
+    /// Each element's images, frontal first.
+    var elementImages: [[String]] { element.map { $0.split(separator: ",").map(String.init) } }
 }
 
 /// The parameters of a Kling O1 request other than its inputs, shared by the commands that build one.

@@ -45,6 +45,24 @@ import Uploader
         }
     }
 
+    @Test func aBatchRidesOutTheServersRateLimitAcrossAllItsLines() async throws {
+        // The server takes 10 requests per second; twelve lines at once ask for more. The client's
+        // own budget is unlimited here, so 429s come, and each pauses every line until its reset.
+        try await PipelineHarness.with({ $0.requestsPerMinute = 10; $0.rateWindowSeconds = 1 }) { harness in
+            let clip = try harness.copy("landscape.mp4")
+            let lines = (1...12).map { number in
+                BatchLine(number: number, request: ContinuationRequest(source: clip, prompt: "Based on @Video1, take \(number)", output: nil),
+                          namedShot: harness.folder.appendingPathComponent("take\(number).mp4").path)
+            }
+            let runner = BatchRunner(client: harness.client, journal: harness.journal, uploads: harness.uploads, concurrency: 12)
+            let results = await runner.run(lines, events: { _, _ in })
+            #expect(results.allSatisfy { (try? $0.outcome.get()) != nil })
+            let log = try await harness.control.log()
+            #expect(log.contains { $0["status"] as? Int == 429 })
+            #expect(log.filter { $0["path"] as? String == "/v2/kling-o1-video-to-video-reference" && $0["status"] as? Int == 200 }.count == 12)
+        }
+    }
+
     @Test func aBatchFileIsReadWholeAndEveryFaultNamed() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-batch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -172,4 +172,21 @@ import Uploader
             #expect(!FileManager.default.fileExists(atPath: report.sentClip))
         }
     }
+
+    @Test func aClipTheModelWouldRefuseIsConformedOnlyWhenAsked() async throws {
+        try await PipelineHarness.with { harness in
+            // 640×360: under the model's 720 px.
+            var request = try harness.request("too_small.mp4")
+            let refused = await #expect(throws: PipelineError.self) { try await harness.runner().start(request) }
+            guard case .invalid(let verdict, _, let hint?)? = refused else { Issue.record("got \(String(describing: refused))"); return }
+            #expect(verdict.errors.map(\.problem.code) == ["size_out_of_range"] && hint.contains("--conform"))
+            #expect(try await harness.control.log().isEmpty)
+            request.conform = true
+            let outcome = try await harness.runner().start(request)
+            let sent = try await DecodeReport(path: try #require(outcome.shots[0].sent))
+            #expect(sent.video?.width == 1280 && sent.video?.height == 720 && sent.video?.decodedFrames == 150)
+            #expect(try await harness.submissions() == 1)
+        }
+    }
 }
+
