@@ -7,13 +7,10 @@ public struct BatchLine: Sendable, Equatable {
     /// The line's number in the file, from 1.
     public let number: Int
     public let request: ContinuationRequest
-    /// With `no_stitch`, the `output` names the shot file.
-    public let namedShot: String?
 
-    public init(number: Int, request: ContinuationRequest, namedShot: String?) {
+    public init(number: Int, request: ContinuationRequest) {
         self.number = number
         self.request = request
-        self.namedShot = namedShot
     }
 }
 
@@ -45,7 +42,8 @@ public enum BatchFile {
         }
         var writers: [String: Int] = [:]
         for line in lines {
-            for path in [line.request.output ?? line.namedShot].compactMap({ $0 }) {
+            // Default names are made unique as each continuation starts; names given must differ.
+            if let path = line.request.output {
                 if let other = writers[path] { faults.append("lines \(other) and \(line.number) both write \(path); give each its own output") }
                 writers[path] = line.number
             }
@@ -128,14 +126,11 @@ public enum BatchFile {
         if let tail, !(tail > 0) { throw Fault(reason: "\"tail\" must be more than 0 seconds") }
         let crossfade = try numeric("crossfade") ?? 0
         guard crossfade >= 0, crossfade <= 5 else { throw Fault(reason: "\"crossfade\" must be 0 to 5 seconds") }
-        let source = resolve(clip)
-        let noStitch = try flag("no_stitch")
-        let output = try string("output").map(resolve)
         let request = ContinuationRequest(
-            source: source, references: references.map(resolve), elements: elements, prompt: prompt, duration: duration,
+            source: resolve(clip), references: references.map(resolve), elements: elements, prompt: prompt, duration: duration,
             aspect: aspect, keepAudio: try flag("keep_audio"), shots: shots, tail: tail, conform: try flag("conform"),
-            crossfade: crossfade, output: noStitch ? nil : output ?? FilePlan.defaultOutput(for: source))
-        return BatchLine(number: number, request: request, namedShot: noStitch ? output : nil)
+            crossfade: crossfade, stitch: !(try flag("no_stitch")), output: try string("output").map(resolve))
+        return BatchLine(number: number, request: request)
     }
 }
 

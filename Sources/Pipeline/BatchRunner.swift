@@ -38,7 +38,7 @@ public struct BatchRunner: Sendable {
                 let options = options
                 group.addTask {
                     do throws(PipelineError) {
-                        return Result(line: line, outcome: .success(try await runner.start(line.request, namedShot: line.namedShot, options: options)))
+                        return Result(line: line, outcome: .success(try await runner.start(line.request, options: options)))
                     } catch {
                         return Result(line: line, outcome: .failure(error))
                     }

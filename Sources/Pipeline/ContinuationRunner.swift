@@ -42,21 +42,25 @@ public struct ContinuationRunner: Sendable {
     // MARK: Starting and resuming
 
     /// Checks the request, then runs it: from where it stood when this exact request was made
-    /// before, or afresh. `namedShot` names the shot file when nothing is stitched.
-    public func start(_ request: ContinuationRequest, namedShot: String? = nil,
-                      options: RunOptions = RunOptions()) async throws(PipelineError) -> ContinuationOutcome {
+    /// before, or afresh.
+    public func start(_ request: ContinuationRequest, options: RunOptions = RunOptions()) async throws(PipelineError) -> ContinuationOutcome {
         let check = try ContinuationCheck(request)
         Self.announce(check, request: request, events: events)
         let key = request.key(contentHashes: try contentHashes(request))
+        // Held from the lookup to the end, so the same request started twice at once runs once.
+        let claim = try claim(key, name: key.prefix(12) + "…")
+        defer { withExtendedLifetime(claim) {} }
         if !options.again, let earlier = try journalled({ () throws(JournalError) in try journal.continuation(key: key) }) {
             events(.step("the same request was made \(earlier.state == .done ? "and finished" : "before") "
                          + "(continuation \(earlier.localID)); going on from there"))
             return try await run(earlier, check: check, options: options)
         }
+        let output = FilePlan.output(for: request)
         let record = ContinuationRecord(
-            key: key, apiBase: client.configuration.apiBase, request: request,
-            shotPaths: FilePlan.shotPaths(source: request.source, output: request.output, named: namedShot, shots: request.shots),
-            sentPath: FilePlan.sentPath(source: request.source, output: request.output))
+            key: key, apiBase: client.configuration.apiBase, request: request, outputPath: output,
+            shotPaths: FilePlan.shotPaths(source: request.source, output: output, named: request.stitch ? nil : request.output,
+                                          shots: request.shots),
+            sentPath: FilePlan.sentPath(source: request.source, output: output))
         try journalled { () throws(JournalError) in try journal.save(record) }
         return try await run(record, check: check, options: options)
     }
@@ -64,6 +68,8 @@ public struct ContinuationRunner: Sendable {
     /// Goes on with a journalled continuation.
     public func resume(_ localID: String, options: RunOptions = RunOptions()) async throws(PipelineError) -> ContinuationOutcome {
         let record = try journalled { () throws(JournalError) in try journal.continuation(localID: localID) }
+        let claim = try claim(record.key, name: Substring(localID))
+        defer { withExtendedLifetime(claim) {} }
         let check = try ContinuationCheck(record.request)
         return try await run(record, check: check, options: options)
     }
@@ -74,7 +80,8 @@ public struct ContinuationRunner: Sendable {
                               events: PipelineEvents) throws(PipelineError) -> DryRunReport {
         let check = try ContinuationCheck(request)
         announce(check, request: request, events: events)
-        let sent = check.preparation == nil ? request.source : FilePlan.sentPath(source: request.source, output: request.output)
+        let output = FilePlan.output(for: request, reserving: false)
+        let sent = check.preparation == nil ? request.source : FilePlan.sentPath(source: request.source, output: output, reserving: false)
         let body = KlingRequest(prompt: request.prompt, videoURL: sent, imageURLs: request.references,
                                 elements: request.elements.map { KlingElement(frontalImageURL: $0[0], referenceImageURLs: Array($0.dropFirst())) },
                                 aspectRatio: check.aspectRatio, duration: request.duration, keepAudio: request.keepAudio)
@@ -88,8 +95,8 @@ public struct ContinuationRunner: Sendable {
         let sourceSeconds = check.clip.primaryVideo?.duration ?? check.clip.format.duration ?? 0
         return DryRunReport(body: body, sentClip: sent, preparation: check.preparation.map(describe),
                             uploads: uploads, generatedSeconds: generated, shots: request.shots,
-                            stitchedSeconds: request.output.map { _ in sourceSeconds + generated - Double(request.shots) * request.crossfade },
-                            output: request.output)
+                            stitchedSeconds: output.map { _ in sourceSeconds + generated - Double(request.shots) * request.crossfade },
+                            output: output)
     }
 
     // MARK: The run
@@ -99,7 +106,7 @@ public struct ContinuationRunner: Sendable {
         do throws(PipelineError) {
             if record.state == .done {
                 let missingShots = record.shotPaths.filter { !FilePlan.exists($0) }
-                if let output = record.request.output {
+                if let output = record.outputPath {
                     if FilePlan.exists(output) {
                         events(.step("already done: \(output)"))
                         return try outcome(record, alreadyDone: true, stitch: nil)
@@ -123,8 +130,8 @@ public struct ContinuationRunner: Sendable {
                 try await makeShot(shot, of: &record, check: check, options: options)
             }
             var report: StitchReport?
-            if let output = record.request.output {
-                report = try stitch(record, to: output)
+            if let output = record.outputPath {
+                report = try await stitch(record, to: output)
             }
             record = try journalled { () throws(JournalError) in
                 try journal.updateContinuation(record.localID) { $0.state = .done; $0.error = nil }
@@ -169,14 +176,14 @@ public struct ContinuationRunner: Sendable {
                 break
             }
         }
-        let (clip, aspect) = try prepareClip(for: shot, of: record, check: check)
+        let (clip, aspect) = try await prepareClip(for: shot, of: record, check: check)
         let job = try await submit(clip, aspect: aspect, shot: shot, of: &record)
         try await finish(job, shot: shot, record: record, deadline: options.deadline)
     }
 
     /// The clip shot `shot` is made from, and the aspect ratio to ask for it: the source (cut or
     /// conformed when needed) for the first, the shot before for the others.
-    private func prepareClip(for shot: Int, of record: ContinuationRecord, check: ContinuationCheck) throws(PipelineError) -> (String, String) {
+    private func prepareClip(for shot: Int, of record: ContinuationRecord, check: ContinuationCheck) async throws(PipelineError) -> (String, String) {
         let request = record.request
         let requested = AspectRatioOption(rawValue: request.aspect) ?? .auto
         let label = label(shot, of: record)
@@ -196,8 +203,9 @@ public struct ContinuationRunner: Sendable {
         events(.step("\(label): preparing \(target): \(Self.describe(preparation))"))
         let report: ConformReport
         do throws(EditError) {
-            report = try Conformer.conform(source, to: target, options: preparation) { done, total in
-                events(.progress("\(label): conforming \(percent(done, total))"))
+            let events = events
+            report = try await Conformer.conform(source, to: target, options: preparation) { done, total in
+                events(.progress("\(label): conforming \(Self.percent(done, total))"))
             }
         } catch {
             if error == .cancelled { throw .cancelled(resume: "nothing was submitted; run the same command again") }
@@ -259,7 +267,7 @@ public struct ContinuationRunner: Sendable {
         let path = record.shotPaths[shot - 1]
         let notes = JobSubmission(client: client, journal: journal)
         guard let requestID = job.requestID else { throw .outcomeUnknown(shot: shot, localID: job.localID) }
-        let resume = "job \(requestID) goes on at Segmind; `kling-media wait \(requestID)` finishes it (download\(record.request.output == nil ? "" : " and stitch"))"
+        let resume = "job \(requestID) goes on at Segmind; `kling-media wait \(requestID)` finishes it (download\(record.outputPath == nil ? "" : " and stitch"))"
         if job.outputURL == nil {
             let started = ContinuousClock.now
             do {
@@ -271,7 +279,8 @@ public struct ContinuationRunner: Sendable {
                     $0.outputURL = result.outputURL
                     $0.state = .completed
                 }
-                events(.step("\(label): COMPLETED after \(Self.elapsed(since: started))"))
+                let since = Int(Date().timeIntervalSince(job.submittedAt).rounded())
+                events(.step("\(label): COMPLETED, \(since / 60):\(since % 60 < 10 ? "0" : "")\(since % 60) after it was submitted"))
             } catch {
                 switch error {
                 case .cancelled: throw .cancelled(resume: resume)
@@ -309,14 +318,15 @@ public struct ContinuationRunner: Sendable {
         events(.step("\(label): saved \(path)\(facts.map { " (\($0))" } ?? "")"))
     }
 
-    private func stitch(_ record: ContinuationRecord, to output: String) throws(PipelineError) -> StitchReport {
+    private func stitch(_ record: ContinuationRecord, to output: String) async throws(PipelineError) -> StitchReport {
         var options = StitchOptions(target: .last)
         options.crossfade = record.request.crossfade
         let clips = [record.request.source] + record.shotPaths
         let report: StitchReport
-        do {
-            report = try Stitcher.stitch(clips, to: output, options: options) { done, total in
-                events(.progress("stitching: \(percent(done, total))"))
+        do throws(EditError) {
+            let events = events
+            report = try await Stitcher.stitch(clips, to: output, options: options) { done, total in
+                events(.progress("stitching: \(Self.percent(done, total))"))
             }
         } catch {
             if error == .cancelled {
@@ -389,6 +399,13 @@ public struct ContinuationRunner: Sendable {
         do { return try Probe.file(atPath: path) } catch { throw .unreadable([error]) }
     }
 
+    private func claim(_ key: String, name: Substring) throws(PipelineError) -> JournalLock {
+        guard let lock = try journalled({ () throws(JournalError) in try journal.claimContinuation(key: key) }) else {
+            throw .journal(.busy(String(name)))
+        }
+        return lock
+    }
+
     private func journalled<T>(_ body: () throws(JournalError) -> T) throws(PipelineError) -> T {
         do { return try body() } catch { throw .journal(error) }
     }
@@ -397,7 +414,7 @@ public struct ContinuationRunner: Sendable {
         "shot \(shot) of \(record.request.shots)"
     }
 
-    private func percent(_ done: Double, _ total: Double) -> String {
+    private static func percent(_ done: Double, _ total: Double) -> String {
         total > 0 ? "\(Int((min(done / total, 1) * 100).rounded(.down)))%" : "…"
     }
 
@@ -407,7 +424,7 @@ public struct ContinuationRunner: Sendable {
             let job = record.jobs[index].flatMap { try? journal.job(localID: $0) }
             shots.append(.init(shot: index + 1, requestID: job?.requestID, path: path, sent: job?.localInputs.first))
         }
-        return ContinuationOutcome(localID: record.localID, alreadyDone: alreadyDone, output: record.request.output,
+        return ContinuationOutcome(localID: record.localID, alreadyDone: alreadyDone, output: record.outputPath,
                                    shots: shots, stitch: stitch)
     }
 

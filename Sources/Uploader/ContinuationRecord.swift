@@ -21,6 +21,9 @@ public struct ContinuationRecord: JournalRecord, Equatable {
     public var updatedAt: Date
     public var apiBase: String
     public var request: ContinuationRequest
+    /// The stitched result (the one asked for, or the default name free when this was made); nil
+    /// when only the shots are wanted.
+    public var outputPath: String?
     /// Where each generated shot is saved, in order.
     public var shotPaths: [String]
     /// Where the clip actually sent for shot 1 goes when the source must be cut or conformed first.
@@ -31,13 +34,15 @@ public struct ContinuationRecord: JournalRecord, Equatable {
     public var error: String?
 
     public init(localID: String = UUID().uuidString.lowercased(), key: String, apiBase: String,
-                request: ContinuationRequest, shotPaths: [String], sentPath: String, now: Date = JobRecord.now()) {
+                request: ContinuationRequest, outputPath: String?, shotPaths: [String], sentPath: String,
+                now: Date = JobRecord.now()) {
         self.localID = localID
         self.key = key
         createdAt = now
         updatedAt = now
         self.apiBase = apiBase
         self.request = request
+        self.outputPath = outputPath
         self.shotPaths = shotPaths
         self.sentPath = sentPath
         jobs = Array(repeating: nil, count: shotPaths.count)
@@ -51,6 +56,7 @@ public struct ContinuationRecord: JournalRecord, Equatable {
         case updatedAt = "updated_at"
         case apiBase = "api_base"
         case request
+        case outputPath = "output_path"
         case shotPaths = "shot_paths"
         case sentPath = "sent_path"
         case jobs, state, error
@@ -76,12 +82,14 @@ public struct ContinuationRequest: Codable, Sendable, Equatable {
     /// Conform the source when it breaks a rule other than its length.
     public var conform: Bool
     public var crossfade: Double
-    /// The stitched result; nil when only the shots are wanted.
+    /// Stitch the shots after the clip (else keep only the shots).
+    public var stitch: Bool
+    /// The stitched result as asked (with `stitch`), or the shot's name (without); nil for the default.
     public var output: String?
 
     public init(source: String, references: [String] = [], elements: [[String]] = [], prompt: String, duration: Int = 5,
                 aspect: String = "auto", keepAudio: Bool = false, shots: Int = 1, tail: Double? = nil,
-                conform: Bool = false, crossfade: Double = 0, output: String?) {
+                conform: Bool = false, crossfade: Double = 0, stitch: Bool = true, output: String? = nil) {
         self.source = source
         self.references = references
         self.elements = elements
@@ -93,11 +101,12 @@ public struct ContinuationRequest: Codable, Sendable, Equatable {
         self.tail = tail
         self.conform = conform
         self.crossfade = crossfade
+        self.stitch = stitch
         self.output = output
     }
 
     enum CodingKeys: String, CodingKey {
-        case source, references, elements, prompt, duration, aspect, shots, tail, conform, crossfade, output
+        case source, references, elements, prompt, duration, aspect, shots, tail, conform, crossfade, stitch, output
         case keepAudio = "keep_audio"
     }
 

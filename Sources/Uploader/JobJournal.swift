@@ -1,4 +1,7 @@
 import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The durable list of submitted jobs, and of the continuations (`kling-media continue`) they
 /// belong to: one JSON file per record in a private folder (continuations in `continuations/`),
@@ -75,15 +78,45 @@ public struct JobJournal: Sendable {
         try continuationFolder.all().sorted { ($0.createdAt, $0.localID) > ($1.createdAt, $1.localID) }
     }
 
+    /// Holds the right to run the continuation with this key, so that two processes never run one
+    /// continuation at once (both would submit its next shot, or download into the same file).
+    /// Nil while another process holds it. Released when the returned lock is.
+    public func claimContinuation(key: String) throws(JournalError) -> JournalLock? {
+        let path = continuationFolder.directory + "/.run-\(key).lock"
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .unusable(continuationFolder.directory, String(cString: strerror(errno))) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            return nil
+        }
+        return JournalLock(descriptor: descriptor)
+    }
+
     /// The newest continuation asked for with exactly these inputs and options (see `ContinuationRecord.key`).
     public func continuation(key: String) throws(JournalError) -> ContinuationRecord? {
         try continuations().first { $0.key == key }
     }
 }
 
+/// An exclusive claim on a journal entry, held until this is released (by the system, if the
+/// process dies).
+public final class JournalLock: Sendable {
+    private let descriptor: Int32
+
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}
+
 public enum JournalError: Error, Equatable, CustomStringConvertible {
     case unusable(String, String)
     case unknownJob(String)
+    case busy(String)
     case ambiguous(String, Int)
     case corrupt(String)
 
@@ -93,6 +126,8 @@ public enum JournalError: Error, Equatable, CustomStringConvertible {
             return "the job journal at \(directory) cannot be used (\(reason)); set XDG_STATE_HOME to a writable folder"
         case .unknownJob(let id):
             return "no job \(id) in the journal; `kling-media jobs` lists the known ones"
+        case .busy(let id):
+            return "continuation \(id) is being run by another kling-media process; let it finish, or stop it first"
         case .ambiguous(let id, let count):
             return "\(id) matches \(count) jobs; give more of the id"
         case .corrupt(let path):

@@ -54,7 +54,7 @@ struct ConformCommand: AsyncParsableCommand {
         let report: ConformReport
         do {
             report = try await Interruption.cancellingOnInterrupt {
-                try Conformer.conform(input, to: output, options: chosen) { meter.update(done: $0, total: $1) }
+                try await Conformer.conform(input, to: output, options: chosen) { meter.update(done: $0, total: $1) }
             }
         } catch let error as EditError {
             line.finish()

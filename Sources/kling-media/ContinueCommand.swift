@@ -67,8 +67,7 @@ struct ContinueCommand: AsyncParsableCommand {
         let continuation = ContinuationRequest(
             source: source, references: references.refs.map(Self.absolute), elements: references.elementImages.map { $0.map(Self.absolute) },
             prompt: prompt, duration: request.duration, aspect: request.aspect.rawValue, keepAudio: request.keepAudio,
-            shots: shots, tail: tail, conform: conform, crossfade: crossfade,
-            output: noStitch ? nil : Self.absolute(output ?? FilePlan.defaultOutput(for: source)))
+            shots: shots, tail: tail, conform: conform, crossfade: crossfade, stitch: !noStitch, output: output.map(Self.absolute))
         let printer = EventPrinter(line: StatusLine(wanted: true))
         if dryRun { return try runDry(continuation, printer: printer) }
 
@@ -76,11 +75,10 @@ struct ContinueCommand: AsyncParsableCommand {
         defer { session.close() }
         let runner = session.runner { printer.print($0) }
         let options = RunOptions(again: again, retryFailed: retryFailed, resubmitUnknown: resubmit)
-        let namedShot = noStitch ? output.map(Self.absolute) : nil
         let outcome: ContinuationOutcome
         do {
             outcome = try await Interruption.cancellingOnInterrupt {
-                try await runner.start(continuation, namedShot: namedShot, options: options)
+                try await runner.start(continuation, options: options)
             }
         } catch let error as PipelineError {
             printer.line.finish()

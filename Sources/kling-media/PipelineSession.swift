@@ -99,6 +99,7 @@ final class EventPrinter: Sendable {
 extension ExitStatus {
     init(_ error: PipelineError) {
         switch error {
+        case .journal(.busy): self = .unavailable
         case .unreadable, .clipIsAURL, .options, .journal, .doneButFilesMissing: self = .unusable
         case .invalid: self = .invalid
         case .edit(let failure): self = failure == .cancelled ? .interrupted : .unusable

@@ -55,7 +55,7 @@ struct StitchCommand: AsyncParsableCommand {
         let report: StitchReport
         do {
             report = try await Interruption.cancellingOnInterrupt {
-                try Stitcher.stitch(clips, to: output, options: chosen) { meter.update(done: $0, total: $1) }
+                try await Stitcher.stitch(clips, to: output, options: chosen) { meter.update(done: $0, total: $1) }
             }
         } catch let error as EditError {
             line.finish()

@@ -13,7 +13,7 @@ import TestSupport
     @Test func lastSecondsKeepTheEndOfTheShotOnAnExactClock() async throws {
         let output = scratch("last.mp4")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let report = try Conformer.conform(Fixtures.path("too_long.mp4"), to: output, options: ConformOptions(trim: .last(10)))
+        let report = try await Conformer.conform(Fixtures.path("too_long.mp4"), to: output, options: ConformOptions(trim: .last(10)))
         #expect(report.start == 2 && report.frameCount == 240)
         let facts = try await DecodeReport(path: output)
         #expect(facts.decodeErrors == "")
@@ -44,7 +44,7 @@ import TestSupport
                                                  rate: String, frames: Int) async throws {
         let output = scratch(fixture)
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let report = try Conformer.conform(Fixtures.path(fixture), to: output, options: options)
+        let report = try await Conformer.conform(Fixtures.path(fixture), to: output, options: options)
         let facts = try await DecodeReport(path: output)
         #expect(facts.decodeErrors == "")
         #expect(facts.video?.width == width && facts.video?.height == height)
@@ -59,7 +59,7 @@ import TestSupport
     @Test func aTurnedClipIsTurnedLikeFFmpegTurnsIt() async throws {
         let output = scratch("turned.mp4")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let report = try Conformer.conform(Fixtures.path("rotated.mp4"), to: output, options: ConformOptions())
+        let report = try await Conformer.conform(Fixtures.path("rotated.mp4"), to: output, options: ConformOptions())
         // Turning is not scaling: the displayed 720×1280 stays 720×1280.
         #expect(report.changes == ["turned upright (90° clockwise)", "audio re-encoded: AAC 48 kHz stereo", "re-encoded: H.264 (x264) in MP4"])
         // ffmpeg applies the display matrix when decoding (autorotate): the same picture, upright.
@@ -80,22 +80,22 @@ import TestSupport
         #expect(try proposed("landscape.mp4") == ConformOptions())
     }
 
-    @Test func refusesToOverwriteItsInputAndLeavesNothingOnFailure() throws {
+    @Test func refusesToOverwriteItsInputAndLeavesNothingOnFailure() async throws {
         let folder = scratch("dir")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let input = folder + "/clip.mp4"
         try FileManager.default.copyItem(atPath: Fixtures.path("landscape.mp4"), toPath: input)
         let before = try Data(contentsOf: URL(fileURLWithPath: input))
-        #expect(throws: EditError.outputIsAnInput(folder + "/./clip.mp4")) {
-            try Conformer.conform(input, to: folder + "/./clip.mp4", options: ConformOptions())
+        await #expect(throws: EditError.outputIsAnInput(folder + "/./clip.mp4")) {
+            try await Conformer.conform(input, to: folder + "/./clip.mp4", options: ConformOptions())
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == before)
         // A folder that does not exist: a clear error, and no stray temporary file beside the input.
-        #expect(throws: EditError.self) { try Conformer.conform(input, to: folder + "/missing/out.mp4", options: ConformOptions()) }
+        await #expect(throws: EditError.self) { try await Conformer.conform(input, to: folder + "/missing/out.mp4", options: ConformOptions()) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["clip.mp4"])
-        #expect(throws: EditError.noVideo(Fixtures.path("audio_only.m4a"))) {
-            try Conformer.conform(Fixtures.path("audio_only.m4a"), to: folder + "/x.mp4", options: ConformOptions())
+        await #expect(throws: EditError.noVideo(Fixtures.path("audio_only.m4a"))) {
+            try await Conformer.conform(Fixtures.path("audio_only.m4a"), to: folder + "/x.mp4", options: ConformOptions())
         }
     }
 }

@@ -22,7 +22,7 @@ import TestSupport
         let output = scratch("copy.mp4")
         defer { try? FileManager.default.removeItem(atPath: output) }
         let clip = Fixtures.path("landscape.mp4")
-        let report = try Stitcher.stitch([clip, clip], to: output)
+        let report = try await Stitcher.stitch([clip, clip], to: output)
         #expect(report.method == .streamCopy && report.clips.map(\.action) == [.copied, .copied])
         let facts = try await DecodeReport(path: output)
         #expect(facts.decodeErrors == "")
@@ -38,7 +38,7 @@ import TestSupport
         let output = scratch("mixed.mp4")
         defer { try? FileManager.default.removeItem(atPath: output); try? FileManager.default.removeItem(atPath: next) }
         // 1280×720 at 30 fps with sound, then 1920×1080 at 24 fps without.
-        let report = try Stitcher.stitch([Fixtures.path("landscape.mp4"), next], to: output)
+        let report = try await Stitcher.stitch([Fixtures.path("landscape.mp4"), next], to: output)
         #expect(report.method == .normalised)
         #expect(report.clips.map(\.action) == [.reencoded, .passedThrough])
         #expect(report.width == 1920 && report.height == 1080 && report.frameRate == Rational(24, 1))
@@ -63,7 +63,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: output) }
         // Turned 90° at 30 fps; no audio at 24 fps; anamorphic 4:3 pixels at 25 fps (the target).
         let clips = ["rotated.mp4", "no_audio.mp4", "anamorphic.mp4"].map(Fixtures.path)
-        let report = try Stitcher.stitch(clips, to: output)
+        let report = try await Stitcher.stitch(clips, to: output)
         #expect(report.clips.map(\.action) == [.reencoded, .reencoded, .reencoded])
         #expect(report.width == 1280 && report.height == 720 && report.frameRate == Rational(25, 1))
         #expect(report.clips.map(\.start) == [0, 4, 9])
@@ -85,18 +85,18 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: output); try? FileManager.default.removeItem(atPath: next) }
         var options = StitchOptions(target: .custom(PixelSize(width: 1280, height: 720), Rational(30, 1)))
         options.allowPassthrough = false
-        let report = try Stitcher.stitch([Fixtures.path("landscape.mp4"), next], to: output, options: options)
+        let report = try await Stitcher.stitch([Fixtures.path("landscape.mp4"), next], to: output, options: options)
         #expect(report.clips.map(\.action) == [.reencoded, .reencoded])
         let facts = try await DecodeReport(path: output)
         #expect(facts.decodeErrors == "")
         #expect(facts.video?.width == 1280 && facts.video?.frameRate == "30/1" && facts.video?.decodedFrames == 300)
     }
 
-    @Test func refusesToOverwriteAnInputAndReportsUnreadableClips() throws {
+    @Test func refusesToOverwriteAnInputAndReportsUnreadableClips() async throws {
         let clip = Fixtures.path("landscape.mp4")
-        #expect(throws: EditError.outputIsAnInput(clip)) { try Stitcher.stitch([clip, clip], to: clip) }
-        #expect(throws: EditError.unreadable(.notMedia(path: Fixtures.path("not_media.mp4")))) {
-            try Stitcher.stitch([clip, Fixtures.path("not_media.mp4")], to: scratch("never.mp4"))
+        await #expect(throws: EditError.outputIsAnInput(clip)) { try await Stitcher.stitch([clip, clip], to: clip) }
+        await #expect(throws: EditError.unreadable(.notMedia(path: Fixtures.path("not_media.mp4")))) {
+            try await Stitcher.stitch([clip, Fixtures.path("not_media.mp4")], to: scratch("never.mp4"))
         }
     }
 
@@ -107,7 +107,7 @@ import TestSupport
         let white = Fixtures.path("white_tone.mp4"), black = Fixtures.path("black.mp4")
         var options = StitchOptions()
         options.crossfade = 1
-        let report = try Stitcher.stitch([white, black], to: output, options: options)
+        let report = try await Stitcher.stitch([white, black], to: output, options: options)
         #expect(report.method == .normalised && report.crossfade == 1)
         #expect(report.clips.map(\.start) == [0, 2] && report.duration == 5)
         let facts = try await DecodeReport(path: output)
@@ -139,7 +139,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: output); try? FileManager.default.removeItem(atPath: next) }
         var options = StitchOptions()
         options.crossfade = 0.5
-        let report = try Stitcher.stitch([Fixtures.path("landscape.mp4"), next], to: output, options: options)
+        let report = try await Stitcher.stitch([Fixtures.path("landscape.mp4"), next], to: output, options: options)
         #expect(report.clips.map(\.action) == [.reencoded, .passedThrough])
         #expect(report.clips[1].copied == StitchReport.Span(from: 2, to: 5) && report.clips[1].start == 4.5)
         let facts = try await DecodeReport(path: output)
@@ -153,12 +153,12 @@ import TestSupport
         #expect(try await DecodeReport.videoFrameHashes(output).suffix(72) == frames)
     }
 
-    @Test func aCrossfadeLongerThanAClipAllowsIsRefusedWithTheMostItCouldBe() throws {
+    @Test func aCrossfadeLongerThanAClipAllowsIsRefusedWithTheMostItCouldBe() async throws {
         var options = StitchOptions()
         options.crossfade = 2
         let clips = ["landscape.mp4", "white_tone.mp4", "black.mp4"].map(Fixtures.path)
-        #expect(throws: EditError.invalidOption("a 2 s cross-fade is longer than \(clips[1]) (3 s) allows; give --crossfade at most 1.48 s")) {
-            try Stitcher.stitch(clips, to: scratch("never.mp4"), options: options)
+        await #expect(throws: EditError.invalidOption("a 2 s cross-fade is longer than \(clips[1]) (3 s) allows; give --crossfade at most 1.48 s")) {
+            try await Stitcher.stitch(clips, to: scratch("never.mp4"), options: options)
         }
     }
 
@@ -166,7 +166,7 @@ import TestSupport
         let output = scratch("vfr.mp4")
         defer { try? FileManager.default.removeItem(atPath: output) }
         // 4.867 s (ffprobe) averaging 18.5 fps with gaps, then 5 s at 30 fps (the target): 146 + 150 frames at 30 fps.
-        let report = try Stitcher.stitch([Fixtures.path("vfr.mp4"), Fixtures.path("landscape.mp4")], to: output)
+        let report = try await Stitcher.stitch([Fixtures.path("vfr.mp4"), Fixtures.path("landscape.mp4")], to: output)
         #expect(report.frameRate == Rational(30, 1) && report.clips.map(\.action) == [.reencoded, .passedThrough])
         let facts = try await DecodeReport(path: output)
         #expect(facts.decodeErrors == "")

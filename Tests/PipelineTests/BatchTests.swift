@@ -18,7 +18,7 @@ import Uploader
             let lines = (1...100).map { number in
                 BatchLine(number: number, request: ContinuationRequest(
                     source: clip, references: [reference], prompt: "Based on @Video1, take \(number) with @Image1",
-                    output: harness.folder.appendingPathComponent("take\(number).mp4").path), namedShot: nil)
+                    output: harness.folder.appendingPathComponent("take\(number).mp4").path))
             }
             let runner = BatchRunner(client: harness.client, journal: harness.journal, uploads: harness.uploads, concurrency: 8)
             let results = await runner.run(lines, events: { _, _ in })
@@ -51,8 +51,8 @@ import Uploader
         try await PipelineHarness.with({ $0.requestsPerMinute = 10; $0.rateWindowSeconds = 1 }) { harness in
             let clip = try harness.copy("landscape.mp4")
             let lines = (1...12).map { number in
-                BatchLine(number: number, request: ContinuationRequest(source: clip, prompt: "Based on @Video1, take \(number)", output: nil),
-                          namedShot: harness.folder.appendingPathComponent("take\(number).mp4").path)
+                BatchLine(number: number, request: ContinuationRequest(source: clip, prompt: "Based on @Video1, take \(number)", stitch: false,
+                                                                       output: harness.folder.appendingPathComponent("take\(number).mp4").path))
             }
             let runner = BatchRunner(client: harness.client, journal: harness.journal, uploads: harness.uploads, concurrency: 12)
             let results = await runner.run(lines, events: { _, _ in })
@@ -60,6 +60,24 @@ import Uploader
             let log = try await harness.control.log()
             #expect(log.contains { $0["status"] as? Int == 429 })
             #expect(log.filter { $0["path"] as? String == "/v2/kling-o1-video-to-video-reference" && $0["status"] as? Int == 200 }.count == 12)
+        }
+    }
+
+    @Test func twoContinuationsOfOneClipAtOnceNeverShareAFile() async throws {
+        try await PipelineHarness.with { harness in
+            let clip = try harness.copy("landscape.mp4")
+            let lines = ["walks", "runs"].enumerated().map { number, verb in
+                BatchLine(number: number + 1, request: ContinuationRequest(source: clip, prompt: "Based on @Video1, he \(verb)"))
+            }
+            let runner = BatchRunner(client: harness.client, journal: harness.journal, uploads: harness.uploads, concurrency: 2)
+            let outcomes = await runner.run(lines, events: { _, _ in }).compactMap { try? $0.outcome.get() }
+            let files = outcomes.flatMap { [$0.output ?? ""] + $0.shots.map(\.path) }.map { URL(fileURLWithPath: $0).lastPathComponent }
+            #expect(Set(files) == ["landscape+next.mp4", "landscape+next.shot1.mp4", "landscape+next-2.mp4", "landscape+next-2.shot1.mp4"])
+            // Each, run again, finds its own result.
+            for (line, outcome) in zip(lines, outcomes) {
+                let again = try await harness.runner().start(line.request)
+                #expect(again.alreadyDone && again.output == outcome.output)
+            }
         }
     }
 
@@ -79,9 +97,8 @@ import Uploader
         #expect(lines[0].request == ContinuationRequest(
             source: folder.appendingPathComponent("scene.mp4").path,
             references: [folder.appendingPathComponent("hero.png").path, "https://example.com/car.png"],
-            prompt: "Based on @Video1", duration: 10, keepAudio: true,
-            output: folder.appendingPathComponent("scene+next.mp4").path))
-        #expect(lines[1].request.output == nil && lines[1].namedShot == folder.appendingPathComponent("shot.mp4").path)
+            prompt: "Based on @Video1", duration: 10, keepAudio: true))
+        #expect(!lines[1].request.stitch && lines[1].request.output == folder.appendingPathComponent("shot.mp4").path)
         #expect(lines[1].request.shots == 2 && lines[1].request.tail == 6)
 
         let bad = folder.appendingPathComponent("bad.jsonl").path

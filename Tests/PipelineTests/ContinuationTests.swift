@@ -65,9 +65,10 @@ import Uploader
             let output = try #require(first.output)
             #expect(!restitched.alreadyDone && FileManager.default.fileExists(atPath: output))
             #expect(try await harness.submissions() == 1)
-            // --again is a new take: a second job, and a second shot file beside the first.
+            // --again is a new take: a second job, and new files beside the first take's.
             let take = try await harness.runner().start(request, options: RunOptions(again: true))
-            #expect(take.localID != first.localID && take.shots[0].path.hasSuffix("landscape+next.shot1-2.mp4"))
+            #expect(take.localID != first.localID && take.output?.hasSuffix("/landscape+next-2.mp4") == true)
+            #expect(take.shots[0].path.hasSuffix("/landscape+next-2.shot1.mp4"))
             #expect(try await harness.submissions() == 2)
         }
     }
@@ -185,6 +186,20 @@ import Uploader
             let outcome = try await harness.runner().start(request)
             let sent = try await DecodeReport(path: try #require(outcome.shots[0].sent))
             #expect(sent.video?.width == 1280 && sent.video?.height == 720 && sent.video?.decodedFrames == 150)
+            #expect(try await harness.submissions() == 1)
+        }
+    }
+
+    @Test func theSameContinuationStartedTwiceAtOnceRunsOnce() async throws {
+        try await PipelineHarness.with { harness in
+            let request = try harness.request()
+            try await harness.control.hold(true)
+            let first = Task { try await harness.runner().start(request) }
+            while try await harness.submissions() == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            let second = await #expect(throws: PipelineError.self) { try await harness.runner().start(request) }
+            guard case .journal(.busy)? = second else { Issue.record("got \(String(describing: second))"); return }
+            try await harness.control.hold(false)
+            _ = try await first.value
             #expect(try await harness.submissions() == 1)
         }
     }

@@ -69,8 +69,7 @@ struct PipelineHarness {
                  prompt: String = "Based on @Video1, generate the next shot. The man from @Image1 drives fast",
                  shots: Int = 1, output: String? = nil) throws -> ContinuationRequest {
         let source = try copy(fixture)
-        return ContinuationRequest(source: source, references: try refs.map(copy), prompt: prompt, shots: shots,
-                                   output: output ?? FilePlan.defaultOutput(for: source))
+        return ContinuationRequest(source: source, references: try refs.map(copy), prompt: prompt, shots: shots, output: output)
     }
 
     /// Submissions the simulator received (each one is a paid job at Segmind).

@@ -72,9 +72,17 @@ public struct ConformReport: Codable, Sendable, Equatable {
 /// Re-encodes a clip so that it passes `validate`: trimmed, scaled into range with its displayed
 /// proportions (square pixels, upright), at a constant accepted frame rate, H.264 + AAC in MP4.
 public enum Conformer {
+    /// Runs on MediaKit's own threads (see `MediaThreads`); cancelling the task stops it and leaves no output.
     public static func conform(_ input: String, to output: String, options: ConformOptions,
                                limits: KlingO1Limits = .current,
-                               progress: @escaping (_ done: Double, _ total: Double) -> Void = { _, _ in }) throws(EditError) -> ConformReport {
+                               progress: @escaping @Sendable (_ done: Double, _ total: Double) -> Void = { _, _ in }) async throws(EditError) -> ConformReport {
+        try await MediaThreads.run { () throws(EditError) in
+            try conformHere(input, to: output, options: options, limits: limits, progress: progress)
+        }
+    }
+
+    static func conformHere(_ input: String, to output: String, options: ConformOptions, limits: KlingO1Limits,
+                            progress: @escaping (_ done: Double, _ total: Double) -> Void) throws(EditError) -> ConformReport {
         let info: MediaInfo
         do { info = try Probe.file(atPath: input) } catch { throw .unreadable(error) }
         guard let video = info.primaryVideo, !info.format.isImage, let displayed = video.displayedSize else { throw .noVideo(input) }

@@ -86,8 +86,14 @@ public struct StitchReport: Codable, Sendable, Equatable {
 /// brought to one size, square pixels, frame rate and sound format, and any clip that already is
 /// in that form (a generated continuation, typically) keeps its packets untouched.
 public enum Stitcher {
+    /// Runs on MediaKit's own threads (see `MediaThreads`); cancelling the task stops it and leaves no output.
     public static func stitch(_ inputs: [String], to output: String, options: StitchOptions = StitchOptions(),
-                              progress: @escaping (_ done: Double, _ total: Double) -> Void = { _, _ in }) throws(EditError) -> StitchReport {
+                              progress: @escaping @Sendable (_ done: Double, _ total: Double) -> Void = { _, _ in }) async throws(EditError) -> StitchReport {
+        try await MediaThreads.run { () throws(EditError) in try stitchHere(inputs, to: output, options: options, progress: progress) }
+    }
+
+    static func stitchHere(_ inputs: [String], to output: String, options: StitchOptions,
+                           progress: @escaping (_ done: Double, _ total: Double) -> Void) throws(EditError) -> StitchReport {
         guard !inputs.isEmpty else { throw .invalidOption("give at least one clip to stitch") }
         try OutputPath.check(output, against: inputs)
         var clips: [StitchClip] = []
