@@ -9,7 +9,7 @@ struct JobsCommand: ParsableCommand {
         discussion: "Reads the journal only; it sends nothing. The journal lives in $XDG_STATE_HOME/kling-media/jobs (or ~/.local/state/kling-media/jobs)."
     )
 
-    @Flag(help: "Print JSON: an array of {request_id, local_id, state, submitted_at, record_expires_at, output_url, output_path, error}.")
+    @Flag(help: "Print JSON: an array of {request_id, local_id, state, submitted_at, record_expires_at, output_url, output_path, error, continuation: {local_id, shot}}.")
     var json = false
 
     func run() throws {
@@ -29,9 +29,10 @@ struct JobsCommand: ParsableCommand {
             let expiry = record.recordExpiresAt > now ? RelativeTime.describe(record.recordExpiresAt, now: now) : "expired"
             return [record.requestID ?? "(\(record.localID))", record.state.rawValue,
                     RelativeTime.describe(record.submittedAt, now: now), expiry,
+                    record.continuation.map { "\($0.localID.prefix(8)) #\($0.shot)" } ?? "-",
                     record.outputPath ?? record.outputURL.map(Redaction.url) ?? ""]
         }
-        Terminal.print(Table.render(header: ["REQUEST ID", "STATE", "SUBMITTED", "RECORD EXPIRES", "OUTPUT"], rows: rows))
+        Terminal.print(Table.render(header: ["REQUEST ID", "STATE", "SUBMITTED", "RECORD EXPIRES", "CONTINUATION", "OUTPUT"], rows: rows))
     }
 }
 

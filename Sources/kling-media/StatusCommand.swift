@@ -71,6 +71,8 @@ struct JobSummary: Encodable {
     let outputURL: String?
     let outputPath: String?
     let error: String?
+    /// The continuation it is a shot of, if `continue` made it.
+    let continuation: ContinuationLink?
 
     init(_ record: JobRecord, status: String? = nil) {
         requestID = record.requestID
@@ -82,12 +84,13 @@ struct JobSummary: Encodable {
         outputURL = record.outputURL
         outputPath = record.outputPath
         error = record.error
+        continuation = record.continuation
     }
 
     enum CodingKeys: String, CodingKey {
         case requestID = "request_id"
         case localID = "local_id"
-        case status, state, error
+        case status, state, error, continuation
         case submittedAt = "submitted_at"
         case recordExpiresAt = "record_expires_at"
         case outputURL = "output_url"
