@@ -169,8 +169,7 @@ public struct ContinuationRunner: Sendable {
                 guard options.resubmitUnknown else { throw .outcomeUnknown(shot: shot, localID: job.localID) }
             case .failed, .expired, .downloaded:
                 guard options.retryFailed else {
-                    throw .earlierFailure(shot: shot, requestID: job.requestID, state: job.state == .failed ? "FAILED" : "expired before its output was fetched",
-                                          detail: job.error)
+                    throw .earlierFailure(shot: shot, requestID: job.requestID, failed: job.state == .failed, detail: job.error)
                 }
             default:
                 break

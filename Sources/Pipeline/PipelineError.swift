@@ -22,8 +22,8 @@ public enum PipelineError: Error, CustomStringConvertible {
     case journal(JournalError)
     /// An earlier submission of this shot never got its answer: it may exist, and be billed.
     case outcomeUnknown(shot: Int, localID: String)
-    /// An earlier job for this shot FAILED or expired before its output was known.
-    case earlierFailure(shot: Int, requestID: String?, state: String, detail: String?)
+    /// An earlier job for this shot FAILED (`failed`), or expired before its output was known.
+    case earlierFailure(shot: Int, requestID: String?, failed: Bool, detail: String?)
     /// Done before; its files are gone, and making them again means paying again.
     case doneButFilesMissing([String])
     /// Ctrl-C. `resume` says what to run to go on.
@@ -48,7 +48,8 @@ public enum PipelineError: Error, CustomStringConvertible {
         case .outcomeUnknown(let shot, let localID):
             return "shot \(shot): an earlier submission (journal entry \(localID)) never got its answer, so the job may exist "
                 + "and be billed; check the Segmind dashboard, then run again with --resubmit to submit it anyway"
-        case .earlierFailure(let shot, let requestID, let state, let detail):
+        case .earlierFailure(let shot, let requestID, let failed, let detail):
+            let state = failed ? "FAILED" : "expired before its output was fetched"
             return "shot \(shot): the earlier job \(requestID ?? "") \(state)\(detail.map { ": \($0)" } ?? ""); "
                 + "run again with --retry-failed to submit it again"
         case .doneButFilesMissing(let paths):

@@ -111,7 +111,7 @@ extension ExitStatus {
             }
         case .api(let failure, _, _): self = ExitStatus(failure)
         case .download, .notAVideo, .outcomeUnknown: self = .unavailable
-        case .earlierFailure(_, _, let state, _): self = state == "FAILED" ? .jobFailed : .notFound
+        case .earlierFailure(_, _, let failed, _): self = failed ? .jobFailed : .notFound
         case .cancelled: self = .interrupted
         }
     }

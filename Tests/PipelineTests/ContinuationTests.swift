@@ -84,7 +84,7 @@ import Uploader
             #expect(try harness.journal.job(localID: try #require(record.jobs[0])).state == .failed)
             // Run again: the failure is reported, not paid for again.
             let rerun = await #expect(throws: PipelineError.self) { try await harness.runner().start(request) }
-            guard case .earlierFailure(1, requestID, "FAILED", _)? = rerun else { Issue.record("got \(String(describing: rerun))"); return }
+            guard case .earlierFailure(1, requestID, true, _)? = rerun else { Issue.record("got \(String(describing: rerun))"); return }
             #expect(try await harness.submissions() == 1)
             await #expect(throws: PipelineError.self) { try await harness.runner().start(request, options: RunOptions(retryFailed: true)) }
             #expect(try await harness.submissions() == 2)
