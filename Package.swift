@@ -61,7 +61,7 @@ let package = Package(
             dependencies: ["Simulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Shared by the test targets: fixture paths, running processes, the ffprobe oracle.
-        .target(name: "TestSupport", dependencies: ["Uploader"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Uploader", "Simulator"], path: "Tests/TestSupport"),
         .testTarget(name: "MediaKitTests", dependencies: ["MediaKit", "TestSupport"]),
         .testTarget(name: "UploaderTests", dependencies: ["Uploader", "Simulator", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Simulator", "TestSupport"]),

@@ -8,6 +8,17 @@ public enum Formatting {
     /// Seconds with no more decimals than they need: "12 s", "2.5 s", "10.05 s".
     public static func seconds(_ value: Double) -> String { compact(value) + " s" }
 
+    /// A wait as a clock shows it: "0:07", "4:02", "61:30".
+    public static func clock(_ seconds: Int) -> String {
+        let seconds = max(0, seconds)
+        return "\(seconds / 60):\(seconds % 60 < 10 ? "0" : "")\(seconds % 60)"
+    }
+
+    /// The time since `start`, as a clock.
+    public static func clock(since start: ContinuousClock.Instant) -> String {
+        clock(Int(start.duration(to: .now).components.seconds))
+    }
+
     /// Frame rates: whole numbers bare, others to three decimals (23.976).
     public static func rate(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : fixed(value, places: 3)

@@ -21,6 +21,37 @@ public struct ValidationRequest: Sendable {
     }
 }
 
+extension ValidationRequest {
+    /// Probes the clip, the reference images and each element's images (frontal first). Images
+    /// for which `isRemote` holds (URLs) are counted for the prompt but not probed. Every file that
+    /// cannot be read is named, not only the first.
+    public static func probing(video: String, images: [String], elements: [[String]], prompt: String? = nil,
+                               keepAudio: Bool = false, aspect: AspectRatioOption = .auto,
+                               isRemote: (String) -> Bool = { _ in false }) throws(UnreadableInputs) -> ValidationRequest {
+        var failures: [ProbeError] = []
+        func probe(_ path: String) -> MediaInfo? {
+            do { return try Probe.file(atPath: path) } catch { failures.append(error); return nil }
+        }
+        let clip = probe(video)
+        let probedImages = images.filter { !isRemote($0) }.map(probe)
+        let probedElements = elements.map { $0.map(probe) }
+        guard failures.isEmpty, let clip else { throw UnreadableInputs(errors: failures) }
+        var request = ValidationRequest(
+            video: clip, images: probedImages.compactMap { $0 },
+            elements: probedElements.compactMap { probed in
+                probed.first.flatMap { $0 }.map { ElementImages(frontal: $0, references: probed.dropFirst().compactMap { $0 }) }
+            },
+            prompt: prompt, keepAudio: keepAudio, aspect: aspect)
+        request.imagesGivenAsURLs = Set(images.indices.filter { isRemote(images[$0]) })
+        return request
+    }
+}
+
+/// The inputs of a request that could not be read, each with its reason.
+public struct UnreadableInputs: Error, Equatable {
+    public let errors: [ProbeError]
+}
+
 /// An element (@Element1…): a frontal image of a subject plus reference images of it.
 public struct ElementImages: Sendable {
     public var frontal: MediaInfo

@@ -16,22 +16,18 @@ struct ContinuationCheck {
 
     init(_ request: ContinuationRequest, limits: KlingO1Limits = .current) throws(PipelineError) {
         guard !SharedUploads.isURL(request.source) else { throw .clipIsAURL(request.source) }
-        var failures: [ProbeError] = []
-        func probe(_ path: String) -> MediaInfo? {
-            do { return try Probe.file(atPath: path) } catch { failures.append(error); return nil }
-        }
-        let clip = probe(request.source)
-        let images = request.references.filter { !SharedUploads.isURL($0) }.map(probe)
         if let remote = request.elements.joined().first(where: SharedUploads.isURL) {
             throw .options("\(Redaction.url(remote)): an element's images must be files, so that they are checked before sending")
         }
-        let elements = request.elements.map { $0.map(probe) }
-        guard failures.isEmpty, let clip else { throw .unreadable(failures) }
-        var validation = ValidationRequest(
-            video: clip, images: images.compactMap { $0 },
-            elements: elements.map { probed in ElementImages(frontal: probed[0]!, references: probed.dropFirst().compactMap { $0 }) },
-            prompt: request.prompt, keepAudio: request.keepAudio, aspect: AspectRatioOption(rawValue: request.aspect) ?? .auto)
-        validation.imagesGivenAsURLs = Set(request.references.indices.filter { SharedUploads.isURL(request.references[$0]) })
+        let validation: ValidationRequest
+        do {
+            validation = try ValidationRequest.probing(
+                video: request.source, images: request.references, elements: request.elements, prompt: request.prompt,
+                keepAudio: request.keepAudio, aspect: AspectRatioOption(rawValue: request.aspect) ?? .auto, isRemote: SharedUploads.isURL)
+        } catch {
+            throw .unreadable(error.errors)
+        }
+        let clip = validation.video
         let verdict = Validator(limits: limits).validate(validation)
         self.clip = clip
         self.verdict = verdict

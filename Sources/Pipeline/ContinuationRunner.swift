@@ -272,14 +272,14 @@ public struct ContinuationRunner: Sendable {
             do {
                 let events = events
                 let result = try await client.waitForResult(of: requestID, deadline: deadline) { status in
-                    events(.progress("\(label): \(status.rawValue.lowercased()), \(Self.elapsed(since: started)) elapsed"))
+                    events(.progress("\(label): \(status.rawValue.lowercased()), \(Formatting.clock(since: started)) elapsed"))
                 }
                 job = notes.note(job) {
                     $0.outputURL = result.outputURL
                     $0.state = .completed
                 }
                 let since = Int(Date().timeIntervalSince(job.submittedAt).rounded())
-                events(.step("\(label): COMPLETED, \(since / 60):\(since % 60 < 10 ? "0" : "")\(since % 60) after it was submitted"))
+                events(.step("\(label): COMPLETED, \(Formatting.clock(since)) after it was submitted"))
             } catch {
                 switch error {
                 case .cancelled: throw .cancelled(resume: resume)
@@ -291,11 +291,11 @@ public struct ContinuationRunner: Sendable {
             }
         }
         guard let url = job.outputURL else { throw .api(.noOutput(requestID: requestID, body: ""), shot: shot, requestID: requestID) }
+        let saved: MediaInfo
         do {
             let events = events
-            try await OutputDownload.fetch(url, to: path) { progress in
-                let total = progress.bytesToReceive.map { " of " + Formatting.bytes($0) } ?? ""
-                events(.progress("\(label): downloading \(Formatting.bytes(progress.bytesReceived))\(total)"))
+            saved = try await OutputDownload.fetch(url, to: path) { progress in
+                events(.progress("\(label): \(OutputDownload.describe(progress))"))
             }
         } catch {
             switch error {
@@ -309,12 +309,9 @@ public struct ContinuationRunner: Sendable {
             $0.state = .downloaded
             $0.outputPath = path
         }
-        let facts = (try? Probe.file(atPath: path)).flatMap { info in
-            info.primaryVideo.map { video in
-                "\(video.displayWidth ?? 0)×\(video.displayHeight ?? 0), \(Formatting.seconds(video.duration ?? info.format.duration ?? 0))"
-            }
-        }
-        events(.step("\(label): saved \(path)\(facts.map { " (\($0))" } ?? "")"))
+        let video = saved.primaryVideo
+        events(.step("\(label): saved \(path) (\(video?.displayWidth ?? 0)×\(video?.displayHeight ?? 0), "
+                     + "\(Formatting.seconds(video?.duration ?? saved.format.duration ?? 0)))"))
     }
 
     private func stitch(_ record: ContinuationRecord, to output: String) async throws(PipelineError) -> StitchReport {
@@ -425,10 +422,5 @@ public struct ContinuationRunner: Sendable {
         }
         return ContinuationOutcome(localID: record.localID, alreadyDone: alreadyDone, output: record.outputPath,
                                    shots: shots, stitch: stitch)
-    }
-
-    static func elapsed(since start: ContinuousClock.Instant) -> String {
-        let seconds = Int(start.duration(to: .now).components.seconds)
-        return "\(seconds / 60):\(seconds % 60 < 10 ? "0" : "")\(seconds % 60)"
     }
 }

@@ -23,8 +23,10 @@ public enum OutputDownload {
         }
     }
 
+    /// Returns what the saved file holds (it was probed to check it).
+    @discardableResult
     public static func fetch(_ url: String, to destination: String,
-                             progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(Failure) {
+                             progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(Failure) -> MediaInfo {
         let target = URL(fileURLWithPath: destination)
         let staging = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).download.mp4").path
         do {
@@ -41,5 +43,12 @@ public enum OutputDownload {
             unlink(staging)
             throw .unwritable(destination)
         }
+        return info
+    }
+
+    /// "downloading 1.2 MB of 4.5 MB", for a status line.
+    public static func describe(_ progress: TransferProgress) -> String {
+        let total = progress.bytesToReceive.map { " of " + Formatting.bytes($0) } ?? ""
+        return "downloading \(Formatting.bytes(progress.bytesReceived))\(total)"
     }
 }

@@ -117,6 +117,6 @@ public struct ContinuationRequest: Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let options = (try? encoder.encode(self)).map { Array($0) } ?? []
-        return ParameterHash.sha256(of: options + Array(contentHashes.joined(separator: ",").utf8))
+        return ContentHash.sha256(of: options + Array(contentHashes.joined(separator: ",").utf8))
     }
 }

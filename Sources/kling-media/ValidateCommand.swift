@@ -36,16 +36,22 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let inputs = try ProbedInputs(video: video, refs: references.refs, elements: references.element, json: json)
-        let prompt = try request.promptText()
-        let verdict = Validator().validate(ValidationRequest(
-            video: inputs.video, images: inputs.images, elements: inputs.elements,
-            prompt: prompt, keepAudio: request.keepAudio, aspect: request.aspect))
+        let request: ValidationRequest
+        do {
+            request = try ValidationRequest.probing(video: video, images: references.refs, elements: references.elementImages,
+                                                    prompt: try self.request.promptText(), keepAudio: self.request.keepAudio,
+                                                    aspect: self.request.aspect)
+        } catch let unreadable as UnreadableInputs {
+            for failure in unreadable.errors { Terminal.report(failure) }
+            if json { JSONOutput.print(unreadable.errors.map { FileErrorJSON(filename: $0.path, error: $0.description) }) }
+            throw ExitStatus.unusable.code
+        }
+        let verdict = Validator().validate(request)
         if json {
-            JSONOutput.print(ValidationReport(video: video, verdict: verdict, duration: request.duration,
-                                              keepAudio: request.keepAudio))
+            JSONOutput.print(ValidationReport(video: video, verdict: verdict, duration: self.request.duration,
+                                              keepAudio: self.request.keepAudio))
         } else {
-            Terminal.print(VerdictText.render(verdict, video: inputs.video))
+            Terminal.print(VerdictText.render(verdict, video: request.video))
         }
         if !verdict.isValid { throw ExitStatus.invalid.code }
     }
@@ -112,37 +118,6 @@ struct RequestOptions: ParsableArguments {
 }
 
 extension AspectRatioOption: ExpressibleByArgument {}
-
-/// The clip and images of a request, probed; any that cannot be read ends the command with status 2,
-/// after every unreadable file has been named.
-struct ProbedInputs {
-    let video: MediaInfo
-    let images: [MediaInfo]
-    let elements: [ElementImages]
-
-    init(video videoPath: String, refs: [String], elements elementSpecs: [String], json: Bool) throws {
-        var failures: [ProbeError] = []
-        func probe(_ path: String) -> MediaInfo? {
-            do { return try Probe.file(atPath: path) } catch { failures.append(error); return nil }
-        }
-        let video = probe(videoPath)
-        let images = refs.map(probe)
-        let elements = elementSpecs.map { spec in spec.split(separator: ",").map { probe(String($0)) } }
-        guard failures.isEmpty, let video else {
-            for failure in failures { Terminal.report(failure) }
-            if json {
-                JSONOutput.print(failures.map { FileErrorJSON(filename: $0.path, error: $0.description) })
-            }
-            throw ExitStatus.unusable.code
-        }
-        self.video = video
-        self.images = images.compactMap { $0 }
-        self.elements = elements.map { pictures in
-            let probed = pictures.compactMap { $0 }
-            return ElementImages(frontal: probed[0], references: Array(probed.dropFirst()))
-        }
-    }
-}
 
 /// `validate --json`: the verdict plus the request parameters it was judged for.
 struct ValidationReport: Encodable {

@@ -50,7 +50,7 @@ struct WaitCommand: AsyncParsableCommand {
                 let client = context.client
                 let result = try await Interruption.cancellingOnInterrupt {
                     try await client.waitForResult(of: requestID, deadline: deadline) { status in
-                        line.show("\(requestID): \(status.rawValue.lowercased()), \(Self.elapsed(since: started))")
+                        line.show("\(requestID): \(status.rawValue.lowercased()), \(Formatting.clock(since: started)) elapsed")
                     }
                 }
                 line.finish()
@@ -115,10 +115,7 @@ struct WaitCommand: AsyncParsableCommand {
     static func download(_ url: String, to destination: String, line: StatusLine) async throws {
         do {
             try await Interruption.cancellingOnInterrupt {
-                try await OutputDownload.fetch(url, to: destination) { progress in
-                    let total = progress.bytesToReceive.map { " of " + Formatting.bytes($0) } ?? ""
-                    line.show("downloading \(Formatting.bytes(progress.bytesReceived))\(total)")
-                }
+                try await OutputDownload.fetch(url, to: destination) { line.show(OutputDownload.describe($0)) }
             }
         } catch let failure as OutputDownload.Failure {
             line.finish()
@@ -127,10 +124,5 @@ struct WaitCommand: AsyncParsableCommand {
             throw Terminal.fail(failure, status: .unavailable)
         }
         line.finish()
-    }
-
-    static func elapsed(since start: ContinuousClock.Instant) -> String {
-        let seconds = Int(start.duration(to: .now).components.seconds)
-        return "\(seconds / 60):\(seconds % 60 < 10 ? "0" : "")\(seconds % 60)"
     }
 }

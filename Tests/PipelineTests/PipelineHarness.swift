@@ -21,29 +21,17 @@ struct PipelineHarness {
 
     static func with<T>(_ adjust: (inout SimulatorConfiguration) -> Void = { _ in },
                         _ body: (PipelineHarness) async throws -> T) async throws -> T {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-pipeline-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("sim"), withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        var configuration = SimulatorConfiguration(apiKey: key, queueSeconds: 0.1, latency: 0.4,
-                                                   outputDirectory: folder.appendingPathComponent("sim").path)
-        adjust(&configuration)
-        let simulator = try await SegmindSimulator.start(configuration)
-        let api = SegmindConfiguration(apiKey: APIKey(key), apiBase: simulator.baseURL, uploadURL: simulator.baseURL + "/upload-asset")
-        var client = SegmindClient(configuration: api, retry: RetryPolicy(maxAttempts: 6, baseDelay: 0.05, maxDelay: 0.4),
-                                   budget: RequestBudget(requestsPerWindow: 100_000))
-        client.polling = PollingPolicy(firstInterval: 0.1, growth: 1.2, longestInterval: 0.3)
-        let storage = SegmindStorage(configuration: api, retry: RetryPolicy(maxAttempts: 4, baseDelay: 0.05, maxDelay: 0.2))
-        let harness = PipelineHarness(
-            simulator: simulator, control: SimulatorControl(baseURL: simulator.baseURL), folder: folder, client: client,
-            journal: try JobJournal(directory: folder.appendingPathComponent("journal").path),
-            uploads: SharedUploads(uploader: FileUploader(backend: storage, cache: UploadCache(path: folder.appendingPathComponent("uploads.json").path))))
-        do {
-            let result = try await body(harness)
-            await simulator.stop()
-            return result
-        } catch {
-            await simulator.stop()
-            throw error
+        try await InProcessSimulator.with(key: key, queueSeconds: 0.1, latency: 0.4, adjust) { simulator, folder in
+            let api = SegmindConfiguration(apiKey: APIKey(key), apiBase: simulator.baseURL, uploadURL: simulator.baseURL + "/upload-asset")
+            var client = SegmindClient(configuration: api, retry: RetryPolicy(maxAttempts: 6, baseDelay: 0.05, maxDelay: 0.4),
+                                       budget: RequestBudget(requestsPerWindow: 100_000))
+            client.polling = PollingPolicy(firstInterval: 0.1, growth: 1.2, longestInterval: 0.3)
+            let storage = SegmindStorage(configuration: api, retry: RetryPolicy(maxAttempts: 4, baseDelay: 0.05, maxDelay: 0.2))
+            return try await body(PipelineHarness(
+                simulator: simulator, control: SimulatorControl(baseURL: simulator.baseURL), folder: folder, client: client,
+                journal: try JobJournal(directory: folder.appendingPathComponent("journal").path),
+                uploads: SharedUploads(uploader: FileUploader(backend: storage,
+                                                              cache: UploadCache(path: folder.appendingPathComponent("uploads.json").path)))))
         }
     }
 

@@ -16,25 +16,12 @@ struct SimulatorHarness {
     static func with<T>(_ adjust: (inout SimulatorConfiguration) -> Void = { _ in },
                         budget: RequestBudget = RequestBudget(requestsPerWindow: 10_000),
                         _ body: (SimulatorHarness) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kling-sim-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var configuration = SimulatorConfiguration(apiKey: key, queueSeconds: 0.2, latency: 0.6,
-                                                   outputDirectory: directory.path)
-        adjust(&configuration)
-        let simulator = try await SegmindSimulator.start(configuration)
-        let client = SegmindClient(
-            configuration: SegmindConfiguration(apiKey: APIKey(key), apiBase: simulator.baseURL),
-            retry: RetryPolicy(maxAttempts: 6, baseDelay: 0.05, maxDelay: 0.4), budget: budget)
-        let harness = SimulatorHarness(simulator: simulator, client: client,
-                                       control: SimulatorControl(baseURL: simulator.baseURL), outputDirectory: directory)
-        do {
-            let result = try await body(harness)
-            await simulator.stop()
-            return result
-        } catch {
-            await simulator.stop()
-            throw error
+        try await InProcessSimulator.with(key: key, queueSeconds: 0.2, latency: 0.6, adjust) { simulator, directory in
+            let client = SegmindClient(
+                configuration: SegmindConfiguration(apiKey: APIKey(key), apiBase: simulator.baseURL),
+                retry: RetryPolicy(maxAttempts: 6, baseDelay: 0.05, maxDelay: 0.4), budget: budget)
+            return try await body(SimulatorHarness(simulator: simulator, client: client,
+                                                   control: SimulatorControl(baseURL: simulator.baseURL), outputDirectory: directory))
         }
     }
 
