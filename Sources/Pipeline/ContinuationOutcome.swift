@@ -41,7 +41,8 @@ public struct DryRunReport: Encodable, Sendable {
         public let cached: Bool
     }
 
-    public let body: KlingRequest
+    /// Exactly as it would be sent (`KlingRequest.wireBody`).
+    public let body: JSONBody
     /// The clip that would go as @Video1: the source, or the cut or conformed copy made first.
     public let sentClip: String
     /// What would be done to the clip first, if anything.

@@ -3,7 +3,7 @@ import MediaKit
 import Uploader
 
 /// How one run goes about what is asked (not part of what is asked, so not part of its identity).
-public struct RunOptions: Sendable, Equatable {
+public struct RunOptions: Sendable {
     /// Make a new take even though this exact continuation was done before (it is paid for again).
     public var again = false
     /// Submit again a shot whose earlier job FAILED or expired unfetched.
@@ -12,6 +12,12 @@ public struct RunOptions: Sendable, Equatable {
     public var resubmitUnknown = false
     /// Stop waiting for a shot after this (the job goes on; resuming waits again).
     public var deadline: ContinuousClock.Instant?
+    /// Seconds a cancelled submission keeps waiting for its answer once its POST may have left.
+    public var answerPatience: Double = 15
+    /// Stopped (by a second Ctrl-C) to give up waiting for submissions' answers at once.
+    public var stopWaiting = StopSignal()
+    /// The most a shot's download may be.
+    public var maxDownloadBytes: Int64 = Downloader.defaultMaxBytes
 
     public init(again: Bool = false, retryFailed: Bool = false, resubmitUnknown: Bool = false, deadline: ContinuousClock.Instant? = nil) {
         self.again = again
@@ -76,7 +82,7 @@ public struct ContinuationRunner: Sendable {
 
     /// Steps 1–3 against nothing remote: what would be sent, with local paths in place of URLs.
     /// `uploader`'s cache says which files would not need uploading (their URLs are not checked).
-    public static func dryRun(_ request: ContinuationRequest, uploader: FileUploader?,
+    public static func dryRun(_ request: ContinuationRequest, uploader: FileUploader?, encoding: RequestEncoding = .documented,
                               events: PipelineEvents) throws(PipelineError) -> DryRunReport {
         let check = try ContinuationCheck(request)
         announce(check, request: request, events: events)
@@ -93,7 +99,7 @@ public struct ContinuationRunner: Sendable {
         }
         let generated = Double(request.duration * request.shots)
         let sourceSeconds = check.clip.primaryVideo?.duration ?? check.clip.format.duration ?? 0
-        return DryRunReport(body: body, sentClip: sent, preparation: check.preparation.map(describe),
+        return DryRunReport(body: (try? JSONBody.decode(body.wireBody(encoding))) ?? .null, sentClip: sent, preparation: check.preparation.map(describe),
                             uploads: uploads, generatedSeconds: generated, shots: request.shots,
                             stitchedSeconds: output.map { _ in sourceSeconds + generated - Double(request.shots) * request.crossfade },
                             output: output)
@@ -157,16 +163,16 @@ public struct ContinuationRunner: Sendable {
                 events(.step("\(label): saved earlier: \(path)"))
                 return
             }
-            let fetchable = job.outputURL != nil
+            let fetchable = !job.resultURLs.isEmpty
                 || (job.requestID != nil && [.queued, .processing, .completed].contains(job.state))
             if fetchable {
                 events(.step("\(label): job \(job.requestID ?? job.localID) was submitted earlier; waiting for it"))
-                try await finish(job, shot: shot, record: record, deadline: options.deadline)
+                try await finish(job, shot: shot, record: record, options: options)
                 return
             }
             switch job.state {
             case .submitting, .outcomeUnknown:
-                guard options.resubmitUnknown else { throw .outcomeUnknown(shot: shot, localID: job.localID) }
+                guard options.resubmitUnknown else { throw .outcomeUnknown(shot: shot, localID: job.localID, detail: job.error) }
             case .failed, .expired, .downloaded:
                 guard options.retryFailed else {
                     throw .earlierFailure(shot: shot, requestID: job.requestID, failed: job.state == .failed, detail: job.error)
@@ -176,8 +182,8 @@ public struct ContinuationRunner: Sendable {
             }
         }
         let (clip, aspect) = try await prepareClip(for: shot, of: record, check: check)
-        let job = try await submit(clip, aspect: aspect, shot: shot, of: &record)
-        try await finish(job, shot: shot, record: record, deadline: options.deadline)
+        let job = try await submit(clip, aspect: aspect, shot: shot, of: &record, options: options)
+        try await finish(job, shot: shot, record: record, options: options)
     }
 
     /// The clip shot `shot` is made from, and the aspect ratio to ask for it: the source (cut or
@@ -220,7 +226,8 @@ public struct ContinuationRunner: Sendable {
     }
 
     /// Uploads the shot's inputs and submits it, journalled before the POST and linked to the continuation.
-    private func submit(_ clip: String, aspect: String, shot: Int, of record: inout ContinuationRecord) async throws(PipelineError) -> JobRecord {
+    private func submit(_ clip: String, aspect: String, shot: Int, of record: inout ContinuationRecord,
+                        options: RunOptions) async throws(PipelineError) -> JobRecord {
         let request = record.request
         let label = label(shot, of: record)
         let clipURL = try await upload(clip, label: label)
@@ -240,78 +247,79 @@ public struct ContinuationRunner: Sendable {
         job.continuation = ContinuationLink(localID: record.localID, shot: shot)
         let continuationID = record.localID
         var linked = record
+        let events = events
+        // Ctrl-C once the POST may have left waits for the answer (it carries the job's id).
+        let patience = AnswerPatience(seconds: options.answerPatience, stop: options.stopWaiting) {
+            events(.step("\(label): waiting for Segmind's answer so the job is not lost; Ctrl-C again to stop waiting"))
+        }
         do {
-            let submitted = try await JobSubmission(client: client, journal: journal).submit(job) { saved throws(JournalError) in
+            let submitted = try await JobSubmission(client: client, journal: journal).submit(job, patience: patience) { saved throws(JournalError) in
                 linked = try journal.updateContinuation(continuationID) { $0.jobs[shot - 1] = saved.localID }
             }
             record = linked
             events(.step("\(label): submitted (aspect_ratio \(aspect), \(request.duration) s): request id \(submitted.requestID ?? "?")"))
+            if Task.isCancelled, let requestID = submitted.requestID {
+                throw PipelineError.cancelled(resume: Self.resumeAdvice(requestID, stitching: record.outputPath != nil))
+            }
             return submitted
-        } catch {
+        } catch let error as PipelineError {
+            throw error
+        } catch let error as SubmissionError {
             record = linked
             switch error {
             case .journal(let failure): throw .journal(failure)
             case .api(let failure, let noted):
-                if failure == .cancelled { throw .cancelled(resume: "the submission may have reached Segmind; `kling-media jobs` shows it (journal entry \(noted.localID))") }
+                if failure == .cancelled { throw .cancelled(resume: "nothing had been sent for shot \(shot) (journal entry \(noted.localID)); run the same command again") }
+                if failure.isOutcomeUnknown { throw .outcomeUnknown(shot: shot, localID: noted.localID, detail: failure.description) }
                 throw .api(failure, shot: shot, requestID: nil)
             }
+        } catch {
+            throw .options("\(error)")
         }
     }
 
+    static func resumeAdvice(_ requestID: String, stitching: Bool) -> String {
+        "job \(requestID) goes on at Segmind; `kling-media wait \(requestID)` finishes it (download\(stitching ? " and stitch" : ""))"
+    }
+
     /// Waits for a submitted shot and saves its output.
-    private func finish(_ start: JobRecord, shot: Int, record: ContinuationRecord,
-                        deadline: ContinuousClock.Instant?) async throws(PipelineError) {
-        var job = start
+    private func finish(_ job: JobRecord, shot: Int, record: ContinuationRecord,
+                        options: RunOptions) async throws(PipelineError) {
         let label = label(shot, of: record)
         let path = record.shotPaths[shot - 1]
-        let notes = JobSubmission(client: client, journal: journal)
-        guard let requestID = job.requestID else { throw .outcomeUnknown(shot: shot, localID: job.localID) }
-        let resume = "job \(requestID) goes on at Segmind; `kling-media wait \(requestID)` finishes it (download\(record.outputPath == nil ? "" : " and stitch"))"
-        if job.outputURL == nil {
-            let started = ContinuousClock.now
-            do {
-                let events = events
-                let result = try await client.waitForResult(of: requestID, deadline: deadline) { status in
-                    events(.progress("\(label): \(status.rawValue.lowercased()), \(Formatting.clock(since: started)) elapsed"))
-                }
-                job = notes.note(job) {
-                    $0.outputURL = result.outputURL
-                    $0.state = .completed
-                }
-                let since = Int(Date().timeIntervalSince(job.submittedAt).rounded())
-                events(.step("\(label): COMPLETED, \(Formatting.clock(since)) after it was submitted"))
-            } catch {
-                switch error {
-                case .cancelled: throw .cancelled(resume: resume)
-                case .jobFailed(_, let detail): notes.note(job) { $0.state = .failed; $0.error = detail }
-                case .notFound: notes.note(job) { $0.state = .expired }
-                default: break
-                }
-                throw .api(error, shot: shot, requestID: requestID)
-            }
-        }
-        guard let url = job.outputURL else { throw .api(.noOutput(requestID: requestID, body: ""), shot: shot, requestID: requestID) }
-        let saved: MediaInfo
+        let events = events
+        let saved: OutputDownload.Saved
         do {
-            let events = events
-            saved = try await OutputDownload.fetch(url, to: path) { progress in
-                events(.progress("\(label): \(OutputDownload.describe(progress))"))
+            (_, saved) = try await JobTracker(client: client, journal: journal).finish(
+                job, to: path, deadline: options.deadline, maxBytes: options.maxDownloadBytes) { event in
+                switch event {
+                case .polled(let status, let waited):
+                    events(.progress("\(label): \(status.rawValue.lowercased()), \(Formatting.clock(Int(waited.components.seconds))) elapsed"))
+                case .completed(let seconds):
+                    events(.step("\(label): COMPLETED, \(Formatting.clock(Int(seconds.rounded()))) after it was submitted"))
+                case .downloading(let progress):
+                    events(.progress("\(label): \(OutputDownload.describe(progress))"))
+                case .skipped(let skip):
+                    events(.step("\(label): skipped \(skip.url): \(skip.reason); trying the next result URL"))
+                case .journalFailed(let error):
+                    events(.step("\(label): warning: \(error)"))
+                }
             }
         } catch {
+            let resume = job.requestID.map { Self.resumeAdvice($0, stitching: record.outputPath != nil) } ?? ""
             switch error {
-            case .download(.cancelled): throw .cancelled(resume: resume)
+            case .cancelled: throw .cancelled(resume: resume)
+            case .notSubmitted(let job): throw .outcomeUnknown(shot: shot, localID: job.localID, detail: job.error)
+            case .api(let failure, let job): throw .api(failure, shot: shot, requestID: job.requestID)
             case .download(let failure): throw .download(failure, shot: shot)
-            case .notAVideo(let url): throw .notAVideo(url: url, shot: shot)
+            case .noVideo(let tried, let job):
+                throw .noVideo(tried: tried, shot: shot, requestID: job.requestID ?? job.localID, recordExpiresAt: job.recordExpiresAt)
             case .unwritable: throw .download(.unwritable(path, "cannot rename into place"), shot: shot)
             }
         }
-        notes.note(job) {
-            $0.state = .downloaded
-            $0.outputPath = path
-        }
-        let video = saved.primaryVideo
+        let video = saved.info.primaryVideo
         events(.step("\(label): saved \(path) (\(video?.displayWidth ?? 0)×\(video?.displayHeight ?? 0), "
-                     + "\(Formatting.seconds(video?.duration ?? saved.format.duration ?? 0)))"))
+                     + "\(Formatting.seconds(video?.duration ?? saved.info.format.duration ?? 0)))"))
     }
 
     private func stitch(_ record: ContinuationRecord, to output: String) async throws(PipelineError) -> StitchReport {

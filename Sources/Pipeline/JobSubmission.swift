@@ -13,9 +13,11 @@ public struct JobSubmission: Sendable {
     }
 
     /// Journals `record` (its state `submitting`), calls `journaled` once it is on disk, then submits.
-    /// Returns the record with its request id; on failure, the record says what happened.
-    public func submit(_ record: JobRecord, journaled: (JobRecord) throws(JournalError) -> Void = { _ in })
-        async throws(SubmissionError) -> JobRecord {
+    /// Returns the record with its request id; on failure, the record says what happened: rejected
+    /// only after a 4xx, not submitted only when nothing reached a job, else outcome unknown.
+    /// Cancelled after the POST may have left, it waits for the answer as `patience` says.
+    public func submit(_ record: JobRecord, patience: AnswerPatience = AnswerPatience(),
+                       journaled: (JobRecord) throws(JournalError) -> Void = { _ in }) async throws(SubmissionError) -> JobRecord {
         do {
             try journal.save(record)
             try journaled(record)
@@ -25,10 +27,14 @@ public struct JobSubmission: Sendable {
         let parameters = record.parameters
         let submission: Submission
         do {
-            submission = try await client.submit(parameters)
+            submission = try await client.submit(parameters, patience: patience)
         } catch {
             let noted = note(record) {
-                $0.state = error.isOutcomeUnknown ? .outcomeUnknown : .rejected
+                switch error.submissionFate {
+                case .refused: $0.state = .rejected
+                case .neverTaken: $0.state = .notSubmitted
+                case .unknown: $0.state = .outcomeUnknown
+                }
                 $0.error = error.description
             }
             throw .api(error, record: noted)
@@ -36,6 +42,8 @@ public struct JobSubmission: Sendable {
         return note(record) {
             $0.requestID = submission.requestID
             $0.state = JobRecord.State(submission.status)
+            $0.statusURL = submission.statusURL
+            $0.responseURL = submission.responseURL
         }
     }
 
@@ -57,11 +65,8 @@ public enum SubmissionError: Error {
 }
 
 extension APIError {
-    /// The submission's answer was lost after it was sent: the job may exist.
-    public var isOutcomeUnknown: Bool {
-        if case .submissionOutcomeUnknown = self { return true }
-        return false
-    }
+    /// The job may exist (and be billed), and its id is not known.
+    public var isOutcomeUnknown: Bool { submissionFate == .unknown }
 }
 
 extension JobRecord.State {

@@ -8,42 +8,94 @@ import Glibc
 /// Saving a job's output: downloaded beside the target (resumed after a dropped connection),
 /// checked to be a complete video, and only then renamed into place, so an error page or a cut
 /// file never takes the name of a paid-for result.
+///
+/// A result may offer several URLs (a thumbnail beside the video, say): they are tried best first,
+/// and one that turns out not to be a video (by its content type, or by what FFmpeg makes of it) is
+/// skipped for the next. Only when none is a video does the download fail, naming what was tried.
 public enum OutputDownload {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case download(DownloadError)
-        case notAVideo(url: String)
+        /// No candidate was a complete video: each URL (signature removed) with why.
+        case noVideo(tried: [SkippedURL])
         case unwritable(String)
 
         public var description: String {
             switch self {
             case .download(let error): return error.description
-            case .notAVideo(let url): return "the file at \(Redaction.url(url)) is not a complete video; nothing was saved"
+            case .noVideo(let tried):
+                if tried.count == 1 { return "the file at \(tried[0].url) \(tried[0].reason); nothing was saved" }
+                return "no result URL gave a complete video; nothing was saved. Tried: "
+                    + tried.map { "\($0.url) (\($0.reason))" }.joined(separator: "; ")
             case .unwritable(let path): return "\(path): cannot save the output here"
             }
         }
     }
 
-    /// Returns what the saved file holds (it was probed to check it).
+    /// A candidate URL passed over, and why ("is not a complete video", "answered 404"…).
+    public struct SkippedURL: Sendable, Equatable, Encodable {
+        public let url: String
+        public let reason: String
+
+        public init(url: String, reason: String) {
+            self.url = url
+            self.reason = reason
+        }
+    }
+
+    /// What was saved, and from which URL.
+    public struct Saved: Sendable {
+        public let info: MediaInfo
+        public let url: String
+    }
+
+    /// Tries `urls` in order until one gives a complete video, and saves it at `destination`.
+    /// `skipped` hears each candidate passed over.
     @discardableResult
-    public static func fetch(_ url: String, to destination: String,
-                             progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(Failure) -> MediaInfo {
+    public static func fetch(_ urls: [String], to destination: String, maxBytes: Int64 = Downloader.defaultMaxBytes,
+                             progress: (@Sendable (TransferProgress) -> Void)? = nil,
+                             skipped: (SkippedURL) -> Void = { _ in }) async throws(Failure) -> Saved {
         let target = URL(fileURLWithPath: destination)
         let staging = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).download.mp4").path
-        do {
-            try await Downloader().download(url, to: staging, progress: progress)
-        } catch {
-            throw .download(error)
-        }
-        guard let info = try? Probe.file(atPath: staging), info.primaryVideo != nil, !info.format.isImage,
-              info.format.truncated != true else {
+        var tried: [SkippedURL] = []
+        for url in urls {
+            let reason: String
+            do {
+                let receipt = try await Downloader(maxBytes: maxBytes).download(url, to: staging, progress: progress)
+                if let type = receipt.contentType, let kind = notVideo(contentType: type) {
+                    reason = "has the content type \(kind)"
+                } else if let info = try? Probe.file(atPath: staging), info.primaryVideo != nil, !info.format.isImage,
+                          info.format.truncated != true {
+                    guard rename(staging, destination) == 0 else {
+                        unlink(staging)
+                        throw Failure.unwritable(destination)
+                    }
+                    return Saved(info: info, url: url)
+                } else {
+                    reason = "is not a complete video"
+                }
+            } catch let failure as Failure {
+                throw failure
+            } catch let error as DownloadError {
+                // A candidate that will not give its bytes is passed over; trouble that is not the
+                // candidate's (the network, the disk, Ctrl-C, the cap) stops here.
+                guard case .status(let status, _) = error else { throw .download(error) }
+                reason = "answered \(status)"
+            } catch {
+                throw .download(.transport(.other(host: "?", code: -1, detail: "\(error)", requestSent: true)))
+            }
             unlink(staging)
-            throw .notAVideo(url: url)
+            let skip = SkippedURL(url: Redaction.url(url), reason: reason)
+            tried.append(skip)
+            skipped(skip)
         }
-        guard rename(staging, destination) == 0 else {
-            unlink(staging)
-            throw .unwritable(destination)
-        }
-        return info
+        throw .noVideo(tried: tried)
+    }
+
+    /// A content type that says the body is not a video, named; nil when it may be one.
+    static func notVideo(contentType: String) -> String? {
+        let type = contentType.split(separator: ";").first.map { $0.lowercased().filter { !$0.isWhitespace } } ?? ""
+        for prefix in ["image/", "text/", "audio/"] where type.hasPrefix(prefix) { return type }
+        return ["application/json", "application/xml", "application/pdf"].contains(type) ? type : nil
     }
 
     /// "downloading 1.2 MB of 4.5 MB", for a status line.

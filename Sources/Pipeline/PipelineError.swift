@@ -1,3 +1,4 @@
+import FoundationEssentials
 import MediaKit
 import Uploader
 
@@ -17,11 +18,13 @@ public enum PipelineError: Error, CustomStringConvertible {
     /// Segmind's answer for shot `shot` (of the job `requestID`, once it has one).
     case api(APIError, shot: Int, requestID: String?)
     case download(DownloadError, shot: Int)
-    /// The result URL gave something other than a complete video.
-    case notAVideo(url: String, shot: Int)
+    /// No URL of the result gave a complete video. The record (and so the chance to fetch the
+    /// result again) lasts until `recordExpiresAt`.
+    case noVideo(tried: [OutputDownload.SkippedURL], shot: Int, requestID: String, recordExpiresAt: Date)
     case journal(JournalError)
-    /// An earlier submission of this shot never got its answer: it may exist, and be billed.
-    case outcomeUnknown(shot: Int, localID: String)
+    /// A submission of this shot (now, or earlier) never got a usable answer: the job may exist,
+    /// and be billed. `detail` says what happened, when known.
+    case outcomeUnknown(shot: Int, localID: String, detail: String?)
     /// An earlier job for this shot FAILED (`failed`), or expired before its output was known.
     case earlierFailure(shot: Int, requestID: String?, failed: Bool, detail: String?)
     /// Done before; its files are gone, and making them again means paying again.
@@ -43,11 +46,16 @@ public enum PipelineError: Error, CustomStringConvertible {
         case .upload(let error): return error.description
         case .api(let error, let shot, _): return "shot \(shot): \(error)"
         case .download(let error, let shot): return "shot \(shot): \(error)"
-        case .notAVideo(let url, let shot): return "shot \(shot): the file at \(Redaction.url(url)) is not a complete video; nothing was saved"
+        case .noVideo(let tried, let shot, let requestID, let expiry):
+            return "shot \(shot): no result URL of job \(requestID) gave a complete video; nothing was saved. Tried: "
+                + tried.map { "\($0.url) (\($0.reason))" }.joined(separator: "; ")
+                + ". Its URLs are in the journal; Segmind keeps the record until \(expiry.formatted(Date.ISO8601FormatStyle())), "
+                + "and `kling-media wait \(requestID)` tries them again"
         case .journal(let error): return error.description
-        case .outcomeUnknown(let shot, let localID):
-            return "shot \(shot): an earlier submission (journal entry \(localID)) never got its answer, so the job may exist "
-                + "and be billed; check the Segmind dashboard, then run again with --resubmit to submit it anyway"
+        case .outcomeUnknown(let shot, let localID, let detail):
+            return "shot \(shot): a submission (journal entry \(localID)) never got a usable answer"
+                + (detail.map { " (\($0))" } ?? "")
+                + ", so the job may exist and be billed; check the Segmind dashboard, then run again with --resubmit to submit it anyway"
         case .earlierFailure(let shot, let requestID, let failed, let detail):
             let state = failed ? "FAILED" : "expired before its output was fetched"
             return "shot \(shot): the earlier job \(requestID ?? "") \(state)\(detail.map { ": \($0)" } ?? ""); "

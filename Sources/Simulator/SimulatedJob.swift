@@ -10,6 +10,9 @@ struct SubmissionBody: Decodable, Sendable {
     let duration: Int?
     let keepAudio: Bool?
     let elements: [KlingElement]
+    /// How they were spelled: `"5"` or `5`; a JSON-encoded string or an array.
+    let durationWasText: Bool
+    let elementsWereText: Bool
 
     enum CodingKeys: String, CodingKey {
         case prompt, elements
@@ -30,12 +33,39 @@ struct SubmissionBody: Decodable, Sendable {
         // Segmind's examples send the duration as a string ("5"); its schema says integer.
         if let number = try? container.decodeIfPresent(Int.self, forKey: .duration) {
             duration = number
+            durationWasText = false
         } else if let text = try container.decodeIfPresent(String.self, forKey: .duration) {
             duration = Int(text) ?? -1
+            durationWasText = true
         } else {
             duration = nil
+            durationWasText = false
         }
-        elements = try container.decodeIfPresent([KlingElement].self, forKey: .elements) ?? []
+        // Documented as a string holding the list; an array is read too.
+        if let list = try? container.decodeIfPresent([KlingElement].self, forKey: .elements) {
+            elements = list
+            elementsWereText = false
+        } else if let text = try container.decodeIfPresent(String.self, forKey: .elements) {
+            elements = try JSONDecoder().decode([KlingElement].self, from: Data(text.utf8))
+            elementsWereText = true
+        } else {
+            elements = []
+            elementsWereText = false
+        }
+    }
+
+    /// The 400 a server that takes only one spelling gives for the other.
+    func encodingProblem(accepting accepted: SimulatorConfiguration.AcceptedEncoding) -> String? {
+        switch accepted {
+        case .any: return nil
+        case .documented:
+            if duration != nil && !durationWasText { return "duration must be a string, as \"5\"" }
+            if !elements.isEmpty && !elementsWereText { return "elements must be a JSON-encoded string" }
+        case .native:
+            if durationWasText { return "duration must be an integer (5 or 10)" }
+            if elementsWereText { return "elements must be an array of objects" }
+        }
+        return nil
     }
 }
 

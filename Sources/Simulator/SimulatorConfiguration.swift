@@ -26,6 +26,52 @@ public struct SimulatorConfiguration: Sendable {
     public var outputHost: String
     /// Where generated outputs are kept.
     public var outputDirectory: String
+    /// How a finished job's answer shapes its result: Segmind says only that `output` is there.
+    public var resultShape: ResultShape = .url
+    /// What the file server does with a Range request (HTTP lets a server ignore one).
+    public var rangeSupport: RangeSupport = .honoured
+    /// Which spelling of `duration` and `elements` submissions may use.
+    public var acceptedEncoding: AcceptedEncoding = .any
+
+    /// The shapes of a result that integrators meet in the field.
+    public enum ResultShape: String, Sendable, CaseIterable {
+        /// `"output": "https://…/ID.mp4"`
+        case url
+        /// `"output": ["https://…/ID.mp4"]`
+        case list
+        /// `"output": {"thumbnail": "https://…/ID.thumb.png", "video": "https://…/ID.mp4"}`
+        case object
+        /// The object above, as a JSON-encoded string.
+        case jsonText = "json-text"
+        /// Top-level `"video": …`, `output` null.
+        case video
+        /// Top-level `"video_url": …`, `output` empty.
+        case videoURL = "video-url"
+        /// `"outputs": [...]`
+        case outputs
+        /// `"output": {"video": <an HTML page at …-preview.mp4>, "video_hd": <the video>}`: the
+        /// best-named candidate is not a video.
+        case decoy
+        /// `"output": {"thumbnail": <PNG>}`: no video at all.
+        case thumbnailOnly = "thumbnail-only"
+    }
+
+    public enum RangeSupport: String, Sendable, CaseIterable {
+        /// 206 from the byte asked; 416 past the end.
+        case honoured = "honour"
+        /// Always 200 and the whole file.
+        case ignored = "ignore"
+        /// 206, but from 1000 bytes before the byte asked.
+        case misaligned
+    }
+
+    public enum AcceptedEncoding: String, Sendable, CaseIterable {
+        case any
+        /// As Segmind's example: `"duration": "5"`, `elements` a JSON-encoded string.
+        case documented
+        /// As its parameter table: `duration` an integer, `elements` an array.
+        case native
+    }
 
     public init(apiKey: String, port: Int = 0, queueSeconds: Double = 1, latency: Double = 3, failRate: Double = 0,
                 recordLifetime: Double = 3600, requestsPerMinute: Int? = nil, rateWindowSeconds: Double = 60,

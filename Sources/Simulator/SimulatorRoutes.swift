@@ -13,20 +13,20 @@ struct SimulatorRoutes: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v2/\(Self.model)") { request, _ in
-            try await gate(request) { try await submit(request) }
+            try await gate(request) { entry in try await submit(request, logEntry: entry) }
         }
         router.get("/v2/requests/:id/status") { request, context in
-            try await gate(request) { await status(id: context.parameters.get("id") ?? "", full: false) }
+            try await gate(request) { _ in await status(id: context.parameters.get("id") ?? "", full: false) }
         }
         router.get("/v2/requests/:id") { request, context in
-            try await gate(request) { await status(id: context.parameters.get("id") ?? "", full: true) }
+            try await gate(request) { _ in await status(id: context.parameters.get("id") ?? "", full: true) }
         }
         router.get("/outputs/:file") { request, context in
             try await serve(request, file: context.parameters.get("file") ?? "", in: state.configuration.outputDirectory)
         }
         // Segmind Storage (another host at Segmind; here beside the API).
         router.post("/upload-asset") { request, _ in
-            try await gate(request, rateLimited: false) { try await receiveUpload(request) }
+            try await gate(request, rateLimited: false) { _ in try await receiveUpload(request) }
         }
         router.get("/uploads/:file") { request, context in
             try await serve(request, file: context.parameters.get("file") ?? "", in: state.uploadDirectory)
@@ -35,6 +35,11 @@ struct SimulatorRoutes: Sendable {
             let fault = try await request.decode(as: Fault.self, context: context)
             await state.stage(fault)
             return json(.ok, .object(["staged": .number(Double(fault.count))]))
+        }
+        router.post("/_simulator/hold-answers") { request, context in
+            let body = try await request.decode(as: [String: Bool].self, context: context)
+            await state.holdAnswers(body["hold"] ?? false)
+            return json(.ok, .object(["holding_answers": .bool(body["hold"] ?? false)]))
         }
         router.post("/_simulator/hold") { request, context in
             let body = try await request.decode(as: [String: Bool].self, context: context)
@@ -57,22 +62,23 @@ struct SimulatorRoutes: Sendable {
     // MARK: What every API request goes through, in Segmind's order: faults, auth, rate limit.
 
     private func gate(_ request: Request, rateLimited: Bool = true,
-                      _ handler: () async throws -> Response) async throws -> Response {
+                      _ handler: (Int) async throws -> Response) async throws -> Response {
         let entry = await note(request)
-        let response = try await admit(request, rateLimited: rateLimited, handler)
+        let response = try await admit(request, rateLimited: rateLimited) { try await handler(entry) }
         await state.recordAnswer(response.status.code, at: entry)
         return response
     }
 
     private func note(_ request: Request) async -> Int {
         await state.record(method: request.method.rawValue, path: request.uri.path, host: request.head.authority ?? "",
-                           sentAPIKey: request.headers[HTTPField.Name("x-api-key")!] != nil)
+                           sentAPIKey: request.headers[HTTPField.Name("x-api-key")!] != nil, range: request.headers[.range])
     }
 
     private func admit(_ request: Request, rateLimited: Bool,
                        _ handler: () async throws -> Response) async throws -> Response {
         let key = request.headers[HTTPField.Name("x-api-key")!]
-        if let staged = try await applyFault(for: request.uri.path) { return staged }
+        let fault = await state.takeFault(for: request.uri.path)
+        if let fault, let staged = try await response(for: fault) { return staged }
         if state.configuration.flakyRate > 0, Double.random(in: 0..<1) < state.configuration.flakyRate {
             return json(.badGateway, .object(["error": .string("Bad Gateway")]))
         }
@@ -85,12 +91,13 @@ struct SimulatorRoutes: Sendable {
             headers[HTTPField.Name("x-rate-limit-reset-at-utc")!] = reset.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
             return json(.tooManyRequests, .object(["error": .string("Rate limit exceeded")]), headers: headers)
         }
-        return try await handler()
-    }
-
-    private func applyFault(for path: String) async throws -> Response? {
-        guard let fault = await state.takeFault(for: path) else { return nil }
-        return try await response(for: fault)
+        let answer = try await handler()
+        // A fault that comes after the request was acted on: the answer spoilt.
+        if fault?.garble == true, (200..<300).contains(answer.status.code) {
+            return Response(status: answer.status, headers: [.contentType: "text/html"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: "<html><body>Accepted</body></html>")))
+        }
+        return answer
     }
 
     /// What a staged fault does to an API answer: delay it, drop it, or replace its status.
@@ -117,19 +124,27 @@ struct SimulatorRoutes: Sendable {
 
     // MARK: The API
 
-    private func submit(_ request: Request) async throws -> Response {
+    private func submit(_ request: Request, logEntry: Int) async throws -> Response {
+        let answer = try await takeSubmission(request, logEntry: logEntry)
+        await state.answerWhenReleased()
+        return answer
+    }
+
+    private func takeSubmission(_ request: Request, logEntry: Int) async throws -> Response {
         let contentType = request.headers[.contentType] ?? ""
         guard contentType.lowercased().hasPrefix("application/json") else {
             return json(.init(code: 406), .object(["error": .string("Invalid content type: send application/json")]))
         }
         let bytes = try await request.body.collect(upTo: 1 << 20)
+        await state.recordBody(String(buffer: bytes), at: logEntry)
         let body: SubmissionBody
         do {
             body = try JSONDecoder().decode(SubmissionBody.self, from: Data(buffer: bytes))
         } catch {
             return json(.badRequest, .object(["error": .string("Request body is not valid JSON for this model")]))
         }
-        if let problem = SubmissionRules.problem(with: body)
+        if let problem = body.encodingProblem(accepting: state.configuration.acceptedEncoding)
+            ?? SubmissionRules.problem(with: body)
             ?? SubmissionRules.mediaProblem(videoURL: body.videoURL ?? "", uploadDirectory: state.uploadDirectory) {
             return json(.badRequest, .object(["error": .string(problem)]))
         }
@@ -170,11 +185,29 @@ struct SimulatorRoutes: Sendable {
             body["error"] = .string(job.failure ?? "failed")
             return json(.init(code: 422), .object(body))
         case .completed where full:
-            body["output"] = .string("http://\(configuration.outputHost):\(port())/outputs/\(id).mp4")
+            for (key, value) in result(of: id, shape: configuration.resultShape) { body[key] = value }
         default:
             break
         }
         return json(.ok, .object(body))
+    }
+
+    /// A finished job's result fields, in the shape asked for.
+    private func result(of id: String, shape: SimulatorConfiguration.ResultShape) -> [String: JSONBody] {
+        let base = "http://\(state.configuration.outputHost):\(port())/outputs/\(id)"
+        let video = JSONBody.string(base + ".mp4"), thumbnail = JSONBody.string(base + ".thumb.png")
+        let object = JSONBody.object(["thumbnail": thumbnail, "video": video])
+        switch shape {
+        case .url: return ["output": video]
+        case .list: return ["output": .array([video])]
+        case .object: return ["output": object]
+        case .jsonText: return ["output": .string(String(decoding: object.encoded(), as: UTF8.self))]
+        case .video: return ["output": .null, "video": video]
+        case .videoURL: return ["output": .string(""), "video_url": video]
+        case .outputs: return ["output": .null, "outputs": .array([video])]
+        case .decoy: return ["output": .object(["video": .string(base + "-preview.mp4"), "video_hd": video])]
+        case .thumbnailOnly: return ["output": .object(["thumbnail": thumbnail])]
+        }
     }
 
     // MARK: Uploads
@@ -198,34 +231,62 @@ struct SimulatorRoutes: Sendable {
     // MARK: Files (outputs, uploads), with Range requests so downloads can resume
 
     private func serve(_ request: Request, file: String, in directory: String) async throws -> Response {
-        _ = await note(request)
+        let entry = await note(request)
+        let response = try await serveFile(request, file: file, in: directory)
+        await state.recordAnswer(response.status.code, at: entry)
+        return response
+    }
+
+    private func serveFile(_ request: Request, file: String, in directory: String) async throws -> Response {
         guard !file.contains("/"), !file.hasPrefix("."),
               let data = FileManager.default.contents(atPath: directory + "/" + file) else {
             return json(.notFound, .object(["error": .string("No such file")]))
         }
         let fault = await state.takeFault(for: request.uri.path)
         if let fault, fault.drop != true, let staged = try await response(for: fault) { return staged }
+        let type = file.hasSuffix("-preview.mp4") ? "text/html"
+            : ["mp4": "video/mp4", "mov": "video/quicktime", "png": "image/png", "jpg": "image/jpeg",
+               "webp": "image/webp"][file.split(separator: ".").last.map(String.init) ?? ""] ?? "application/octet-stream"
+        var headers: HTTPFields = [.contentType: type]
         var start = 0
         if let range = request.headers[.range], range.hasPrefix("bytes="),
-           let first = Int(range.dropFirst(6).prefix { $0 != "-" }), first < data.count {
-            start = first
+           let first = Int(range.dropFirst(6).prefix { $0 != "-" }) {
+            switch state.configuration.rangeSupport {
+            case .honoured:
+                headers[.acceptRanges] = "bytes"
+                guard first < data.count else {
+                    headers[.contentRange] = "bytes */\(data.count)"
+                    return Response(status: .rangeNotSatisfiable, headers: headers)
+                }
+                start = first
+            case .ignored:
+                start = 0
+            case .misaligned:
+                start = max(0, min(first, data.count) - 1000)
+            }
         }
+        let partial = request.headers[.range] != nil && state.configuration.rangeSupport != .ignored
         let slice = data[start...]
-        let type = ["mp4": "video/mp4", "mov": "video/quicktime", "png": "image/png", "jpg": "image/jpeg",
-                    "webp": "image/webp"][file.split(separator: ".").last.map(String.init) ?? ""] ?? "application/octet-stream"
-        var headers: HTTPFields = [.contentType: type, .acceptRanges: "bytes"]
-        if start > 0 { headers[.contentRange] = "bytes \(start)-\(data.count - 1)/\(data.count)" }
+        if partial { headers[.contentRange] = "bytes \(start)-\(data.count - 1)/\(data.count)" }
+        let status: HTTPResponse.Status = partial ? .partialContent : .ok
         if fault?.drop == true {
             // Send half, then break the connection: what a flaky network does to a download.
             let half = slice.prefix(slice.count / 2)
-            return Response(status: start > 0 ? .partialContent : .ok, headers: headers,
+            return Response(status: status, headers: headers,
                             body: ResponseBody(contentLength: slice.count) { writer in
                                 try await writer.write(ByteBuffer(bytes: half))
                                 throw DroppedConnection()
                             })
         }
-        return Response(status: start > 0 ? .partialContent : .ok, headers: headers,
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: slice)))
+        if fault?.overstate == true {
+            // Everything, promised longer: the client has the whole file and a broken transfer.
+            return Response(status: status, headers: headers,
+                            body: ResponseBody(contentLength: slice.count + 1000) { writer in
+                                try await writer.write(ByteBuffer(bytes: slice))
+                                throw DroppedConnection()
+                            })
+        }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: slice)))
     }
 
     private func json(_ status: HTTPResponse.Status, _ value: JSONBody, headers: HTTPFields = [:]) -> Response {

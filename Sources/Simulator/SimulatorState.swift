@@ -1,5 +1,6 @@
 import FoundationEssentials
 import MediaKit
+import Uploader
 
 /// A fault the tests (or `--flaky`) stage: the next `count` requests whose path starts with
 /// `path` get `status`, or have their connection dropped mid-answer, or wait `delay` seconds.
@@ -9,11 +10,16 @@ struct Fault: Decodable, Sendable {
     var resetAfter: Double?
     var drop: Bool?
     var delay: Double?
+    /// The request is acted on, but its 2xx answer's body is garbage (not JSON).
+    var garble: Bool?
+    /// A file is sent whole, but promised longer, then the connection breaks: the client holds
+    /// every byte and does not know it.
+    var overstate: Bool?
     var count: Int
     var path: String?
 
     enum CodingKeys: String, CodingKey {
-        case status, drop, delay, count, path
+        case status, drop, delay, count, path, garble, overstate
         case resetAfter = "reset_after"
     }
 }
@@ -26,11 +32,15 @@ struct RequestRecord: Encodable, Sendable {
     let sentAPIKey: Bool
     /// Seconds since the simulator started, when the request arrived.
     let arrived: Double
-    /// The status it was answered with.
+    /// The status it was answered with; 0 while unanswered.
     var status: Int = 0
+    /// The Range header, when one was sent.
+    var range: String?
+    /// A submission's body, as sent (how it spelled its fields).
+    var body: String?
 
     enum CodingKeys: String, CodingKey {
-        case method, path, host, arrived, status
+        case method, path, host, arrived, status, range, body
         case sentAPIKey = "sent_api_key"
     }
 }
@@ -63,11 +73,35 @@ actor SimulatorState {
     private(set) var holding = false
     func hold(_ value: Bool) { holding = value }
 
-    func record(method: String, path: String, host: String, sentAPIKey: Bool) -> Int {
+    /// While set, submissions are taken (the job exists, is charged) but their answers wait: what a
+    /// client sees when Ctrl-C comes mid-POST, for as long as a test needs to act.
+    private var answersHeld = false
+    private var heldAnswers: [CheckedContinuation<Void, Never>] = []
+
+    func holdAnswers(_ value: Bool) {
+        answersHeld = value
+        if !value {
+            let waiting = heldAnswers
+            heldAnswers = []
+            for answer in waiting { answer.resume() }
+        }
+    }
+
+    /// Returns once answers are not held.
+    func answerWhenReleased() async {
+        guard answersHeld else { return }
+        await withCheckedContinuation { heldAnswers.append($0) }
+    }
+
+    func record(method: String, path: String, host: String, sentAPIKey: Bool, range: String? = nil) -> Int {
         let elapsed = started.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        log.append(RequestRecord(method: method, path: path, host: host, sentAPIKey: sentAPIKey, arrived: seconds))
+        log.append(RequestRecord(method: method, path: path, host: host, sentAPIKey: sentAPIKey, arrived: seconds, range: range))
         return log.count - 1
+    }
+
+    func recordBody(_ body: String, at index: Int) {
+        if log.indices.contains(index) { log[index].body = body }
     }
 
     func recordAnswer(_ status: Int, at index: Int) {
@@ -108,10 +142,20 @@ actor SimulatorState {
         jobs[job.id] = job
         let key = "\(job.width)x\(job.height)-\(job.seconds)s\(job.audio ? "-audio" : "")"
         let directory = configuration.outputDirectory
-        let render = renderedClips[key] ?? Task.detached {
+        // Rendering (x264) and grabbing a frame take seconds of CPU: on threads of their own, never
+        // on the cooperative pool that answers the simulator's requests (and, in the tests' process,
+        // runs every test).
+        let render = renderedClips[key] ?? Task {
             let path = directory + "/.render-\(key).mp4"
-            try SyntheticClip.write(to: path, width: job.width, height: job.height, seconds: job.seconds,
-                                    audio: job.audio)
+            let result: Result<Void, FFmpegError> = await RenderQueue.shared.run {
+                do throws(FFmpegError) {
+                    try SyntheticClip.write(to: path, width: job.width, height: job.height, seconds: job.seconds, audio: job.audio)
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            try result.get()
             return path
         }
         renderedClips[key] = render
@@ -120,6 +164,12 @@ actor SimulatorState {
             let output = directory + "/\(job.id).mp4"
             try? FileManager.default.removeItem(atPath: output)
             try? FileManager.default.linkItem(atPath: rendered, toPath: output)
+            // What other result shapes point at: a thumbnail, and a page that is not a video.
+            await RenderQueue.shared.run {
+                _ = try? FrameGrab.write(from: output, at: .first, to: directory + "/\(job.id).thumb.png")
+                FileManager.default.createFile(atPath: directory + "/\(job.id)-preview.mp4",
+                                               contents: Data("<html><body>Preview unavailable</body></html>".utf8))
+            }
             self.markReady(job.id)
         }
     }

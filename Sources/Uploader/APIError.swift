@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// Why a Segmind call did not give what was asked, with what the user should do about it.
 public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
     case badRequest(detail: String)
@@ -5,12 +7,20 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
     case forbidden(detail: String)
     /// 404: the id is unknown, or its record expired (records live an hour).
     case notFound(requestID: String?, detail: String)
+    /// 406: Segmind would not run it for the account: out of credits, or past a spending limit.
     case insufficientCredits(detail: String)
+    /// 410: the model is retired.
+    case modelRetired(detail: String)
     case invalidContentType(detail: String)
     /// 422: the job ran and FAILED (content blocks included).
     case jobFailed(requestID: String, detail: String)
-    /// 429 that outlasted the deadline.
+    /// 429 that outlasted the retries.
     case rateLimited(detail: String)
+    /// 429 whose stated reset is further off than this command may wait.
+    case rateLimitedUntil(reset: Date, detail: String)
+    /// The id is not one Segmind hands out (letters, digits and `-`, at most 64): it is not put in
+    /// a URL or a file name.
+    case invalidRequestID(String)
     /// 5xx that outlasted the retries.
     case server(status: Int, detail: String)
     case transport(HTTPError)
@@ -35,13 +45,23 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
             let subject = id.map { "request \($0)" } ?? "the request"
             return "\(subject) is unknown or expired (404: \(detail)); Segmind keeps request records for one hour"
         case .insufficientCredits(let detail):
-            return "not enough Segmind credits (406: \(detail)); top up the account, then submit again"
+            return "Segmind would not run the job for this account (406: \"\(detail)\"); the account may be out of credits "
+                + "or past its spending limit: check both on Segmind's billing page, then submit again"
+        case .modelRetired(let detail):
+            return "Segmind no longer serves \(KlingRequest.model) (410: \(detail)); the model was retired: "
+                + "check Segmind's model list for its successor"
         case .invalidContentType(let detail):
             return "Segmind refused the request's content type (406: \(detail)); this is a bug in kling-media: please report it"
         case .jobFailed(let id, let detail):
             return "job \(id) FAILED: \(detail)"
         case .rateLimited(let detail):
             return "rate-limited by Segmind (429: \(detail)); lower SEGMIND_REQUESTS_PER_MINUTE or try later"
+        case .rateLimitedUntil(let reset, let detail):
+            return "rate-limited by Segmind (429: \(detail)) until \(reset.formatted(Date.ISO8601FormatStyle())), "
+                + "longer than this command waits (--timeout, or 15 minutes); run it again after that, "
+                + "or lower SEGMIND_REQUESTS_PER_MINUTE"
+        case .invalidRequestID(let id):
+            return "\(Redaction.redact(String(id.prefix(80)))) is not a request id (letters, digits and -, at most 64)"
         case .server(let status, let detail):
             return "Segmind is failing (\(status): \(detail)) after several tries; try again later"
         case .transport(let error):
@@ -60,6 +80,26 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// What this error, from a submission, says about whether the job exists. Only a 4xx refusal
+    /// is `.refused`; only what certainly never reached a job is `.neverTaken`; all else (a 2xx
+    /// without a usable answer, a lost answer, a 500) is `.unknown`: the job may exist and be billed.
+    public var submissionFate: SubmissionFate {
+        switch self {
+        case .badRequest, .unauthorized, .forbidden, .notFound, .insufficientCredits, .invalidContentType, .modelRetired,
+             .rateLimited, .rateLimitedUntil, .invalidRequestID:
+            return .refused
+        case .server(let status, _):
+            return status == 502 || status == 503 ? .neverTaken : .unknown
+        case .transport(let error):
+            return error.requestCertainlyNotSent ? .neverTaken : .unknown
+        case .cancelled:
+            // The client says cancelled only when nothing of the request had left.
+            return .neverTaken
+        case .jobFailed, .submissionOutcomeUnknown, .unexpectedResponse, .noOutput, .stillRunning:
+            return .unknown
+        }
+    }
+
     /// The one place statuses become errors. `body` is the server's answer, of which the
     /// `error`/`detail`/`message` field (or the text itself) is the detail shown.
     static func from(status: Int, body: [UInt8], requestID: String?) -> APIError {
@@ -69,6 +109,7 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case 401: return .unauthorized(detail: detail)
         case 403: return .forbidden(detail: detail)
         case 404: return .notFound(requestID: requestID, detail: detail)
+        case 410: return .modelRetired(detail: detail)
         case 406:
             // Segmind uses 406 for two things; the message tells them apart.
             return detail.lowercased().contains("content") && detail.lowercased().contains("type")
@@ -79,6 +120,15 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
         default: return .unexpectedResponse(status: status, detail: detail)
         }
     }
+}
+
+public enum SubmissionFate: Sendable, Equatable {
+    /// Segmind answered with a 4xx: no job exists.
+    case refused
+    /// The request never reached a job: no job exists.
+    case neverTaken
+    /// The job may exist (and be billed).
+    case unknown
 }
 
 /// The human part of an error body.

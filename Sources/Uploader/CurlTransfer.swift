@@ -15,18 +15,32 @@ final class CurlTransfer: @unchecked Sendable {
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let request: HTTPRequest
     private let progress: (@Sendable (TransferProgress) -> Void)?
+    private let patience: AnswerPatience?
+    /// Set by the task that waits for this transfer when it is cancelled.
     let cancelled = Atomic<Bool>(false)
 
     // State the callbacks fill in, on the performing thread.
     private var responseHeaders: [HTTPHeader] = []
+    private var responseStatus = 0
     private var body: [UInt8] = []
     private var received: Int64 = 0
     private var uploadDescriptor: Int32 = -1
     private var uploadSource: (any BodySource)?
     private var downloadDescriptor: Int32 = -1
+    /// Whether the current answer's body goes into the file (a 2xx) or to memory (an error page).
+    private var bodyToFile = false
+    /// Bytes in the file once the current answer's body is all written: where it starts, plus what came.
+    private var fileBytes: Int64 = 0
+    /// Some of the request may have reached the connection: from now on the server may act on it.
+    private var mayHaveSent = false
+    /// When cancellation found the request already sent and began waiting for its answer.
+    private var waitingSince: ContinuousClock.Instant?
+    private var abandoned = false
+    /// A `.prefix` destination got its bytes and stopped the transfer on purpose.
+    private var stoppedEarly = false
     private var failure: HTTPError?
 
-    init(_ request: HTTPRequest, progress: (@Sendable (TransferProgress) -> Void)?) throws(HTTPError) {
+    init(_ request: HTTPRequest, progress: (@Sendable (TransferProgress) -> Void)?, patience: AnswerPatience?) throws(HTTPError) {
         CurlLibrary.prepare()
         guard let handle = curl_easy_init() else {
             throw .other(host: request.host, code: -1, detail: "libcurl could not start a transfer", requestSent: false)
@@ -34,6 +48,7 @@ final class CurlTransfer: @unchecked Sendable {
         self.handle = handle
         self.request = request
         self.progress = progress
+        self.patience = patience
     }
 
     deinit {
@@ -51,17 +66,18 @@ final class CurlTransfer: @unchecked Sendable {
             return .failure(error)
         }
         let code = curl_easy_perform(handle)
-        if downloadDescriptor >= 0, fsync(downloadDescriptor) != 0, code == CURLE_OK {
+        let finished = code == CURLE_OK || (code == CURLE_WRITE_ERROR && stoppedEarly)
+        if downloadDescriptor >= 0, fsync(downloadDescriptor) != 0, finished {
             return .failure(.fileUnwritable(path: downloadPath ?? "?", detail: String(cString: strerror(errno))))
         }
-        guard code == CURLE_OK else { return .failure(error(for: code)) }
+        guard finished else { return .failure(error(for: code)) }
         var status = 0
         _ = CCurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return .success(HTTPResponse(status: status, headers: responseHeaders, body: body, bytesReceived: received))
     }
 
     private var downloadPath: String? {
-        if case .file(let path, _) = request.destination { return path }
+        if case .file(let path, _, _) = request.destination { return path }
         return nil
     }
 
@@ -147,31 +163,91 @@ final class CurlTransfer: @unchecked Sendable {
     private var pendingUpload: ArraySlice<UInt8> = []
 
     private func configureDestination() throws(HTTPError) {
-        guard case .file(let path, let offset) = request.destination else { return }
-        let flags = offset > 0 ? (O_WRONLY | O_CREAT | O_APPEND) : (O_WRONLY | O_CREAT | O_TRUNC)
-        downloadDescriptor = open(path, flags | O_CLOEXEC, 0o644)
+        guard case .file(let path, let offset, _) = request.destination else { return }
+        // Never through a symbolic link, and private until renamed into place. A resumed download
+        // opens the partial file that is there; the Range header asks for the rest, and the
+        // answer's status decides where its body goes (`placeBody`). libcurl's own resume option
+        // is not used: it fails outright (CURLE_RANGE_ERROR) when a server ignores the Range.
+        let flags = offset > 0 ? O_WRONLY : (O_WRONLY | O_CREAT | O_TRUNC)
+        downloadDescriptor = open(path, flags | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard downloadDescriptor >= 0 else { throw .fileUnwritable(path: path, detail: String(cString: strerror(errno))) }
-        if offset > 0 { try check(CCurl_setopt_off_t(handle, CURLOPT_RESUME_FROM_LARGE, curl_off_t(offset))) }
+        if offset > 0 { headerList = curl_slist_append(headerList, "Range: bytes=\(offset)-") }
+    }
+
+    /// Where the body of the answer whose headers just ended goes, for a file destination.
+    /// False aborts the transfer (with `failure` set).
+    private func placeBody() -> Bool {
+        guard case .file(let path, let offset, _) = request.destination, downloadDescriptor >= 0 else { return true }
+        bodyToFile = (200..<300).contains(responseStatus)
+        guard bodyToFile else { return true }
+        var start: Int64 = 0
+        if responseStatus == 206 {
+            guard let first = ContentRange(header("content-range"))?.first, first == offset else {
+                failure = .rangeMismatch(host: request.host)
+                return false
+            }
+            start = first
+        }
+        // A 200 after a Range request is the whole file: it replaces what was there.
+        guard ftruncate(downloadDescriptor, off_t(start)) == 0, lseek(downloadDescriptor, off_t(start), SEEK_SET) >= 0 else {
+            failure = .fileUnwritable(path: path, detail: String(cString: strerror(errno)))
+            return false
+        }
+        fileBytes = start
+        return true
+    }
+
+    private func header(_ name: String) -> String? {
+        responseHeaders.last { $0.name.lowercased() == name }?.value
     }
 
     // MARK: Callbacks (on the performing thread)
 
-    fileprivate func receiveHeader(_ line: UnsafeBufferPointer<UInt8>) {
+    /// False aborts the transfer.
+    fileprivate func receiveHeader(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        // An answer is coming, so the request reached the server.
+        mayHaveSent = true
         let text = String(decoding: line, as: UTF8.self).trimmingSuffixNewlines
         if text.hasPrefix("HTTP/") {
             // A new response begins (after a redirect or a 100 Continue): forget the last one's headers.
             responseHeaders = []
-            return
+            responseStatus = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+            return true
         }
-        guard let colon = text.firstIndex(of: ":") else { return }
+        if text.isEmpty {
+            // The headers end. An interim answer (1xx) or a redirect being followed has no body for us.
+            let followed = request.followRedirects && (300..<400).contains(responseStatus) && header("location") != nil
+            if responseStatus < 200 || followed { return true }
+            return placeBody()
+        }
+        guard let colon = text.firstIndex(of: ":") else { return true }
         let name = String(text[..<colon])
         let value = String(text[text.index(after: colon)...]).trimmingSpaces
         responseHeaders.append(HTTPHeader(name, value))
+        return true
     }
 
     fileprivate func receiveBody(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         received += Int64(bytes.count)
+        if case .prefix(let wanted) = request.destination {
+            body.append(contentsOf: bytes.prefix(wanted - body.count))
+            if body.count >= wanted {
+                stoppedEarly = true
+                return false
+            }
+            return true
+        }
+        if downloadDescriptor >= 0 && !bodyToFile {
+            // An error page: kept for its text, never written into the file.
+            body.append(contentsOf: bytes.prefix(max(0, 65_536 - body.count)))
+            return true
+        }
         if downloadDescriptor >= 0 {
+            if case .file(_, _, let cap?) = request.destination, fileBytes + Int64(bytes.count) > cap {
+                failure = .downloadTooLarge(host: request.host, limit: cap)
+                return false
+            }
+            fileBytes += Int64(bytes.count)
             var offset = 0
             while offset < bytes.count {
                 let written = write(downloadDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
@@ -194,6 +270,8 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Fills `buffer` with the next bytes of the request body; 0 at its end, nil to abort.
     fileprivate func sendBody(into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        // Bytes handed to libcurl go out on the connection: from here the server may act on them.
+        mayHaveSent = true
         if let uploadSource {
             do { return try uploadSource.read(into: buffer) } catch {
                 if case .stream(_, let source, _) = request.body {
@@ -221,23 +299,42 @@ final class CurlTransfer: @unchecked Sendable {
         return count
     }
 
-    /// False aborts the transfer (cancelled by the task that waits for it).
+    /// False aborts the transfer: cancelled by the task that waits for it, before anything left,
+    /// or (with patience) once the wait for the answer has been given up.
     fileprivate func report(_ progress: TransferProgress) -> Bool {
-        if cancelled.load(ordering: .relaxed) { return false }
+        if progress.bytesSent > 0 { mayHaveSent = true }
+        if cancelled.load(ordering: .relaxed) {
+            guard let patience, requestMayHaveLeft else { return false }
+            let now = ContinuousClock.now
+            if waitingSince == nil {
+                waitingSince = now
+                patience.onWaiting()
+            }
+            if patience.stop.isStopped || waitingSince!.duration(to: now) >= .milliseconds(Int(patience.seconds * 1000)) {
+                abandoned = true
+                return false
+            }
+        }
         self.progress?(progress)
         return true
+    }
+
+    private var requestMayHaveLeft: Bool {
+        if mayHaveSent { return true }
+        var requestSize = 0
+        _ = CCurl_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestSize)
+        return requestSize > 0
     }
 
     // MARK: Errors
 
     private func error(for code: CURLcode) -> HTTPError {
         if let failure { return failure }
-        if cancelled.load(ordering: .relaxed) { return .cancelled }
-        var requestSize = 0
-        _ = CCurl_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestSize)
-        let sent = requestSize > 0
-        let detail = String(cString: curl_easy_strerror(code))
+        let sent = requestMayHaveLeft
         let host = request.host
+        if abandoned || (cancelled.load(ordering: .relaxed) && sent) { return .interruptedAfterSending(host: host) }
+        if cancelled.load(ordering: .relaxed) { return .cancelled }
+        let detail = String(cString: curl_easy_strerror(code))
         switch code {
         case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
             return .invalidURL(request.url)
@@ -284,10 +381,11 @@ private func transfer(_ context: UnsafeMutableRawPointer?) -> CurlTransfer {
 private let curlHeaderCallback: CCurl_data_callback = { buffer, size, count, context in
     let length = size * count
     guard let buffer else { return length }
-    buffer.withMemoryRebound(to: UInt8.self, capacity: length) {
+    let accepted = buffer.withMemoryRebound(to: UInt8.self, capacity: length) {
         transfer(context).receiveHeader(UnsafeBufferPointer(start: $0, count: length))
     }
-    return length
+    // Returning fewer bytes than given makes libcurl stop with CURLE_WRITE_ERROR.
+    return accepted ? length : 0
 }
 
 private let curlWriteCallback: CCurl_data_callback = { buffer, size, count, context in

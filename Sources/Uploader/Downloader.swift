@@ -3,70 +3,101 @@ import FoundationEssentials
 import Glibc
 #endif
 
-/// Fetches a result file: streamed to a hidden file beside the target, resumed with a Range
-/// request when the connection drops, its length checked, then renamed into place. No API key
-/// or other credential is sent: result hosts are not the API.
+/// Fetches a result file: streamed to a private hidden file beside the target, resumed with a
+/// Range request when the connection drops, its length checked, then renamed into place. No API
+/// key or other credential is sent: result hosts are not the API.
+///
+/// Servers may ignore a Range request (HTTP allows it; many CDNs and proxied stores do): a 200
+/// answer to a resumed request restarts the file from byte 0, a 206 that does not start where
+/// asked restarts the download, and a 416 for a partial file that is already whole is accepted.
 public struct Downloader: Sendable {
     public var maxAttempts: Int
+    /// The most a download may be; past it, it stops and keeps nothing.
+    public var maxBytes: Int64
     private let http = HTTPClient()
 
-    public init(maxAttempts: Int = 6) {
+    /// 4 GiB: far above any clip the model makes, far below a runaway answer filling the disk.
+    public static let defaultMaxBytes: Int64 = 4 << 30
+
+    public init(maxAttempts: Int = 6, maxBytes: Int64 = Downloader.defaultMaxBytes) {
         self.maxAttempts = maxAttempts
+        self.maxBytes = maxBytes
     }
 
-    /// Downloads `url` to `path`; returns the byte count.
+    /// What was saved.
+    public struct Receipt: Sendable, Equatable {
+        public let bytes: Int64
+        /// The server's `Content-Type`, when it gave one.
+        public let contentType: String?
+    }
+
+    /// Downloads `url` to `path`.
     @discardableResult
     public func download(_ url: String, to path: String,
-                         progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(DownloadError) -> Int64 {
+                         progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(DownloadError) -> Receipt {
         let partial = DurableFile.siblingTemporaryPath(for: path)
+        // Made here, once, exclusively: never an existing file or a link someone planted.
+        let descriptor = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .unwritable(path, String(cString: strerror(errno))) }
+        close(descriptor)
         defer { unlink(partial) }
         var have: Int64 = 0
-        var expectedTotal: Int64?
         var attempt = 0
+        var contentType: String?
         while true {
             attempt += 1
-            let request = HTTPRequest(method: .get, url: url, destination: .file(path: partial, resumeAt: have),
+            let request = HTTPRequest(method: .get, url: url, destination: .file(path: partial, resumeAt: have, maxBytes: maxBytes),
                                       connectTimeout: 20, totalTimeout: nil, stallTimeout: 60, followRedirects: true)
             do {
                 let response = try await http.send(request, progress: progress)
+                if response.status == 416, have > 0 {
+                    // Nothing left to send from there: whole if the server's length is what we have.
+                    if ContentRange(response.header("content-range"))?.total == have { break }
+                    have = 0
+                    guard attempt < maxAttempts else { throw DownloadError.status(416, host: request.host) }
+                    continue
+                }
                 guard response.isSuccess else {
                     throw DownloadError.status(response.status, host: request.host)
                 }
-                if have > 0 && response.status != 206 {
-                    // The server ignored the Range and sent everything: the file restarted from 0.
-                    have = 0
-                }
-                if let total = Self.total(from: response, resumedAt: have) { expectedTotal = total }
-                have += response.bytesReceived
-                if let expectedTotal, have != expectedTotal {
-                    throw DownloadError.incomplete(received: have, expected: expectedTotal)
+                contentType = response.header("content-type")
+                have = Self.size(of: partial)
+                if let expected = Self.total(from: response), have != expected {
+                    throw DownloadError.incomplete(received: have, expected: expected)
                 }
                 break
             } catch let error as HTTPError {
-                if error == .cancelled { throw .cancelled }
-                guard error.isTransient, attempt < maxAttempts else { throw .transport(error) }
-                have = Self.size(of: partial)
-                try await pause(attempt: attempt)
+                switch error {
+                case .cancelled, .interruptedAfterSending: throw .cancelled
+                case .downloadTooLarge(_, let limit): throw .tooLarge(limit: limit)
+                case .rangeMismatch:
+                    // The part on disk cannot be continued from what the server offers: start over.
+                    have = 0
+                    guard attempt < maxAttempts else { throw .transport(error) }
+                default:
+                    guard error.isTransient, attempt < maxAttempts else { throw .transport(error) }
+                    have = Self.size(of: partial)
+                    try await pause(attempt: attempt)
+                }
             } catch let error as DownloadError {
                 throw error
             } catch {
                 throw .transport(.other(host: "?", code: -1, detail: "\(error)", requestSent: true))
             }
         }
+        // Private while partial; an ordinary file once it is the result.
+        chmod(partial, 0o644)
         guard rename(partial, path) == 0 else {
             throw .unwritable(path, String(cString: strerror(errno)))
         }
         DurableFile.syncDirectory(containing: path)
-        return have
+        return Receipt(bytes: have, contentType: contentType)
     }
 
-    /// The whole file's length: from Content-Range on a 206, else Content-Length.
-    static func total(from response: HTTPResponse, resumedAt offset: Int64) -> Int64? {
-        if response.status == 206, let range = response.header("content-range"),
-           let slash = range.lastIndex(of: "/"), let total = Int64(range[range.index(after: slash)...]) {
-            return total
-        }
-        return response.header("content-length").flatMap { Int64($0) }.map { $0 + (response.status == 206 ? offset : 0) }
+    /// The whole file's length: from Content-Range on a 206, else Content-Length on a 200.
+    static func total(from response: HTTPResponse) -> Int64? {
+        if response.status == 206 { return ContentRange(response.header("content-range"))?.total }
+        return response.header("content-length").flatMap { Int64($0) }
     }
 
     static func size(of path: String) -> Int64 {
@@ -84,6 +115,7 @@ public struct Downloader: Sendable {
 public enum DownloadError: Error, Equatable, CustomStringConvertible {
     case status(Int, host: String)
     case incomplete(received: Int64, expected: Int64)
+    case tooLarge(limit: Int64)
     case transport(HTTPError)
     case unwritable(String, String)
     case cancelled
@@ -92,6 +124,8 @@ public enum DownloadError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .status(let status, let host): return "\(host) answered \(status) instead of the file"
         case .incomplete(let received, let expected): return "the download stopped at \(received) of \(expected) bytes"
+        case .tooLarge(let limit):
+            return "the download passed \(limit) bytes, its cap; nothing was kept (--max-bytes raises the cap)"
         case .transport(let error): return "download failed: \(error)"
         case .unwritable(let path, let reason): return "\(path): cannot write the download (\(reason))"
         case .cancelled: return "download cancelled"

@@ -35,6 +35,8 @@ public struct FileUploader: Sendable {
 }
 
 /// Whether a URL can be fetched, asked with the smallest request that tells: the first byte.
+/// Any 2xx means it answers: a server that ignores the Range and starts sending the whole file
+/// (HTTP allows it) answers too, and the transfer stops after its first bytes, whatever the size.
 public enum Reachability {
     public static func answers(_ url: String) async -> Bool {
         (try? await check(url)) != nil
@@ -43,7 +45,7 @@ public enum Reachability {
     /// Throws with the reason when the URL does not give its content (no credentials are sent).
     public static func check(_ url: String) async throws(UploadError) {
         let request = HTTPRequest(method: .get, url: url, headers: [HTTPHeader("range", "bytes=0-0")],
-                                  destination: .memory(limit: 1 << 16), connectTimeout: 10, totalTimeout: 20,
+                                  destination: .prefix(bytes: 1), connectTimeout: 10, totalTimeout: 20,
                                   followRedirects: true)
         let response: HTTPResponse
         do { response = try await HTTPClient().send(request) } catch {

@@ -10,8 +10,18 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     case timedOut(host: String, requestSent: Bool)
     case connectionLost(host: String, requestSent: Bool, detail: String)
     case responseTooLarge(host: String, limit: Int)
+    /// A download grew past its byte cap; what was received is not kept.
+    case downloadTooLarge(host: String, limit: Int64)
+    /// Asked to resume from a byte, the server sent a part starting elsewhere: the partial file
+    /// cannot be trusted, and the download starts again from byte 0.
+    case rangeMismatch(host: String)
+    /// Cancelled after some of the request may have reached the server, and its answer was not
+    /// waited for (no patience was given; or a second Ctrl-C, or no answer within it): whatever
+    /// the request asked for may have happened.
+    case interruptedAfterSending(host: String)
     case fileUnreadable(path: String, detail: String)
     case fileUnwritable(path: String, detail: String)
+    /// The task was cancelled before any of the request left: nothing reached the server.
     case cancelled
     case other(host: String, code: Int, detail: String, requestSent: Bool)
 
@@ -19,12 +29,20 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// twice would cost money.
     public var requestCertainlyNotSent: Bool {
         switch self {
-        case .invalidURL, .couldNotResolve, .couldNotConnect, .tls, .fileUnreadable:
+        case .invalidURL, .couldNotResolve, .couldNotConnect, .tls, .fileUnreadable, .cancelled:
             return true
         case .timedOut(_, let sent), .connectionLost(_, let sent, _), .other(_, _, _, let sent):
             return !sent
-        case .responseTooLarge, .fileUnwritable, .cancelled:
+        case .responseTooLarge, .downloadTooLarge, .rangeMismatch, .fileUnwritable, .interruptedAfterSending:
             return false
+        }
+    }
+
+    /// The task was cancelled: before anything left (`.cancelled`), or after (`.interruptedAfterSending`).
+    public var isCancellation: Bool {
+        switch self {
+        case .cancelled, .interruptedAfterSending: return true
+        default: return false
         }
     }
 
@@ -33,7 +51,8 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .couldNotResolve, .couldNotConnect, .timedOut, .connectionLost, .other:
             return true
-        case .invalidURL, .tls, .responseTooLarge, .fileUnreadable, .fileUnwritable, .cancelled:
+        case .invalidURL, .tls, .responseTooLarge, .downloadTooLarge, .rangeMismatch, .fileUnreadable, .fileUnwritable,
+             .cancelled, .interruptedAfterSending:
             return false
         }
     }
@@ -47,6 +66,10 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
         case .timedOut(let host, _): return "\(host) did not answer in time"
         case .connectionLost(let host, _, let detail): return "the connection to \(host) broke (\(detail))"
         case .responseTooLarge(let host, let limit): return "\(host) sent more than \(limit) bytes where a short answer was expected"
+        case .downloadTooLarge(let host, let limit):
+            return "\(host) sent more than \(limit) bytes, the download's cap (--max-bytes); nothing was kept"
+        case .rangeMismatch(let host): return "\(host) answered a resumed download with the wrong part of the file"
+        case .interruptedAfterSending(let host): return "stopped waiting for \(host)'s answer after the request was sent"
         case .fileUnreadable(let path, let detail): return "\(path): cannot read it to send (\(detail))"
         case .fileUnwritable(let path, let detail): return "\(path): cannot write the download (\(detail))"
         case .cancelled: return "cancelled"

@@ -75,9 +75,16 @@ public struct BodySourceError: Error, CustomStringConvertible {
 public enum ResponseDestination: Sendable {
     /// Kept in memory, refused past `limit` bytes (an API answer is small; a runaway one is an error).
     case memory(limit: Int = 16 << 20)
-    /// Written to `path`; with `resumeAt` > 0, appended after that many bytes already there
-    /// (the request then asks for the rest with a Range header).
-    case file(path: String, resumeAt: Int64 = 0)
+    /// Written to `path` (mode 0600, never through a symbolic link), refused past `maxBytes` in
+    /// all. With `resumeAt` > 0 the request asks for the rest with a Range header, and what the
+    /// server does with it decides where the body goes: a 206 from `resumeAt` is appended after
+    /// the bytes already there; a 200 (the server ignored the Range, as HTTP allows) restarts the
+    /// file from byte 0; a 206 from anywhere else fails with `.rangeMismatch`. The body of an
+    /// answer that is not 2xx never touches the file (it is kept in memory, briefly, for its text).
+    case file(path: String, resumeAt: Int64 = 0, maxBytes: Int64? = nil)
+    /// Only the first `bytes` of the body are read, then the transfer stops, successfully: for
+    /// "does this URL answer" checks that must not fail on a server that sends everything.
+    case prefix(bytes: Int)
 }
 
 /// Just enough URL parsing for the host and scheme, without Foundation's URL on the hot path.

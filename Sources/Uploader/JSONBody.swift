@@ -31,6 +31,13 @@ public enum JSONBody: Codable, Sendable, Equatable {
         }
     }
 
+    /// Compact JSON, keys sorted (so equal values encode equally).
+    public func encoded() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map(Array.init) ?? Array("null".utf8)
+    }
+
     public static func decode(_ bytes: [UInt8]) throws -> JSONBody {
         try JSONDecoder().decode(JSONBody.self, from: Data(bytes))
     }

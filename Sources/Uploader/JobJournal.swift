@@ -19,9 +19,7 @@ public struct JobJournal: Sendable {
 
     /// `$XDG_STATE_HOME/kling-media/jobs`, or `~/.local/state/kling-media/jobs`.
     public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let root = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"] ?? "") + "/.local/state"
-        return root + "/kling-media/jobs"
+        StateFolder.root(environment: environment) + "/jobs"
     }
 
     // MARK: Jobs

@@ -9,8 +9,11 @@ public struct JobRecord: JournalRecord, Equatable {
         case submitting
         /// Sent, but the answer was lost: the job may exist (and be billed) or not.
         case outcomeUnknown = "outcome_unknown"
-        /// Segmind refused the submission (400, 401, 406…): no job exists.
+        /// Segmind refused the submission with a 4xx (400, 401, 406…): no job exists.
         case rejected
+        /// The submission never reached a job: cancelled before any of it left, no connection, or
+        /// the gateway said the service could not take it (502, 503). No job exists.
+        case notSubmitted = "not_submitted"
         case queued, processing, completed, failed
         /// The record expired at Segmind before its output was known.
         case expired
@@ -34,7 +37,14 @@ public struct JobRecord: JournalRecord, Equatable {
     public var submittedAt: Date
     public var updatedAt: Date
     public var state: State
+    /// The result's best candidate URL, once known (the one downloaded, when one was).
     public var outputURL: String?
+    /// Every candidate URL of the result, best first, so another can be tried when one is not a
+    /// video. Nil in records written before candidates were kept.
+    public var outputURLs: [String]?
+    /// Where the submission's answer said to poll and fetch (used only on the API's host).
+    public var statusURL: String?
+    public var responseURL: String?
     public var error: String?
     /// The continuation (`kling-media continue`) this job is a shot of: `wait` finishes it too.
     public var continuation: ContinuationLink?
@@ -47,6 +57,14 @@ public struct JobRecord: JournalRecord, Equatable {
     /// Segmind keeps request records an hour after submission.
     public static let recordLifetime: TimeInterval = 3600
     public var recordExpiresAt: Date { submittedAt.addingTimeInterval(Self.recordLifetime) }
+
+    /// The result's candidate URLs as kept: all of them, or the one an older record has.
+    public var resultURLs: [String] { outputURLs ?? outputURL.map { [$0] } ?? [] }
+
+    /// Where to ask Segmind about this job, once it has a request id.
+    public var location: JobLocation? {
+        requestID.map { JobLocation(requestID: $0, statusURL: statusURL, responseURL: responseURL) }
+    }
 
     enum CodingKeys: String, CodingKey {
         case localID = "local_id"
@@ -61,6 +79,9 @@ public struct JobRecord: JournalRecord, Equatable {
         case updatedAt = "updated_at"
         case state
         case outputURL = "output_url"
+        case outputURLs = "output_urls"
+        case statusURL = "status_url"
+        case responseURL = "response_url"
         case error
         case continuation
     }

@@ -86,6 +86,16 @@ public struct KlingElement: Codable, Sendable, Equatable {
 public struct Submission: Sendable, Equatable {
     public let requestID: String
     public let status: JobStatus
+    /// Where the answer said to poll and fetch; used only when on the API's host.
+    public let statusURL: String?
+    public let responseURL: String?
+
+    public init(requestID: String, status: JobStatus, statusURL: String? = nil, responseURL: String? = nil) {
+        self.requestID = requestID
+        self.status = status
+        self.statusURL = statusURL
+        self.responseURL = responseURL
+    }
 }
 
 /// Segmind's states of a request.

@@ -16,11 +16,8 @@ struct RecordFolder<Record: JournalRecord>: Sendable {
 
     init(directory: String) throws(JournalError) {
         self.directory = directory
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw .unusable(directory, "\(error)")
+        do { try PrivateFolder.make(directory) } catch {
+            throw .unusable(directory, error.description)
         }
     }
 

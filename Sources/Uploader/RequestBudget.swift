@@ -28,12 +28,32 @@ public actor RequestBudget {
     /// 2 % of the window, at least 100 ms.
     private let margin: Duration
 
+    /// Why `acquire` is about to wait, and for about how long.
+    public enum Wait: Sendable, Equatable {
+        /// The window holds `limit` requests already.
+        case budget(seconds: Double)
+        /// A 429 paused everyone until the server's reset.
+        case serverReset(seconds: Double)
+    }
+
     /// Waits until a request may be sent without exceeding the budget, and counts it. Hand the
-    /// ticket back to `finished` when the answer (or the failure) comes.
-    public func acquire() async throws -> Int {
+    /// ticket back to `finished` when the answer (or the failure) comes. `onWait` hears each wait
+    /// of half a second or more before it begins (once per kind).
+    public func acquire(onWait: @Sendable (Wait) -> Void = { _ in }) async throws -> Int {
+        var announced: Set<String> = []
+        func announce(_ wait: Wait, _ kind: String, until instant: ContinuousClock.Instant, from now: ContinuousClock.Instant) {
+            let seconds = Double(now.duration(to: instant).components.seconds) + Double(now.duration(to: instant).components.attoseconds) / 1e18
+            guard seconds >= 0.5, !announced.contains(kind) else { return }
+            announced.insert(kind)
+            switch wait {
+            case .budget: onWait(.budget(seconds: seconds))
+            case .serverReset: onWait(.serverReset(seconds: seconds))
+            }
+        }
         while true {
             let now = ContinuousClock.now
             if let pausedUntil, now < pausedUntil {
+                announce(.serverReset(seconds: 0), "reset", until: pausedUntil, from: now)
                 try await Task.sleep(until: pausedUntil, clock: .continuous)
                 continue
             }
@@ -48,6 +68,7 @@ public actor RequestBudget {
             // all are in flight, look again shortly.
             let wake = sent.filter(\.answered).map { $0.at.advanced(by: window + margin) }.min()
                 ?? now.advanced(by: .milliseconds(50))
+            announce(.budget(seconds: 0), "budget", until: wake, from: now)
             try await Task.sleep(until: wake, clock: .continuous)
         }
     }
@@ -59,6 +80,9 @@ public actor RequestBudget {
             sent[index].answered = true
         }
     }
+
+    /// The limit this budget keeps to.
+    public nonisolated var requestsPerWindow: Int { limit }
 
     /// The server said the window is spent: nobody sends again before `instant`.
     public func pause(until instant: ContinuousClock.Instant) {

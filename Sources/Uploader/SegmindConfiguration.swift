@@ -44,18 +44,28 @@ public struct SegmindConfiguration: Sendable {
             return nil
         }
         let base = environment["SEGMIND_API_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? file?.apiBase ?? defaultBase
-        guard let parts = URLParts(base), ["https", "http"].contains(parts.scheme) else {
-            throw .invalidBase(base)
-        }
+        try checkScheme(base, variable: "SEGMIND_API_BASE")
         let rate = try environment["SEGMIND_REQUESTS_PER_MINUTE"].map { text throws(ConfigurationError) in
             guard let value = Int(text), value > 0 else { throw .invalidRate(text) }
             return value
         } ?? file?.requestsPerMinute ?? defaultRequestsPerMinute
         let upload = environment["SEGMIND_UPLOAD_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? file?.uploadURL ?? defaultUploadURL
-        guard let uploadParts = URLParts(upload), ["https", "http"].contains(uploadParts.scheme) else {
-            throw .invalidBase(upload)
-        }
+        try checkScheme(upload, variable: "SEGMIND_UPLOAD_URL")
         return SegmindConfiguration(apiKey: APIKey(key), apiBase: base, requestsPerMinute: rate, uploadURL: upload)
+    }
+
+    /// An http(s) URL; plain http only to this machine (loopback), since the key rides along.
+    static func checkScheme(_ url: String, variable: String) throws(ConfigurationError) {
+        guard let parts = URLParts(url), ["https", "http"].contains(parts.scheme) else { throw .invalidBase(url) }
+        if parts.scheme == "http", !isLoopback(parts.host) { throw .cleartext(variable: variable, url: url) }
+    }
+
+    /// 127.0.0.0/8, ::1 and localhost: traffic that never leaves this machine.
+    public static func isLoopback(_ host: String) -> Bool {
+        let host = host.lowercased()
+        if host == "localhost" || host == "::1" || host.hasSuffix(".localhost") { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     public static func configPath(environment: [String: String]) -> String {
@@ -98,6 +108,8 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
     case unreadable(String)
     case malformed(String)
     case invalidBase(String)
+    /// Plain http to a host that is not this machine: the key would travel in clear text.
+    case cleartext(variable: String, url: String)
     case invalidRate(String)
 
     public var description: String {
@@ -110,6 +122,9 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
             return "\(path): not valid JSON of the form {\"api_key\": \"SG_…\", \"api_base\": \"https://…\"}"
         case .invalidBase(let base):
             return "SEGMIND_API_BASE and SEGMIND_UPLOAD_URL must be http(s) URLs, got \(Redaction.redact(base))"
+        case .cleartext(let variable, let url):
+            return "\(variable) is \(Redaction.redact(url)): plain http would send the API key in clear text to another machine; "
+                + "use https (plain http is only for 127.0.0.1, as the simulator)"
         case .invalidRate(let text):
             return "SEGMIND_REQUESTS_PER_MINUTE must be a whole number above 0, got \(text)"
         }

@@ -46,6 +46,7 @@ public struct UploadCache: Sendable {
 
     /// The entry for these bytes on this backend, unless its URL has expired (with a minute's margin).
     public func lookup(sha256: String, backend: String, now: Date = Date()) -> Entry? {
+        try? PrivateFolder.make(URL(fileURLWithPath: path).deletingLastPathComponent().path)
         guard let entry = (try? load())?[Self.key(sha256, backend)] else { return nil }
         if let expiry = entry.expiresAt, expiry.timeIntervalSince(now) < 60 { return nil }
         return entry
@@ -70,8 +71,8 @@ public struct UploadCache: Sendable {
 
     private func locked(_ change: (inout [String: Entry]) -> Void) throws(UploadError) {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw .unreadable(folder, "\(error)")
+        do { try PrivateFolder.make(folder) } catch {
+            throw .unreadable(folder, error.description)
         }
         let lock = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard lock >= 0, flock(lock, LOCK_EX) == 0 else { throw .unreadable(path, String(cString: strerror(errno))) }

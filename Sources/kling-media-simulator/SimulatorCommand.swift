@@ -33,6 +33,12 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Requests a minute per key before 429 (Segmind: 5 free, 50 Pro).") var rateLimit: Int?
     @Option(help: "Seconds of output the key can pay for before 406.") var credits: Int?
     @Option(help: "Fraction of API requests (0…1) answered 502.") var flaky = 0.0
+    @Option(help: "How a finished job's answer shapes its result: \(SimulatorConfiguration.ResultShape.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var resultShape = SimulatorConfiguration.ResultShape.url
+    @Option(help: "What file downloads do with a Range request: honour, ignore (200 and the whole file), misaligned.")
+    var range = SimulatorConfiguration.RangeSupport.honoured
+    @Option(help: "Which spelling of duration and elements submissions may use: any, documented (strings), native (integer, array).")
+    var acceptEncoding = SimulatorConfiguration.AcceptedEncoding.any
     @Option(help: "Where generated outputs go (default: a new temporary folder).") var outputDir: String?
     @Flag(help: "Print where it listens as JSON ({\"base_url\", \"port\"}).") var json = false
     @Flag(help: "Stop when standard input closes (so a parent that dies takes it along).") var exitWithStdin = false
@@ -42,10 +48,13 @@ struct SimulatorCommand: AsyncParsableCommand {
             for: .itemReplacementDirectory, in: .userDomainMask,
             appropriateFor: FileManager.default.temporaryDirectory, create: true).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let configuration = SimulatorConfiguration(
+        var configuration = SimulatorConfiguration(
             apiKey: apiKey, port: port, queueSeconds: queue, latency: latency, failRate: failRate,
             recordLifetime: lifetime, requestsPerMinute: rateLimit, creditSeconds: credits, flakyRate: flaky,
             outputDirectory: directory)
+        configuration.resultShape = resultShape
+        configuration.rangeSupport = range
+        configuration.acceptedEncoding = acceptEncoding
         if exitWithStdin {
             // The parent holds the other end of our standard input: when it exits, for any reason,
             // the read ends and so do we. No orphaned server stays behind.
@@ -66,3 +75,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension SimulatorConfiguration.ResultShape: ExpressibleByArgument {}
+extension SimulatorConfiguration.RangeSupport: ExpressibleByArgument {}
+extension SimulatorConfiguration.AcceptedEncoding: ExpressibleByArgument {}

@@ -34,6 +34,7 @@ struct BatchCommand: AsyncParsableCommand {
     @Flag(help: "Run against the built-in simulator even when an API key is set.") var simulate = false
     @Flag(help: "Submit again shots whose earlier jobs FAILED or expired unfetched.") var retryFailed = false
     @Flag(help: "Submit again shots whose earlier submissions lost their answer (they may be billed twice).") var resubmit = false
+    @OptionGroup var download: DownloadOptions
     @Flag(help: "Print JSON: {simulated, done, not_done, lines: [{line, clip, state, exit_status, error, continuation}]}.")
     var json = false
 
@@ -44,13 +45,15 @@ struct BatchCommand: AsyncParsableCommand {
     func run() async throws {
         let lines: [BatchLine]
         do { lines = try BatchFile.read(file) } catch { throw Terminal.fail(error, status: .unusable) }
-        let session = try PipelineSession.open(simulate: simulate)
-        defer { session.close() }
-        let runner = BatchRunner(client: session.client, journal: session.journal, uploads: session.uploads,
-                                 concurrency: concurrency, options: RunOptions(retryFailed: retryFailed, resubmitUnknown: resubmit))
         let printer = EventPrinter(line: StatusLine(wanted: true))
+        let session = try PipelineSession.open(simulate: simulate, notices: printer.notices)
+        defer { session.close() }
+        var options = RunOptions(retryFailed: retryFailed, resubmitUnknown: resubmit)
+        options.maxDownloadBytes = download.maxBytes
+        let runner = BatchRunner(client: session.client, journal: session.journal, uploads: session.uploads,
+                                 concurrency: concurrency, options: options)
         let tally = BatchTally(total: lines.count)
-        let results = try await Interruption.cancellingOnInterrupt {
+        let results = try await Interruption.cancellingOnInterrupt(stop: options.stopWaiting) { [runner] in
             await runner.run(lines, events: { number, event in
                 switch event {
                 case .step(let text): printer.print(.step(text), prefix: "[line \(number)] ")

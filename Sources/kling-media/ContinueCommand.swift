@@ -49,6 +49,7 @@ struct ContinueCommand: AsyncParsableCommand {
     @Flag(help: "Make a new take even if this exact request was done before (paid for again).") var again = false
     @Flag(help: "Submit again a shot whose earlier job FAILED or expired unfetched.") var retryFailed = false
     @Flag(help: "Submit again a shot whose earlier submission's answer was lost (it may be billed twice).") var resubmit = false
+    @OptionGroup var download: DownloadOptions
     @Flag(help: "Print JSON: the continuation, its shots and request ids, the stitched result.") var json = false
 
     func validate() throws {
@@ -71,13 +72,14 @@ struct ContinueCommand: AsyncParsableCommand {
         let printer = EventPrinter(line: StatusLine(wanted: true))
         if dryRun { return try runDry(continuation, printer: printer) }
 
-        let session = try PipelineSession.open(simulate: simulate)
+        let session = try PipelineSession.open(simulate: simulate, notices: printer.notices)
         defer { session.close() }
         let runner = session.runner { printer.print($0) }
-        let options = RunOptions(again: again, retryFailed: retryFailed, resubmitUnknown: resubmit)
+        var options = RunOptions(again: again, retryFailed: retryFailed, resubmitUnknown: resubmit)
+        options.maxDownloadBytes = download.maxBytes
         let outcome: ContinuationOutcome
         do {
-            outcome = try await Interruption.cancellingOnInterrupt {
+            outcome = try await Interruption.cancellingOnInterrupt(stop: options.stopWaiting) { [options] in
                 try await runner.start(continuation, options: options)
             }
         } catch let error as PipelineError {
@@ -94,7 +96,8 @@ struct ContinueCommand: AsyncParsableCommand {
         let uploader = configuration.map { FileUploader(backend: SegmindStorage(configuration: $0), cache: cache) }
         let report: DryRunReport
         do {
-            report = try ContinuationRunner.dryRun(continuation, uploader: uploader) { printer.print($0) }
+            let remembered = configuration.flatMap { RequestEncodingMemory(path: RequestEncodingMemory.defaultPath()).encoding(for: $0.apiHost) }
+            report = try ContinuationRunner.dryRun(continuation, uploader: uploader, encoding: remembered ?? .documented) { printer.print($0) }
         } catch {
             throw PipelineFailure.report(error, json: json, simulated: false, request: continuation)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import Pipeline
 import Uploader
 
 struct DownloadCommand: AsyncParsableCommand {
@@ -17,7 +18,8 @@ struct DownloadCommand: AsyncParsableCommand {
 
     @Argument(help: "The URL to fetch.") var url: String
     @Option(name: .shortAndLong, help: "Where to save it.") var output: String?
-    @Flag(help: "Print JSON: {url, path, bytes}.") var json = false
+    @OptionGroup var download: DownloadOptions
+    @Flag(help: "Print JSON: {url, path}.") var json = false
 
     func run() async throws {
         guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
@@ -25,11 +27,23 @@ struct DownloadCommand: AsyncParsableCommand {
         }
         let destination = URL(fileURLWithPath: output ?? SafeFileName.from(url: url)).path
         let line = StatusLine(wanted: !json)
+        let maxBytes = download.maxBytes
+        let url = url
         do {
-            try await WaitCommand.download(url, to: destination, line: line)
-        } catch let error as APIError where error == .cancelled {
-            Terminal.printError("kling-media: interrupted; nothing was saved")
-            throw ExitStatus.interrupted.code
+            try await Interruption.cancellingOnInterrupt {
+                try await OutputDownload.fetch([url], to: destination, maxBytes: maxBytes) { line.show(OutputDownload.describe($0)) }
+            }
+            line.finish()
+        } catch let failure as OutputDownload.Failure {
+            line.finish()
+            switch failure {
+            case .download(.cancelled):
+                Terminal.printError("kling-media: interrupted; nothing was saved")
+                throw ExitStatus.interrupted.code
+            case .download(let error): throw Terminal.fail(error, status: ExitStatus(error))
+            case .noVideo: throw Terminal.fail(failure, status: .unavailable)
+            case .unwritable: throw Terminal.fail(failure, status: .unusable)
+            }
         }
         if json {
             JSONOutput.print(["url": url, "path": destination])

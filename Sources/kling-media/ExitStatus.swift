@@ -34,11 +34,12 @@ enum ExitStatus: Int32 {
     init(_ error: APIError) {
         switch error {
         case .badRequest: self = .invalid
-        case .unauthorized, .forbidden, .insufficientCredits, .invalidContentType: self = .refused
+        case .invalidRequestID: self = .unusable
+        case .unauthorized, .forbidden, .insufficientCredits, .invalidContentType, .modelRetired: self = .refused
         case .jobFailed: self = .jobFailed
         case .notFound: self = .notFound
         case .cancelled: self = .interrupted
-        case .rateLimited, .server, .transport, .submissionOutcomeUnknown, .unexpectedResponse, .noOutput, .stillRunning:
+        case .rateLimited, .rateLimitedUntil, .server, .transport, .submissionOutcomeUnknown, .unexpectedResponse, .noOutput, .stillRunning:
             self = .unavailable
         }
     }

@@ -5,11 +5,11 @@ import Uploader
 /// What the job commands share: the configuration, the client and the journal.
 struct JobContext {
     let configuration: SegmindConfiguration
-    let client: SegmindClient
+    var client: SegmindClient
     let journal: JobJournal
 
     /// Loads them, or ends the command with status 2 and a line saying what to set.
-    static func load() throws -> JobContext {
+    static func load(notices: NoticePrinter) throws -> JobContext {
         let journal = try openJournal()
         let configuration: SegmindConfiguration?
         do { configuration = try SegmindConfiguration.load() } catch {
@@ -26,7 +26,15 @@ struct JobContext {
         if !configuration.apiKey.looksLikeSegmindKey {
             Terminal.printError("kling-media: warning: SEGMIND_API_KEY does not look like a Segmind key (SG_ and hex digits)")
         }
-        return JobContext(configuration: configuration, client: SegmindClient(configuration: configuration), journal: journal)
+        return JobContext(configuration: configuration, client: client(configuration, notices: notices), journal: journal)
+    }
+
+    /// A client for the user's configuration: it remembers the body spelling Segmind accepted in the
+    /// state folder, and says its waits through `notices`.
+    static func client(_ configuration: SegmindConfiguration, notices: NoticePrinter) -> SegmindClient {
+        var client = SegmindClient(configuration: configuration, encodingMemory: RequestEncodingMemory(path: RequestEncodingMemory.defaultPath()))
+        client.notices = { notices.print($0) }
+        return client
     }
 
     static func openJournal() throws -> JobJournal {
@@ -39,6 +47,9 @@ struct JobContext {
     /// submitted (so `status` and `wait` work for jobs submitted elsewhere too). The fresh one is
     /// written by `note` once Segmind has answered for it, so a mistyped id leaves no trace.
     func record(for id: String) throws -> JobRecord {
+        // An id goes into URL paths and file names: one that could climb out of either is refused
+        // before anything is read, requested or written.
+        guard RequestIDFormat.isValid(id) else { throw Terminal.fail(APIError.invalidRequestID(id), status: .unusable) }
         do { return try journal.find(id) } catch {
             if case .unknownJob = error {
                 var record = JobRecord(parameters: KlingRequest(prompt: "", videoURL: ""), apiBase: configuration.apiBase)

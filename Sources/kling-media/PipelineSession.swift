@@ -22,28 +22,32 @@ final class PipelineSession: Sendable {
 
     var isSimulated: Bool { simulator != nil }
 
-    /// The user's Segmind setup, or the simulator when asked for or when no key is set.
-    static func open(simulate: Bool) throws -> PipelineSession {
+    /// The user's Segmind setup, or the simulator when asked for or when no key is set. The
+    /// client's waits are said through `notices`.
+    static func open(simulate: Bool, notices: NoticePrinter) throws -> PipelineSession {
         let configuration: SegmindConfiguration?
         do { configuration = simulate ? nil : try SegmindConfiguration.load() } catch {
             throw Terminal.fail(error, status: .unusable)
         }
         if let configuration {
             let journal = try JobContext.openJournal()
-            return PipelineSession(client: SegmindClient(configuration: configuration), journal: journal,
+            return PipelineSession(client: JobContext.client(configuration, notices: notices), journal: journal,
                                    uploads: uploads(configuration, cache: UploadCache(path: UploadCache.defaultPath())), simulator: nil)
         }
-        return try simulated(because: simulate ? "--simulate" : "no SEGMIND_API_KEY is set")
+        return try simulated(because: simulate ? "--simulate" : "no SEGMIND_API_KEY is set", notices: notices)
     }
 
     /// The user's Segmind setup only (for commands that go on with journalled jobs).
-    static func real() throws -> PipelineSession {
-        let context = try JobContext.load()
-        return PipelineSession(client: context.client, journal: context.journal,
-                               uploads: uploads(context.configuration, cache: UploadCache(path: UploadCache.defaultPath())), simulator: nil)
+    static func real(notices: NoticePrinter) throws -> PipelineSession {
+        PipelineSession(context: try JobContext.load(notices: notices))
     }
 
-    private static func simulated(because reason: String) throws -> PipelineSession {
+    convenience init(context: JobContext) {
+        self.init(client: context.client, journal: context.journal,
+                  uploads: Self.uploads(context.configuration, cache: UploadCache(path: UploadCache.defaultPath())), simulator: nil)
+    }
+
+    private static func simulated(because reason: String, notices: NoticePrinter) throws -> PipelineSession {
         let simulator: BuiltInSimulator
         do { simulator = try BuiltInSimulator() } catch { throw Terminal.fail(error, status: .unusable) }
         Terminal.printError("""
@@ -59,7 +63,10 @@ final class PipelineSession: Sendable {
             simulator.stop()
             throw Terminal.fail(error, status: .unusable)
         }
-        return PipelineSession(client: SegmindClient(configuration: configuration), journal: journal,
+        var client = SegmindClient(configuration: configuration,
+                                   encodingMemory: RequestEncodingMemory(path: simulator.outputDirectory + "/request-encoding.json"))
+        client.notices = { notices.print($0) }
+        return PipelineSession(client: client, journal: journal,
                                uploads: uploads(configuration, cache: UploadCache(path: simulator.outputDirectory + "/uploads.json")),
                                simulator: simulator)
     }
@@ -80,9 +87,12 @@ final class PipelineSession: Sendable {
 /// Pipeline events on standard error: steps as lines, progress on the status line.
 final class EventPrinter: Sendable {
     let line: StatusLine
+    /// The client's waits, on the same status line.
+    let notices: NoticePrinter
 
     init(line: StatusLine) {
         self.line = line
+        notices = NoticePrinter(line: line)
     }
 
     func print(_ event: PipelineEvent, prefix: String = "") {
@@ -110,7 +120,8 @@ extension ExitStatus {
             default: self = .unavailable
             }
         case .api(let failure, _, _): self = ExitStatus(failure)
-        case .download, .notAVideo, .outcomeUnknown: self = .unavailable
+        case .download(.tooLarge, _): self = .unusable
+        case .download, .noVideo, .outcomeUnknown: self = .unavailable
         case .earlierFailure(_, _, let failed, _): self = failed ? .jobFailed : .notFound
         case .cancelled: self = .interrupted
         }

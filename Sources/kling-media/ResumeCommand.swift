@@ -21,23 +21,27 @@ struct ResumeCommand: AsyncParsableCommand {
     @Argument(help: "A continuation id or a job's request id (or a prefix); none for all that are not done.") var id: String?
     @Flag(help: "Submit again a shot whose earlier job FAILED or expired unfetched.") var retryFailed = false
     @Flag(help: "Submit again a shot whose earlier submission's answer was lost (it may be billed twice).") var resubmit = false
+    @OptionGroup var download: DownloadOptions
     @Flag(help: "Print JSON: an array of continuations as `continue --json` prints them.") var json = false
 
     func run() async throws {
-        let session = try PipelineSession.real()
+        let printer = EventPrinter(line: StatusLine(wanted: true))
+        let session = try PipelineSession.real(notices: printer.notices)
         let targets = try continuations(in: session.journal)
         guard !targets.isEmpty else {
             if json { JSONOutput.print([String]()) } else { Terminal.printError("kling-media: nothing to resume: every continuation is done") }
             return
         }
-        let printer = EventPrinter(line: StatusLine(wanted: true))
-        let options = RunOptions(retryFailed: retryFailed, resubmitUnknown: resubmit)
+        var options = RunOptions(retryFailed: retryFailed, resubmitUnknown: resubmit)
+        options.maxDownloadBytes = download.maxBytes
         var outcomes: [ContinuationOutcome] = []
         var worst: ExitCode?
         for target in targets {
             let runner = session.runner { printer.print($0, prefix: targets.count > 1 ? "[\(target.localID.prefix(8))] " : "") }
             do {
-                outcomes.append(try await Interruption.cancellingOnInterrupt { try await runner.resume(target.localID, options: options) })
+                outcomes.append(try await Interruption.cancellingOnInterrupt(stop: options.stopWaiting) { [options] in
+                    try await runner.resume(target.localID, options: options)
+                })
             } catch let error as PipelineError {
                 printer.line.finish()
                 let status = PipelineFailure.report(error, json: false, simulated: false, request: target.request)

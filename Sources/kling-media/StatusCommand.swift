@@ -13,21 +13,25 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let context = try JobContext.load()
+        let context = try JobContext.load(notices: NoticePrinter(line: StatusLine(wanted: !json)))
         let (record, requestID) = try context.submittedJob(id)
+        let location = record.location ?? JobLocation(requestID: requestID)
         do {
             let report = try await Interruption.cancellingOnInterrupt {
-                try await context.client.status(of: requestID)
+                try await context.client.status(of: requestID, statusURL: location.statusURL)
             }
-            var outputURL = record.outputURL
-            if report.status == .completed, outputURL == nil {
+            var result: JobResult?
+            if report.status == .completed, record.resultURLs.isEmpty {
                 // Known the moment it is known: the record expires in an hour, the file later.
-                outputURL = try? await context.client.result(of: requestID).outputURL
+                result = try? await context.client.result(of: requestID, responseURL: location.responseURL)
             }
             let saved = context.note(record) {
                 $0.state = $0.state == .downloaded ? .downloaded : JobRecord.State(report.status)
                 $0.error = report.error
-                if let outputURL { $0.outputURL = outputURL }
+                if let result {
+                    $0.outputURL = result.outputURL
+                    $0.outputURLs = result.outputURLs
+                }
             }
             render(saved, status: report.status.rawValue)
             if report.status == .failed { throw ExitStatus.jobFailed.code }
@@ -36,11 +40,11 @@ struct StatusCommand: AsyncParsableCommand {
             // Only a job the journal already knows is marked: a mistyped id leaves no record.
             var saved = record
             if context.isJournaled(record) {
-                saved = context.note(record) { if $0.outputURL == nil && $0.state != .downloaded { $0.state = .expired } }
+                saved = context.note(record) { if $0.resultURLs.isEmpty && $0.state != .downloaded { $0.state = .expired } }
             }
             render(saved, status: "NOT_FOUND")
             // An expired record whose output we kept is no loss: `wait` still downloads it.
-            if saved.outputURL == nil { throw Terminal.fail(error, status: .notFound) }
+            if saved.resultURLs.isEmpty { throw Terminal.fail(error, status: .notFound) }
         }
     }
 
@@ -69,6 +73,8 @@ struct JobSummary: Encodable {
     let submittedAt: Date
     let recordExpiresAt: Date
     let outputURL: String?
+    /// Every candidate URL of the result, best first.
+    let outputURLs: [String]
     let outputPath: String?
     let error: String?
     /// The continuation it is a shot of, if `continue` made it.
@@ -82,6 +88,7 @@ struct JobSummary: Encodable {
         submittedAt = record.submittedAt
         recordExpiresAt = record.recordExpiresAt
         outputURL = record.outputURL
+        outputURLs = record.resultURLs
         outputPath = record.outputPath
         error = record.error
         continuation = record.continuation
@@ -94,6 +101,7 @@ struct JobSummary: Encodable {
         case submittedAt = "submitted_at"
         case recordExpiresAt = "record_expires_at"
         case outputURL = "output_url"
+        case outputURLs = "output_urls"
         case outputPath = "output_path"
     }
 }

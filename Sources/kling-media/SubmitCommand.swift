@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import Pipeline
+import Synchronization
 import Uploader
 
 struct SubmitCommand: AsyncParsableCommand {
@@ -38,7 +39,7 @@ struct SubmitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let context = try JobContext.load()
+        let context = try JobContext.load(notices: NoticePrinter(line: StatusLine(wanted: !json)))
         guard let prompt = try request.promptText() else { throw ExitStatus.unusable.code }
         let elements = element.map { spec in
             let urls = spec.split(separator: ",").map(String.init)
@@ -50,14 +51,27 @@ struct SubmitCommand: AsyncParsableCommand {
         let outputPath = output.map { URL(fileURLWithPath: $0).path }
         let record = JobRecord(parameters: parameters, apiBase: context.configuration.apiBase, outputPath: outputPath)
         let saved: JobRecord
+        // Ctrl-C once the POST may have left waits for the answer (it carries the job's id);
+        // a second Ctrl-C stops waiting, and the job is journalled as outcome unknown.
+        let stop = StopSignal()
+        let patience = AnswerPatience(stop: stop) {
+            Terminal.printError("kling-media: waiting for Segmind's answer so the job is not lost; Ctrl-C again to stop waiting")
+        }
+        let interrupted = Atomic<Bool>(false)
         do {
-            saved = try await Interruption.cancellingOnInterrupt {
-                try await JobSubmission(client: context.client, journal: context.journal).submit(record)
+            saved = try await Interruption.cancellingOnInterrupt(stop: stop) {
+                let saved = try await JobSubmission(client: context.client, journal: context.journal).submit(record, patience: patience)
+                interrupted.store(Task.isCancelled, ordering: .relaxed)
+                return saved
             }
         } catch let error as SubmissionError {
             switch error {
             case .journal(let failure): throw Terminal.fail(failure, status: .unusable)
             case .api(let failure, let noted):
+                if failure == .cancelled {
+                    Terminal.printError("kling-media: interrupted before anything was sent; nothing was submitted")
+                    throw ExitStatus.interrupted.code
+                }
                 if failure.isOutcomeUnknown {
                     Terminal.printError("kling-media: journal entry \(noted.localID) keeps the parameters of this submission")
                 }
@@ -69,6 +83,11 @@ struct SubmitCommand: AsyncParsableCommand {
             JSONOutput.print(SubmitReport(requestID: submission.requestID, status: submission.status, localID: saved.localID))
         } else {
             Terminal.print(submission.requestID)
+        }
+        if interrupted.load(ordering: .relaxed) {
+            Terminal.printError("kling-media: interrupted; job \(submission.requestID) was submitted and goes on at Segmind: "
+                                + "`kling-media wait \(submission.requestID)` fetches it")
+            throw ExitStatus.interrupted.code
         }
     }
 }

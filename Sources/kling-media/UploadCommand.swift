@@ -39,7 +39,7 @@ struct UploadCommand: AsyncParsableCommand {
     func run() async throws {
         let backend: any UploadBackend
         if to == "segmind" {
-            backend = SegmindStorage(configuration: try JobContext.load().configuration)
+            backend = SegmindStorage(configuration: try JobContext.load(notices: NoticePrinter(line: StatusLine(wanted: false))).configuration)
         } else {
             do { backend = try S3Storage(destination: to, expiry: expires) } catch {
                 throw Terminal.fail(error, status: .unusable)

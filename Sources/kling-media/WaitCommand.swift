@@ -29,12 +29,20 @@ struct WaitCommand: AsyncParsableCommand {
     @Option(help: "Give up waiting after this many seconds (the job goes on; wait again later).") var timeout: Double?
     @Option(name: .shortAndLong, help: "Where to save the output (default: as given to submit, else ./ID.mp4).")
     var output: String?
-    @Flag(help: "Print JSON: {request_id, status, output_url, output_path}.") var json = false
+    @OptionGroup var download: DownloadOptions
+    @Flag(help: "Print JSON: {request_id, status, output_url, output_urls, output_path}.") var json = false
+
+    func validate() throws {
+        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be more than 0 seconds") }
+    }
 
     func run() async throws {
-        let context = try JobContext.load()
+        let line = StatusLine(wanted: !json)
+        var context = try JobContext.load(notices: NoticePrinter(line: line))
+        // A 429 whose reset is further off than this command may wait stops it, saying when.
+        if let timeout { context.client.longestRateLimitWait = timeout }
         let job = try context.submittedJob(id)
-        if let link = job.record.continuation { return try await finishContinuation(link, of: job.requestID) }
+        if let link = job.record.continuation { return try await finishContinuation(link, of: job.requestID, context: context) }
         var record = job.record
         let requestID = job.requestID
         let destination = URL(fileURLWithPath: output ?? record.outputPath ?? "\(requestID).mp4").path
@@ -42,46 +50,31 @@ struct WaitCommand: AsyncParsableCommand {
             // Remembered before waiting, so a wait that is killed and run again saves to the same place.
             record = context.note(record) { $0.outputPath = destination }
         }
-        let line = StatusLine(wanted: !json)
-        let started = ContinuousClock.now
+        let tracker = JobTracker(client: context.client, journal: context.journal)
+        let deadline = timeout.map { ContinuousClock.now.advanced(by: .seconds($0)) }
+        let maxBytes = download.maxBytes
+        let start = record
         do {
-            if record.outputURL == nil {
-                let deadline = timeout.map { ContinuousClock.now.advanced(by: .seconds($0)) }
-                let client = context.client
-                let result = try await Interruption.cancellingOnInterrupt {
-                    try await client.waitForResult(of: requestID, deadline: deadline) { status in
-                        line.show("\(requestID): \(status.rawValue.lowercased()), \(Formatting.clock(since: started)) elapsed")
-                    }
-                }
-                line.finish()
-                record = context.note(record) {
-                    $0.outputURL = result.outputURL
-                    $0.state = .completed
+            (record, _) = try await Interruption.cancellingOnInterrupt {
+                try await tracker.finish(start, to: destination, deadline: deadline, maxBytes: maxBytes) { event in
+                    Self.render(event, requestID: requestID, line: line)
                 }
             }
-            guard let url = record.outputURL else { throw APIError.noOutput(requestID: requestID, body: "") }
-            try await Self.download(url, to: destination, line: line)
-            record = context.note(record) {
-                $0.state = .downloaded
-                $0.outputPath = destination
-            }
-        } catch let error as APIError {
             line.finish()
-            if case .notFound = error, !context.isJournaled(record) {
-                throw Terminal.fail(error, status: ExitStatus(error))
-            }
-            context.note(record) {
-                switch error {
-                case .jobFailed(_, let detail): $0.state = .failed; $0.error = detail
-                case .notFound: $0.state = .expired
-                default: break
-                }
-            }
-            if error == .cancelled {
+        } catch let failure as JobTracker.Failure {
+            line.finish()
+            switch failure {
+            case .cancelled:
                 Terminal.printError("kling-media: interrupted; job \(requestID) goes on at Segmind: resume with `kling-media wait \(requestID)`")
                 throw ExitStatus.interrupted.code
+            case .api(let error, _): throw Terminal.fail(error, status: ExitStatus(error))
+            case .download(let error): throw Terminal.fail(error, status: ExitStatus(error))
+            case .noVideo(let tried, let job):
+                throw Terminal.fail(PipelineError.noVideo(tried: tried, shot: 1, requestID: requestID, recordExpiresAt: job.recordExpiresAt),
+                                    status: .unavailable)
+            case .unwritable(let path): throw Terminal.fail(OutputDownload.Failure.unwritable(path), status: .unusable)
+            case .notSubmitted(let job): throw Terminal.fail(JobNotSubmitted(record: job), status: .unavailable)
             }
-            throw Terminal.fail(error, status: ExitStatus(error))
         }
         if json {
             JSONOutput.print(JobSummary(record, status: JobStatus.completed.rawValue))
@@ -90,19 +83,39 @@ struct WaitCommand: AsyncParsableCommand {
         }
     }
 
+    /// A followed job's events: polls and downloads on the status line, the rest as lines.
+    static func render(_ event: JobTracker.Event, requestID: String, line: StatusLine) {
+        switch event {
+        case .polled(let status, let waited):
+            line.show("\(requestID): \(status.rawValue.lowercased()), \(Formatting.clock(Int(waited.components.seconds))) elapsed")
+        case .completed: line.finish()
+        case .downloading(let progress): line.show(OutputDownload.describe(progress))
+        case .skipped(let skip):
+            line.finish()
+            Terminal.printError("kling-media: skipped \(skip.url): \(skip.reason); trying the next result URL")
+        case .journalFailed(let error):
+            line.finish()
+            Terminal.report(error)
+        }
+    }
+
     /// A job made by `continue`: the continuation goes on from it (download, later shots, stitching).
-    private func finishContinuation(_ link: ContinuationLink, of requestID: String) async throws {
+    private func finishContinuation(_ link: ContinuationLink, of requestID: String, context: JobContext) async throws {
         if output != nil {
             Terminal.printError("kling-media: job \(requestID) is shot \(link.shot) of continuation \(link.localID), whose files are "
                                 + "already named; run `kling-media wait \(requestID)` without -o")
             throw ExitStatus.unusable.code
         }
-        let session = try PipelineSession.real()
         let printer = EventPrinter(line: StatusLine(wanted: true))
+        let session = PipelineSession(context: context)
         let runner = session.runner { printer.print($0) }
-        let options = RunOptions(deadline: timeout.map { ContinuousClock.now.advanced(by: .seconds($0)) })
+        var options = RunOptions(deadline: timeout.map { ContinuousClock.now.advanced(by: .seconds($0)) })
+        options.maxDownloadBytes = download.maxBytes
+        let stop = options.stopWaiting
         do {
-            let outcome = try await Interruption.cancellingOnInterrupt { try await runner.resume(link.localID, options: options) }
+            let outcome = try await Interruption.cancellingOnInterrupt(stop: stop) { [options] in
+                try await runner.resume(link.localID, options: options)
+            }
             printer.line.finish()
             ContinuationOutput.print(outcome, json: json, simulated: false)
         } catch let error as PipelineError {
@@ -110,19 +123,14 @@ struct WaitCommand: AsyncParsableCommand {
             throw PipelineFailure.report(error, json: json, simulated: false)
         }
     }
+}
 
-    /// Saves an output (see `OutputDownload`), with progress on the status line.
-    static func download(_ url: String, to destination: String, line: StatusLine) async throws {
-        do {
-            try await Interruption.cancellingOnInterrupt {
-                try await OutputDownload.fetch(url, to: destination) { line.show(OutputDownload.describe($0)) }
-            }
-        } catch let failure as OutputDownload.Failure {
-            line.finish()
-            if failure == .download(.cancelled) { throw APIError.cancelled }
-            if case .unwritable = failure { throw Terminal.fail(failure, status: .unusable) }
-            throw Terminal.fail(failure, status: .unavailable)
+extension ExitStatus {
+    init(_ error: DownloadError) {
+        switch error {
+        case .cancelled: self = .interrupted
+        case .unwritable, .tooLarge: self = .unusable
+        case .status, .incomplete, .transport: self = .unavailable
         }
-        line.finish()
     }
 }

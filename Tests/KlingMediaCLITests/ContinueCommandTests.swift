@@ -15,19 +15,13 @@ import TestSupport
 
     /// Starts `kling-media ARGS` and kills it (SIGKILL: no chance to tidy up) once `ready` holds.
     private func killed(_ arguments: [String], sandbox: Sandbox, when ready: () async throws -> Bool) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: KlingMediaBinary.path)
-        process.arguments = arguments
-        process.environment = sandbox.environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        while try await !ready() {
-            guard process.isRunning else { Issue.record("\(arguments) ended before it was killed"); return }
-            try await Task.sleep(for: .milliseconds(50))
+        let process = try RunningProcess(KlingMediaBinary.path, arguments, environment: sandbox.environment)
+        try await eventually("\(arguments) to be ready to kill") {
+            guard process.isRunning else { throw WaitedInVain(what: "\(arguments) ended before it was killed", seconds: 0) }
+            return try await ready()
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.signal(SIGKILL)
+        _ = try await process.finish()
     }
 
     @Test func withNoKeyItRunsTheWholeJobAgainstTheBuiltInSimulatorAndSaysSo() async throws {
@@ -51,7 +45,7 @@ import TestSupport
     }
 
     @Test func invalidInputExitsOneWithTheVerdictAndSendsNothing() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Sandbox()
         defer { sandbox.close() }
         let result = try await sandbox.run(["continue", Fixtures.path("too_short.mp4"), "--refs", Fixtures.path("ref_ok.png"), "--prompt", prompt])
         #expect(result.status == 1)
@@ -61,7 +55,7 @@ import TestSupport
     }
 
     @Test func aProcessKilledMidPollIsFinishedByWaitWithTheStitchedResult() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Sandbox()
         defer { sandbox.close() }
         let folder = sandbox.home.path
         try FileManager.default.copyItem(atPath: Fixtures.path("landscape.mp4"), toPath: folder + "/shot.mp4")
@@ -91,23 +85,17 @@ import TestSupport
     }
 
     @Test func interruptedContinueSaysHowToResumeAndResumeFinishesIt() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Sandbox()
         defer { sandbox.close() }
         try await sandbox.simulator.control.hold(true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: KlingMediaBinary.path)
-        process.arguments = ["continue", Fixtures.path("landscape.mp4"), "--prompt", "Based on @Video1, go on", "--no-stitch",
-                             "-o", sandbox.home.appendingPathComponent("next.mp4").path]
-        process.environment = sandbox.environment
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        while try await sandbox.simulator.control.count("GET", "/v2/requests/") == 0 { try await Task.sleep(for: .milliseconds(50)) }
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 130)
+        let process = try RunningProcess(KlingMediaBinary.path, ["continue", Fixtures.path("landscape.mp4"), "--prompt", "Based on @Video1, go on",
+                                                                 "--no-stitch", "-o", sandbox.home.appendingPathComponent("next.mp4").path],
+                                         environment: sandbox.environment)
+        try await eventually("a poll") { try await sandbox.simulator.control.count("GET", "/v2/requests/") > 0 }
+        process.signal(SIGINT)
+        let result = try await process.finish()
+        let text = result.standardError
+        #expect(result.status == 130)
         #expect(text.contains("goes on at Segmind; `kling-media wait "))
         try await sandbox.simulator.control.hold(false)
         let resumed = try await sandbox.run(["resume", "--json"])
@@ -122,7 +110,7 @@ import TestSupport
     @Test func aBlockedJobExitsThreeAndAnExpiredOneSix() async throws {
         // Records live 3 s: the first poll (after 2 s) sees the blocked job's FAILED; the held one's
         // record is gone by the second.
-        let sandbox = try Sandbox(simulatorArguments: ["--queue", "0.2", "--latency", "1", "--lifetime", "3"])
+        let sandbox = try await Sandbox(simulatorArguments: ["--queue", "0.2", "--latency", "1", "--lifetime", "3"])
         defer { sandbox.close() }
         let blocked = try await sandbox.run(["continue", Fixtures.path("landscape.mp4"), "--prompt", "Based on @Video1 [blocked]", "--no-stitch",
                                              "-o", sandbox.home.appendingPathComponent("a.mp4").path])
@@ -135,7 +123,7 @@ import TestSupport
     }
 
     @Test func dryRunPrintsTheRequestBodyAndTouchesNothing() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Sandbox()
         defer { sandbox.close() }
         let result = try await sandbox.run(["continue", Fixtures.path("rotated.mp4"), "--refs", Fixtures.path("ref_ok.png"),
                                             "--prompt", prompt, "--duration", "10", "--dry-run", "--json"])
@@ -143,14 +131,14 @@ import TestSupport
         let report = try json(result.standardOutput)
         let body = try #require(report["request_body"] as? [String: Any])
         // A phone clip stored 1280×720 and turned 90°: 9:16 as displayed.
-        #expect(body["aspect_ratio"] as? String == "9:16" && body["duration"] as? Int == 10)
+        #expect(body["aspect_ratio"] as? String == "9:16" && body["duration"] as? String == "10")
         #expect(body["video_url"] as? String == Fixtures.path("rotated.mp4") && body["image_urls"] as? [String] == [Fixtures.path("ref_ok.png")])
         #expect(report["generated_seconds"] as? Double == 10 && report["stitched_seconds"] as? Double == 14)
         #expect(try await sandbox.simulator.control.log().isEmpty)
     }
 
     @Test func aBatchKilledMidRunGoesOnWithoutSubmittingAnythingTwice() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Sandbox()
         defer { sandbox.close() }
         let folder = sandbox.home.path
         try FileManager.default.copyItem(atPath: Fixtures.path("landscape.mp4"), toPath: folder + "/scene.mp4")
@@ -172,5 +160,74 @@ import TestSupport
         #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 6)
         #expect(try await sandbox.simulator.control.count("POST", "/upload-asset") == 2)
         for take in 1...6 { #expect(FileManager.default.fileExists(atPath: folder + "/take\(take).mp4")) }
+    }
+
+    /// `continue` with the POST's answer held at the simulator, interrupted once the POST is there;
+    /// with one Ctrl-C, the answer is let go once it says it waits for it.
+    private func interruptedMidSubmit(_ sandbox: Sandbox, signals: Int) async throws -> ProcessResult {
+        let folder = sandbox.home.path
+        if !FileManager.default.fileExists(atPath: folder + "/shot.mp4") {
+            try FileManager.default.copyItem(atPath: Fixtures.path("landscape.mp4"), toPath: folder + "/shot.mp4")
+        }
+        try await sandbox.simulator.control.holdAnswers(true)
+        let process = try RunningProcess(KlingMediaBinary.path, ["continue", folder + "/shot.mp4", "--prompt", "Based on @Video1, go on"],
+                                         environment: sandbox.environment)
+        try await eventually("the POST at the simulator") { try await sandbox.simulator.control.count("POST", "/v2/kling") == 1 }
+        process.signal(SIGINT)
+        try await eventually("the message that it waits for the answer") { process.standardErrorSoFar.contains("waiting for Segmind's answer") }
+        if signals > 1 { process.signal(SIGINT) }
+        let result: ProcessResult
+        if signals > 1 {
+            result = try await process.finish()
+            try await sandbox.simulator.control.holdAnswers(false)
+        } else {
+            try await sandbox.simulator.control.holdAnswers(false)
+            result = try await process.finish()
+        }
+        return result
+    }
+
+    @Test func ctrlCDuringTheSubmitWaitsForTheAnswerThenExits130AndARerunPaysNothingMore() async throws {
+        let sandbox = try await Sandbox()
+        defer { sandbox.close() }
+        let interrupted = try await interruptedMidSubmit(sandbox, signals: 1)
+        #expect(interrupted.status == 130, "\(interrupted.standardError)")
+        #expect(interrupted.standardError.contains("waiting for Segmind's answer so the job is not lost; Ctrl-C again to stop waiting"))
+        let id = try #require(try sandbox.journalText().firstMatch(of: /"request_id" : "([0-9a-f-]+)"/).map { String($0.output.1) })
+        #expect(interrupted.standardError.contains("`kling-media wait \(id)`"))
+        let rerun = try await sandbox.run(["continue", sandbox.home.path + "/shot.mp4", "--prompt", "Based on @Video1, go on"])
+        #expect(rerun.status == 0, "\(rerun.standardError)")
+        #expect(rerun.standardError.contains("job \(id) was submitted earlier; waiting for it"))
+        #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 1)
+    }
+
+    @Test func aSecondCtrlCExitsFiveAndARerunRefusesWithoutResubmit() async throws {
+        let sandbox = try await Sandbox()
+        defer { sandbox.close() }
+        let interrupted = try await interruptedMidSubmit(sandbox, signals: 2)
+        #expect(interrupted.status == 5, "\(interrupted.standardError)")
+        #expect(interrupted.standardError.contains("never got a usable answer"))
+        let rerun = try await sandbox.run(["continue", sandbox.home.path + "/shot.mp4", "--prompt", "Based on @Video1, go on"])
+        #expect(rerun.status == 5)
+        #expect(rerun.standardError.contains("--resubmit"))
+        #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 1)
+    }
+
+    @Test func submitInterruptedMidPOSTPrintsTheIDItGotAndExits130() async throws {
+        let sandbox = try await Sandbox()
+        defer { sandbox.close() }
+        try await sandbox.simulator.control.holdAnswers(true)
+        let process = try RunningProcess(KlingMediaBinary.path, ["submit", "--video-url", "https://example.com/shot.mp4",
+                                                                 "--prompt", "Based on @Video1, go on"], environment: sandbox.environment)
+        try await eventually("the POST at the simulator") { try await sandbox.simulator.control.count("POST", "/v2/kling") == 1 }
+        process.signal(SIGINT)
+        try await eventually("the message that it waits for the answer") { process.standardErrorSoFar.contains("waiting for Segmind's answer") }
+        try await sandbox.simulator.control.holdAnswers(false)
+        let result = try await process.finish()
+        #expect(result.status == 130, "\(result.standardError)")
+        let id = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(id.count == 36)
+        #expect(result.standardError.contains("`kling-media wait \(id)`"))
+        #expect(try sandbox.journalText().contains("\"request_id\" : \"\(id)\""))
     }
 }

@@ -10,8 +10,8 @@ import TestSupport
         let home: URL
         var environment: [String: String]
 
-        init(simulatorArguments: [String] = ["--queue", "0.2", "--latency", "1"]) throws {
-            simulator = try SimulatorProcess(arguments: simulatorArguments)
+        init(simulatorArguments: [String] = ["--queue", "0.2", "--latency", "1"]) async throws {
+            simulator = try await SimulatorProcess(arguments: simulatorArguments)
             home = FileManager.default.temporaryDirectory.appendingPathComponent("kling-home-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
             environment = [
@@ -54,7 +54,7 @@ import TestSupport
     }
 
     @Test func submitThenWaitSavesTheGeneratedClip() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Sandbox()
         defer { sandbox.close() }
         let id = try await sandbox.submit(["--aspect", "1:1", "--duration", "10"])
         let output = sandbox.home.appendingPathComponent("next.mp4").path
@@ -73,24 +73,16 @@ import TestSupport
     }
 
     @Test func waitKilledMidPollIsFinishedByAnotherWait() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Sandbox()
         defer { sandbox.close() }
         try await sandbox.simulator.control.hold(true)
         let id = try await sandbox.submit()
         let output = sandbox.home.appendingPathComponent("resumed.mp4").path
-        let first = Process()
-        first.executableURL = URL(fileURLWithPath: KlingMediaBinary.path)
-        first.arguments = ["wait", id, "-o", output]
-        first.environment = sandbox.environment
-        first.standardOutput = FileHandle.nullDevice
-        first.standardError = FileHandle.nullDevice
-        try first.run()
+        let first = try RunningProcess(KlingMediaBinary.path, ["wait", id, "-o", output], environment: sandbox.environment)
         // Killed as soon as it has polled once: mid-wait, while the job is held unfinished.
-        while try await sandbox.simulator.control.count("GET", "/v2/requests/\(id)/status") == 0 {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
+        try await eventually("a poll") { try await sandbox.simulator.control.count("GET", "/v2/requests/\(id)/status") > 0 }
+        first.signal(SIGKILL)
+        _ = try await first.finish()
         #expect(!FileManager.default.fileExists(atPath: output))
         try await sandbox.simulator.control.hold(false)
         let second = try await sandbox.run(["wait", String(id.prefix(8))])
@@ -100,30 +92,81 @@ import TestSupport
     }
 
     @Test func interruptedWaitSaysHowToResume() async throws {
-        let sandbox = try Sandbox(simulatorArguments: ["--latency", "30"])
+        let sandbox = try await Sandbox()
         defer { sandbox.close() }
+        // Held unfinished, so only the Ctrl-C can end the wait.
+        try await sandbox.simulator.control.hold(true)
         let id = try await sandbox.submit()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: KlingMediaBinary.path)
-        process.arguments = ["wait", id]
-        process.environment = sandbox.environment
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try RunningProcess(KlingMediaBinary.path, ["wait", id], environment: sandbox.environment)
         // Interrupted once it is waiting (it has polled), not while it is still starting up.
-        while try await sandbox.simulator.control.count("GET", "/v2/requests/\(id)/status") == 0 {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 130)
+        try await eventually("a poll") { try await sandbox.simulator.control.count("GET", "/v2/requests/\(id)/status") > 0 }
+        process.signal(SIGINT)
+        let result = try await process.finish()
+        let text = result.standardError
+        #expect(result.status == 130)
         #expect(text.contains("resume with `kling-media wait \(id)`"))
     }
 
+    @Test func anIDThatIsNotARequestIDIsRefusedBeforeAnythingIsAskedOrWritten() async throws {
+        let sandbox = try await Sandbox()
+        defer { sandbox.close() }
+        for command in [["wait", "../../x"], ["status", "../../x"], ["wait", "a/b", "-o", sandbox.home.path + "/x.mp4"]] {
+            let result = try await sandbox.run(command)
+            #expect(result.status == 2, "\(command): \(result.standardError)")
+            #expect(result.standardError.contains("is not a request id (letters, digits and -, at most 64)"))
+        }
+        #expect(try await sandbox.simulator.control.log().isEmpty)
+        #expect(try sandbox.journalText() == "")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.home.path + "/x.mp4"))
+    }
+
+    @Test func theStateFolderIsMadePrivateWhenOpened() async throws {
+        let sandbox = try await Sandbox()
+        defer { sandbox.close() }
+        let folder = sandbox.home.appendingPathComponent("state/kling-media/jobs").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        let result = try await sandbox.run(["jobs"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int == 0o700)
+    }
+
+    @Test func aRateLimitLongerThanTheTimeoutStopsNamingItsReset() async throws {
+        let sandbox = try await Sandbox()
+        defer { sandbox.close() }
+        let id = try await sandbox.submit()
+        try await sandbox.simulator.control.rateLimit(1, resettingAfter: 3600, path: "/v2/requests/")
+        let started = ContinuousClock.now
+        let result = try await sandbox.run(["wait", id, "--timeout", "30"])
+        #expect(result.status == 5)
+        #expect(result.standardError.contains("rate-limited by Segmind (429: Simulated 429) until 20"))
+        #expect(result.standardError.contains("longer than this command waits (--timeout, or 15 minutes)"))
+        #expect(started.duration(to: .now) < .seconds(20))
+    }
+
+    @Test func aRateLimitWaitIsSaidOnStandardError() async throws {
+        let sandbox = try await Sandbox()
+        defer { sandbox.close() }
+        let id = try await sandbox.submit()
+        try await sandbox.simulator.control.rateLimit(1, resettingAfter: 1, path: "/v2/requests/")
+        try await sandbox.simulator.control.fail(1, with: 502, path: "/v2/requests/")
+        let result = try await sandbox.run(["status", id])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("kling-media: Segmind answered 429 (rate limited): waiting until 20"))
+        #expect(result.standardError.contains("SEGMIND_REQUESTS_PER_MINUTE sets this machine's budget"))
+        #expect(result.standardError.contains("kling-media: Segmind answered 502 (Simulated 502); trying again in "))
+    }
+
+    @Test func plainHTTPToAnotherMachineIsRefused() async throws {
+        var sandbox = try await Sandbox()
+        defer { sandbox.close() }
+        sandbox.environment["SEGMIND_API_BASE"] = "http://api.segmind.com"
+        let result = try await sandbox.run(["status", "0123"])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("plain http would send the API key in clear text"))
+    }
+
     @Test func contentBlockedJobExitsThreeWithTheReason() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Sandbox()
         defer { sandbox.close() }
         let result = try await sandbox.run(["submit", "--video-url", "https://example.com/a.mp4",
                                       "--prompt", "Based on @Video1 [blocked]"])
@@ -138,7 +181,7 @@ import TestSupport
     }
 
     @Test func expiredRequestExitsSix() async throws {
-        let sandbox = try Sandbox(simulatorArguments: ["--lifetime", "0.5", "--latency", "30"])
+        let sandbox = try await Sandbox(simulatorArguments: ["--lifetime", "0.5", "--latency", "30"])
         defer { sandbox.close() }
         let id = try await sandbox.submit()
         try await Task.sleep(for: .seconds(1))
@@ -148,7 +191,7 @@ import TestSupport
     }
 
     @Test func mistypedIDLeavesNoRecordBehind() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Sandbox()
         defer { sandbox.close() }
         let status = try await sandbox.run(["status", "00000000-no-such-job"])
         #expect(status.status == 6)
@@ -160,7 +203,7 @@ import TestSupport
     }
 
     @Test func noKeyExitsTwoAndSaysWhatToSet() async throws {
-        var sandbox = try Sandbox()
+        var sandbox = try await Sandbox()
         defer { sandbox.close() }
         sandbox.environment["SEGMIND_API_KEY"] = nil
         let result = try await sandbox.run(["submit", "--video-url", "https://e.x/a.mp4", "--prompt", "Based on @Video1"])
@@ -170,7 +213,7 @@ import TestSupport
     }
 
     @Test func configFileOthersCanReadIsRefused() async throws {
-        var sandbox = try Sandbox()
+        var sandbox = try await Sandbox()
         defer { sandbox.close() }
         sandbox.environment["SEGMIND_API_KEY"] = nil
         let folder = sandbox.home.appendingPathComponent("config/kling-media")
@@ -188,7 +231,7 @@ import TestSupport
     }
 
     @Test func theKeyAppearsNowhereButInTheAPIsHeaders() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try await Sandbox()
         defer { sandbox.close() }
         var outputs: [ProcessResult] = []
         let submitted = try await sandbox.run(["submit", "--video-url", "https://e.x/a.mp4", "--prompt", "Based on @Video1", "--json"])
@@ -214,7 +257,8 @@ import TestSupport
     @Test func simulatorHelpIsTheSimulatorsOwn() async throws {
         let result = try await KlingMediaBinary.run(["simulator", "--help"])
         #expect(result.status == 0)
-        #expect(result.standardOutput.contains("USAGE: kling-media simulator [--port <port>]"))
+        #expect(result.standardOutput.contains("USAGE: kling-media simulator"))
+        #expect(result.standardOutput.contains("--port <port>"))
         #expect(result.standardOutput.contains("Jobs go QUEUED → PROCESSING → COMPLETED"))
     }
 }

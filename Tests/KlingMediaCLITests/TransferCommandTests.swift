@@ -9,7 +9,7 @@ import TestSupport
     }
 
     @Test func uploadingTheSameFileTwiceSendsItOnce() async throws {
-        let sandbox = try JobCommandTests.Sandbox()
+        let sandbox = try await JobCommandTests.Sandbox()
         defer { sandbox.close() }
         let first = try await sandbox.run(["upload", Fixtures.path("landscape.mp4"), "https://example.com/given.png", "--json"])
         #expect(first.status == 0, "\(first.standardError)")
@@ -31,7 +31,7 @@ import TestSupport
     }
 
     @Test func downloadSavesAVideoOnlyWhenItIsOne() async throws {
-        let sandbox = try JobCommandTests.Sandbox()
+        let sandbox = try await JobCommandTests.Sandbox()
         defer { sandbox.close() }
         let uploads = try json(try await sandbox.run(["upload", Fixtures.path("rotated.mp4"), Fixtures.path("not_media.mp4"),
                                                        Fixtures.path("truncated_faststart.mp4"), "--json"]))
@@ -51,8 +51,8 @@ import TestSupport
     }
 
     @Test func signedS3URLsShowWholeOnlyInJSON() async throws {
-        var sandbox = try JobCommandTests.Sandbox()
-        let moto = try MotoServer()
+        var sandbox = try await JobCommandTests.Sandbox()
+        let moto = try await MotoServer()
         defer { sandbox.close(); moto.stop() }
         try await moto.createBucket("clips")
         sandbox.environment.merge(moto.environment) { $1 }
@@ -72,7 +72,7 @@ import TestSupport
     }
 
     @Test func missingFileIsNamedAndExitsTwo() async throws {
-        let sandbox = try JobCommandTests.Sandbox()
+        let sandbox = try await JobCommandTests.Sandbox()
         defer { sandbox.close() }
         let result = try await sandbox.run(["upload", Fixtures.path("no-such.mp4")])
         #expect(result.status == 2)

@@ -12,9 +12,9 @@ import TestSupport
     }
 
     /// A stand-in for Kling's output: 1920×1080 at 24 fps, H.264, no audio.
-    private func continuation(seconds: Int = 5) throws -> String {
+    private func continuation(seconds: Int = 5) async throws -> String {
         let path = scratch("next.mp4")
-        try SyntheticClip.write(to: path, width: 1920, height: 1080, seconds: seconds, framesPerSecond: 24)
+        try await offloaded { try SyntheticClip.write(to: path, width: 1920, height: 1080, seconds: seconds, framesPerSecond: 24) }
         return path
     }
 
@@ -34,7 +34,7 @@ import TestSupport
     }
 
     @Test func generatedShotIsPassedThroughAndTheSourceReencoded() async throws {
-        let next = try continuation()
+        let next = try await continuation()
         let output = scratch("mixed.mp4")
         defer { try? FileManager.default.removeItem(atPath: output); try? FileManager.default.removeItem(atPath: next) }
         // 1280×720 at 30 fps with sound, then 1920×1080 at 24 fps without.
@@ -80,7 +80,7 @@ import TestSupport
     }
 
     @Test func passthroughCanBeTurnedOffAndTheTargetChosen() async throws {
-        let next = try continuation()
+        let next = try await continuation()
         let output = scratch("first.mp4")
         defer { try? FileManager.default.removeItem(atPath: output); try? FileManager.default.removeItem(atPath: next) }
         var options = StitchOptions(target: .custom(PixelSize(width: 1280, height: 720), Rational(30, 1)))
@@ -134,7 +134,7 @@ import TestSupport
     @Test func crossfadeReencodesOnlyUpToTheGeneratedShotsFirstKeyframeAfterIt() async throws {
         // The continuation has a keyframe every 2 s (0, 2, 4 s): with a 0.5 s fade its first 2 s
         // are re-encoded and the rest keeps its packets.
-        let next = try continuation()
+        let next = try await continuation()
         let output = scratch("fade-pass.mp4")
         defer { try? FileManager.default.removeItem(atPath: output); try? FileManager.default.removeItem(atPath: next) }
         var options = StitchOptions()

@@ -13,7 +13,7 @@ import Uploader
             // A clip like the simulator's own shots (1280×720, 24 fps, H.264), so that each result
             // is a stream copy and the test measures the jobs, not x264.
             let clip = harness.folder.appendingPathComponent("scene.mp4").path
-            try SyntheticClip.write(to: clip, width: 1280, height: 720, seconds: 4)
+            try await offloaded { try SyntheticClip.write(to: clip, width: 1280, height: 720, seconds: 4) }
             let reference = try harness.copy("ref_ok.png")
             let lines = (1...100).map { number in
                 BatchLine(number: number, request: ContinuationRequest(

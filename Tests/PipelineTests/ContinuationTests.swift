@@ -165,8 +165,9 @@ import Uploader
         try await PipelineHarness.with { harness in
             let request = try harness.request("too_long.mp4", shots: 2)
             let report = try ContinuationRunner.dryRun(request, uploader: harness.uploads.uploader) { _ in }
-            #expect(report.body == KlingRequest(prompt: request.prompt, videoURL: harness.folder.appendingPathComponent("too_long+next.sent.mp4").path,
-                                                imageURLs: request.references, aspectRatio: "16:9", duration: 5, keepAudio: false))
+            let sent = KlingRequest(prompt: request.prompt, videoURL: harness.folder.appendingPathComponent("too_long+next.sent.mp4").path,
+                                    imageURLs: request.references, aspectRatio: "16:9", duration: 5, keepAudio: false)
+            #expect(report.body == (try JSONBody.decode(sent.wireBody(.documented))))
             #expect(report.generatedSeconds == 10 && report.stitchedSeconds == 22)
             #expect(report.uploads.map(\.cached) == [false, false])
             #expect(try await harness.control.log().isEmpty)
@@ -195,7 +196,7 @@ import Uploader
             let request = try harness.request()
             try await harness.control.hold(true)
             let first = Task { try await harness.runner().start(request) }
-            while try await harness.submissions() == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            try await eventually("a submission") { try await harness.submissions() > 0 }
             let second = await #expect(throws: PipelineError.self) { try await harness.runner().start(request) }
             guard case .journal(.busy)? = second else { Issue.record("got \(String(describing: second))"); return }
             try await harness.control.hold(false)

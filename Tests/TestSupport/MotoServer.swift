@@ -9,7 +9,7 @@ public final class MotoServer: @unchecked Sendable {
     public let port: Int
     private let process: Process
 
-    public init() throws {
+    public init() async throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", """
@@ -27,8 +27,8 @@ public final class MotoServer: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         // The server ends with this process too (it watches its parent), should `stop` never run.
         try process.run()
-        guard let port = Int(output.readFirstLine().trimmingCharacters(in: .whitespaces)) else {
-            process.terminate()
+        guard let port = Int(await output.firstLine().trimmingCharacters(in: .whitespaces)) else {
+            kill(process.processIdentifier, SIGKILL)
             throw OracleError.failed(path: "moto", message: "moto's server did not start; pip install 'moto[server]'")
         }
         self.port = port
@@ -51,8 +51,7 @@ public final class MotoServer: @unchecked Sendable {
     /// SIGKILL: a test server needs no goodbye, and under the test runner Python may inherit
     /// SIGTERM ignored.
     public func stop() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     deinit { if process.isRunning { stop() } }

@@ -14,16 +14,24 @@ public enum ProcessRunner {
     /// than blocking a thread: the test runner's few threads stay free for the tests beside it.
     public static func run(_ executable: String, _ arguments: [String],
                            environment: [String: String]? = nil) async throws -> ProcessResult {
-        let scratch = FileManager.default.temporaryDirectory
-            .appendingPathComponent("kling-media-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent("out")
-        let errURL = scratch.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        try await RunningProcess(executable, arguments, environment: environment).finish()
+    }
+}
 
-        let process = Process()
+/// A started process that a test can signal (Ctrl-C is SIGINT) before collecting what it printed.
+/// Its output goes to temporary files, not pipes: a pipe's write end can leak into other children
+/// the test runner starts at the same moment, and then its reader never sees the end.
+public final class RunningProcess: @unchecked Sendable {
+    // Set once in init; `finish` reads the files after the exit.
+    private let process = Process()
+    private let scratch: URL
+    private let exited: AsyncStream<Void>
+    public var processIdentifier: Int32 { process.processIdentifier }
+
+    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kling-media-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        for name in ["out", "err"] { _ = FileManager.default.createFile(atPath: scratch.appendingPathComponent(name).path, contents: nil) }
         if executable.contains("/") {
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
@@ -33,16 +41,37 @@ public enum ProcessRunner {
         }
         if let environment { process.environment = environment }
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        let exited = AsyncStream<Void>.makeStream()
-        process.terminationHandler = { _ in exited.continuation.finish() }
+        process.standardOutput = try FileHandle(forWritingTo: scratch.appendingPathComponent("out"))
+        process.standardError = try FileHandle(forWritingTo: scratch.appendingPathComponent("err"))
+        let (stream, continuation) = AsyncStream<Void>.makeStream()
+        exited = stream
+        process.terminationHandler = { _ in continuation.finish() }
         try process.run()
-        for await _ in exited.stream {}
+    }
+
+    public var isRunning: Bool { process.isRunning }
+
+    /// What it has written to standard error so far.
+    public var standardErrorSoFar: String {
+        (try? String(contentsOf: scratch.appendingPathComponent("err"), encoding: .utf8)) ?? ""
+    }
+
+    public func signal(_ number: Int32) {
+        kill(process.processIdentifier, number)
+    }
+
+    /// Waits for the exit and returns what it printed.
+    public func finish() async throws -> ProcessResult {
+        for await _ in exited {}
+        defer { try? FileManager.default.removeItem(at: scratch) }
         return ProcessResult(
             status: process.terminationStatus,
-            standardOutput: try String(contentsOf: outURL, encoding: .utf8),
-            standardError: try String(contentsOf: errURL, encoding: .utf8)
+            standardOutput: try String(contentsOf: scratch.appendingPathComponent("out"), encoding: .utf8),
+            standardError: try String(contentsOf: scratch.appendingPathComponent("err"), encoding: .utf8)
         )
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }

@@ -30,18 +30,42 @@ public struct SimulatorControl: Sendable {
         try await stage(["delay": seconds, "count": count, "path": path])
     }
 
+    /// The next `count` requests on `path` are acted on, and answered 2xx with a body that is not JSON.
+    public func garble(_ count: Int, path: String) async throws {
+        try await stage(["garble": true, "count": count, "path": path])
+    }
+
+    /// The next `count` files on `path` are sent whole but promised longer, then the connection breaks.
+    public func overstate(_ count: Int, path: String) async throws {
+        try await stage(["overstate": true, "count": count, "path": path])
+    }
+
     /// While held, jobs stay PROCESSING whatever their timeline says.
     public func hold(_ holding: Bool) async throws {
-        let response = try await http.send(HTTPRequest(method: .post, url: baseURL + "/_simulator/hold",
+        try await post("/_simulator/hold", "{\"hold\": \(holding)}")
+    }
+
+    /// While held, submissions are taken (each job exists) but not answered; released, all are.
+    public func holdAnswers(_ holding: Bool) async throws {
+        try await post("/_simulator/hold-answers", "{\"hold\": \(holding)}")
+    }
+
+    private func post(_ path: String, _ body: String) async throws {
+        let response = try await http.send(HTTPRequest(method: .post, url: baseURL + path,
                                                        headers: [HTTPHeader("content-type", "application/json")],
-                                                       body: .bytes(Array("{\"hold\": \(holding)}".utf8))))
-        guard response.status == 200 else { throw OracleError.failed(path: "/_simulator/hold", message: response.bodyText) }
+                                                       body: .bytes(Array(body.utf8))))
+        guard response.status == 200 else { throw OracleError.failed(path: path, message: response.bodyText) }
     }
 
     /// Every request the simulator saw: method, path, host, sent_api_key.
     public func log() async throws -> [[String: Any]] {
         let response = try await http.send(HTTPRequest(url: baseURL + "/_simulator/log"))
         return try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]] ?? []
+    }
+
+    /// The requests of `method` to paths starting with `path`, in order.
+    public func requests(_ method: String, _ path: String) async throws -> [[String: Any]] {
+        try await log().filter { $0["method"] as? String == method && ($0["path"] as? String ?? "").hasPrefix(path) }
     }
 
     /// How many requests of `method` went to paths starting with `path`.

@@ -40,6 +40,22 @@ import Uploader
         #expect(throws: ConfigurationError.tooOpen(path, mode: 0o644)) { try SegmindConfiguration.load(environment: environment) }
     }
 
+    @Test(arguments: [("SEGMIND_API_BASE", "http://api.segmind.com"), ("SEGMIND_UPLOAD_URL", "http://10.0.0.5:8080/upload-asset")])
+    func plainHTTPOffThisMachineIsRefused(variable: String, url: String) throws {
+        var environment = try configHome(fileMode: nil, content: "")
+        environment["SEGMIND_API_KEY"] = "SG_bbbb1111"
+        environment[variable] = url
+        #expect(throws: ConfigurationError.cleartext(variable: variable, url: url)) { try SegmindConfiguration.load(environment: environment) }
+    }
+
+    @Test(arguments: ["http://127.0.0.1:8181", "http://localhost:8181", "http://[::1]:8181", "https://api.example"])
+    func loopbackMayUsePlainHTTP(base: String) throws {
+        var environment = try configHome(fileMode: nil, content: "")
+        environment["SEGMIND_API_KEY"] = "SG_bbbb1111"
+        environment["SEGMIND_API_BASE"] = base
+        #expect(try SegmindConfiguration.load(environment: environment)?.apiBase == base)
+    }
+
     @Test func noKeyAnywhereIsNil() throws {
         #expect(try SegmindConfiguration.load(environment: try configHome(fileMode: nil, content: "")) == nil)
     }

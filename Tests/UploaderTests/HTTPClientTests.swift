@@ -81,7 +81,7 @@ import Uploader
 
     @Test func cancellingTheTaskStopsTheTransfer() async throws {
         try await SimulatorHarness.with { harness in
-            try await harness.control.delay(1, by: 30, path: "/v2/requests/")
+            try await harness.control.delay(1, by: 120, path: "/v2/requests/")
             let started = ContinuousClock.now
             let task = Task {
                 try await http.send(HTTPRequest(url: harness.simulator.baseURL + "/v2/requests/x/status",
@@ -90,9 +90,11 @@ import Uploader
             try await Task.sleep(for: .milliseconds(200))
             task.cancel()
             let result = await task.result
-            #expect(throws: HTTPError.cancelled) { try result.get() }
-            // Far sooner than the 30 s the server would have taken (with room for a busy test machine).
-            #expect(started.duration(to: .now) < .seconds(15))
+            // Cancelled before or after the request left (a GET: either is harmless).
+            let error = #expect(throws: HTTPError.self) { try result.get() }
+            #expect(error?.isCancellation == true)
+            // Far sooner than the 120 s the server would have taken (with room for a busy test machine).
+            #expect(started.duration(to: .now) < .seconds(60))
         }
     }
 

@@ -6,17 +6,20 @@ import Uploader
 /// Uploads to an S3-compatible server on loopback (moto), fetched back through presigned URLs.
 @Suite struct S3StorageTests {
     private func withMoto<T>(_ body: (MotoServer, [String: String]) async throws -> T) async throws -> T {
-        let moto = try MotoServer()
+        let moto = try await MotoServer()
         defer { moto.stop() }
         try await moto.createBucket("clips")
         return try await body(moto, moto.environment)
     }
 
-    private func randomFile(megabytes: Int) throws -> String {
+    /// Random bytes in a file: made on a thread of their own (tens of megabytes take a while).
+    private func randomFile(megabytes: Int) async throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kling-s3-\(UUID().uuidString).mp4").path
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<(megabytes << 20) / 8).map { _ in generator.next() as UInt64 }
-        try bytes.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: path)) }
+        try await offloaded {
+            var generator = SystemRandomNumberGenerator()
+            let bytes = (0..<(megabytes << 20) / 8).map { _ in generator.next() as UInt64 }
+            try bytes.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: path)) }
+        }
         return path
     }
 
@@ -42,7 +45,7 @@ import Uploader
 
     @Test func largeFileGoesUpInPartsAndArrivesWhole() async throws {
         try await withMoto { _, environment in
-            let path = try randomFile(megabytes: 12)
+            let path = try await randomFile(megabytes: 12)
             defer { try? FileManager.default.removeItem(atPath: path) }
             let storage = try S3Storage(destination: "s3://clips", environment: environment,
                                         multipartThreshold: 5 << 20, partSize: 5 << 20)

@@ -207,11 +207,92 @@ import Uploader
             let result = try await harness.client.waitForResult(of: submission.requestID)
             try await harness.control.drop(2, path: "/outputs/")
             let target = harness.outputDirectory.appendingPathComponent("resumed.mp4").path
-            let bytes = try await Downloader().download(result.outputURL, to: target)
+            let bytes = try await Downloader().download(result.outputURL, to: target).bytes
             let original = try Data(contentsOf: harness.outputDirectory.appendingPathComponent("\(submission.requestID).mp4"))
             #expect(bytes == Int64(original.count))
             #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == original)
             #expect(try await harness.control.count("GET", "/outputs/") == 3)
         }
     }
+
+    @Test func aRateLimitResettingLaterThanTheCallerWaitsStopsAtOnceNamingTheReset() async throws {
+        try await SimulatorHarness.with { harness in
+            let submission = try await harness.client.submit(SimulatorHarness.request)
+            try await harness.control.rateLimit(1, resettingAfter: 3600, path: "/v2/requests/")
+            var client = harness.client
+            client.longestRateLimitWait = 5
+            let started = ContinuousClock.now
+            let error = await #expect(throws: APIError.self) { try await client.status(of: submission.requestID) }
+            guard case .rateLimitedUntil(let reset, _)? = error else { Issue.record("got \(String(describing: error))"); return }
+            #expect(abs(reset.timeIntervalSinceNow - 3600) < 60)
+            // Not the hour to the reset (with room for a busy test machine).
+            #expect(started.duration(to: .now) < .seconds(60))
+            #expect(error?.description.contains("longer than this command waits") == true)
+        }
+    }
+
+    @Test func aWaitForTheBudgetIsReportedBeforeItBegins() async throws {
+        let budget = RequestBudget(requestsPerWindow: 1, window: .seconds(30))
+        await budget.finished(try await budget.acquire())
+        let heard = BudgetWaitLog()
+        let second = Task { try await budget.acquire { heard.add($0) } }
+        try await eventually("the budget to report its wait") { !heard.all.isEmpty }
+        second.cancel()
+        guard case .budget(let seconds)? = heard.all.first else { Issue.record("heard \(heard.all)"); return }
+        #expect(seconds > 10 && seconds <= 31)
+    }
+
+    @Test func everyWaitIsReportedAsItBegins() async throws {
+        try await SimulatorHarness.with { harness in
+            let heard = NoticeLog()
+            var client = harness.client
+            client.notices = { heard.add($0) }
+            let submission = try await client.submit(SimulatorHarness.request)
+            try await harness.control.rateLimit(1, resettingAfter: 0.6, path: "/v2/requests/")
+            try await harness.control.fail(1, with: 502, path: "/v2/requests/")
+            _ = try await client.status(of: submission.requestID)
+            let notices = heard.all
+            #expect(notices.contains { if case .rateLimited(_, let seconds) = $0 { seconds > 0 && seconds <= 0.6 } else { false } })
+            #expect(notices.contains { if case .retrying(let reason, _, 3, 6) = $0 { reason == "Segmind answered 502 (Simulated 502)" } else { false } })
+        }
+    }
+
+    @Test func aRetiredModelAndARefusedAccountGetTheirOwnWords() async throws {
+        try await SimulatorHarness.with { harness in
+            try await harness.control.fail(1, with: 410, path: "/v2/kling")
+            let retired = await #expect(throws: APIError.self) { try await harness.client.submit(SimulatorHarness.request) }
+            #expect(retired == .modelRetired(detail: "Simulated 410"))
+            #expect(retired?.description.contains("the model was retired") == true)
+            #expect(retired?.submissionFate == .refused)
+            try await harness.control.fail(1, with: 406, path: "/v2/kling")
+            let refused = await #expect(throws: APIError.self) { try await harness.client.submit(SimulatorHarness.request) }
+            #expect(refused?.description.contains("(406: \"Simulated 406\")") == true)
+            #expect(refused?.description.contains("out of credits or past its spending limit") == true)
+        }
+    }
+
+    @Test(arguments: ["../../x", "a/b", "", String(repeating: "a", count: 65), "id?x=1", "id%2f"])
+    func anIDThatIsNotARequestIDIsNeverPutInAURL(id: String) async throws {
+        try await SimulatorHarness.with { harness in
+            await #expect(throws: APIError.invalidRequestID(id)) { try await harness.client.status(of: id) }
+            await #expect(throws: APIError.invalidRequestID(id)) { try await harness.client.result(of: id) }
+            let log = try await harness.control.log()
+            #expect(log.isEmpty)
+        }
+    }
+}
+
+final class BudgetWaitLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var waits: [RequestBudget.Wait] = []
+    func add(_ wait: RequestBudget.Wait) { lock.withLock { waits.append(wait) } }
+    var all: [RequestBudget.Wait] { lock.withLock { waits } }
+}
+
+/// What a client reported, in order.
+final class NoticeLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var notices: [ClientNotice] = []
+    func add(_ notice: ClientNotice) { lock.withLock { notices.append(notice) } }
+    var all: [ClientNotice] { lock.withLock { notices } }
 }

@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A thread of its own for work that blocks (a libcurl transfer, a read that waits for a signal).
+///
+/// Not a dispatch queue: libdispatch's pool grows only as it sees fit, and on a busy 2-core
+/// machine a blocked worker can leave other queued work (the delivery of a Ctrl-C among it)
+/// waiting for the blocking call to end. A transfer or a listener holds its own thread instead.
+public enum DedicatedThread {
+    /// Starts `body` on a new detached thread.
+    public static func start(_ body: @escaping @Sendable () -> Void) {
+        let box = Unmanaged.passRetained(Body(body)).toOpaque()
+        var thread = pthread_t()
+        let created = pthread_create(&thread, nil, { context in
+            let body = Unmanaged<Body>.fromOpaque(context!).takeRetainedValue()
+            body.run()
+            return nil
+        }, box)
+        if created == 0 {
+            pthread_detach(thread)
+        } else {
+            // No thread to be had: run it where we are rather than never.
+            Unmanaged<Body>.fromOpaque(box).takeRetainedValue().run()
+        }
+    }
+
+    /// Runs blocking `work` on a thread of its own and returns its result to the awaiting task.
+    public static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            start { continuation.resume(returning: work()) }
+        }
+    }
+
+    private final class Body: @unchecked Sendable {
+        // Set once; run once, on the new thread.
+        let run: @Sendable () -> Void
+        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+    }
+}
