@@ -23,7 +23,7 @@ import Uploader
                 #expect(result.outputURLs == [base + ".mp4"])
             }
             let target = harness.folder.appendingPathComponent("saved.mp4").path
-            let skipped = SkipLog()
+            let skipped = Collected<OutputDownload.SkippedURL>()
             let saved = try await OutputDownload.fetch(result.outputURLs, to: target, skipped: { skipped.add($0) })
             #expect(saved.url == base + ".mp4")
             #expect(saved.info.primaryVideo?.width == 1280)
@@ -50,7 +50,7 @@ import Uploader
             let text = try await harness.uploads.url(for: Fixtures.path("not_media.mp4")).url
             let video = try await harness.uploads.url(for: Fixtures.path("landscape.mp4")).url
             let target = harness.folder.appendingPathComponent("saved.mp4").path
-            let skipped = SkipLog()
+            let skipped = Collected<OutputDownload.SkippedURL>()
             let saved = try await OutputDownload.fetch([text, video], to: target, skipped: { skipped.add($0) })
             #expect(saved.url == video && skipped.all == [.init(url: text, reason: "is not a complete video")])
             #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == Data(contentsOf: URL(fileURLWithPath: Fixtures.path("landscape.mp4"))))
@@ -88,10 +88,3 @@ import Uploader
     }
 }
 
-/// The candidates a fetch passed over, in order.
-final class SkipLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var skipped: [OutputDownload.SkippedURL] = []
-    func add(_ skip: OutputDownload.SkippedURL) { lock.withLock { skipped.append(skip) } }
-    var all: [OutputDownload.SkippedURL] { lock.withLock { skipped } }
-}

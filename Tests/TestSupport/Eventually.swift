@@ -27,3 +27,15 @@ public struct WaitedInVain: Error, CustomStringConvertible {
 public func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await DedicatedThread.run { Result { try work() } }.get()
 }
+
+/// What a callback heard, in order, safe to add to from any thread.
+public final class Collected<Element: Sendable>: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var elements: [Element] = []
+
+    public init() {}
+
+    public func add(_ element: Element) { lock.withLock { elements.append(element) } }
+    public var all: [Element] { lock.withLock { elements } }
+}

@@ -234,7 +234,7 @@ import Uploader
     @Test func aWaitForTheBudgetIsReportedBeforeItBegins() async throws {
         let budget = RequestBudget(requestsPerWindow: 1, window: .seconds(30))
         await budget.finished(try await budget.acquire())
-        let heard = BudgetWaitLog()
+        let heard = Collected<RequestBudget.Wait>()
         let second = Task { try await budget.acquire { heard.add($0) } }
         try await eventually("the budget to report its wait") { !heard.all.isEmpty }
         second.cancel()
@@ -244,7 +244,7 @@ import Uploader
 
     @Test func everyWaitIsReportedAsItBegins() async throws {
         try await SimulatorHarness.with { harness in
-            let heard = NoticeLog()
+            let heard = Collected<ClientNotice>()
             var client = harness.client
             client.notices = { heard.add($0) }
             let submission = try await client.submit(SimulatorHarness.request)
@@ -282,17 +282,4 @@ import Uploader
     }
 }
 
-final class BudgetWaitLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var waits: [RequestBudget.Wait] = []
-    func add(_ wait: RequestBudget.Wait) { lock.withLock { waits.append(wait) } }
-    var all: [RequestBudget.Wait] { lock.withLock { waits } }
-}
 
-/// What a client reported, in order.
-final class NoticeLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var notices: [ClientNotice] = []
-    func add(_ notice: ClientNotice) { lock.withLock { notices.append(notice) } }
-    var all: [ClientNotice] { lock.withLock { notices } }
-}

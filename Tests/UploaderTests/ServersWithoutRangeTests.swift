@@ -77,7 +77,7 @@ import Uploader
             let output = try await finishedOutput(harness)
             let folder = harness.outputDirectory
             let target = folder.appendingPathComponent("private.mp4").path
-            let modes = ModeLog()
+            let modes = Collected<Int>()
             try await Downloader().download(output.url, to: target) { _ in
                 for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasSuffix(".partial") {
                     if let mode = try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)[.posixPermissions] as? Int {
@@ -105,9 +105,3 @@ import Uploader
     }
 }
 
-final class ModeLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var modes: [Int] = []
-    func add(_ mode: Int) { lock.withLock { modes.append(mode) } }
-    var all: [Int] { lock.withLock { modes } }
-}
