@@ -1,11 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The targets, each with one job. Dependencies point down this list only:
+// Support → MediaKit → KlingRules → HTTP → Segmind → Journal → Uploader → Pipeline → the CLI.
 let package = Package(
     name: "kling-media",
     products: [
         .library(name: "MediaKit", targets: ["MediaKit"]),
+        .library(name: "KlingRules", targets: ["KlingRules"]),
+        .library(name: "Segmind", targets: ["Segmind"]),
         .library(name: "Uploader", targets: ["Uploader"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
         .executable(name: "kling-media", targets: ["kling-media"]),
         .executable(name: "kling-media-simulator", targets: ["kling-media-simulator"]),
     ],
@@ -15,42 +20,66 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.7.0"),
     ],
     targets: [
-        // FFmpeg's C libraries, as Debian 12 ships them (FFmpeg 5.1).
+        // FFmpeg's C libraries (Debian's -dev packages, Homebrew's ffmpeg): a module map and one shim header.
         .systemLibrary(
             name: "CFFmpeg",
             pkgConfig: "libavformat libavcodec libavutil libswscale libswresample",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])]
         ),
+        // libcurl: a module map and one shim header for its variadic calls.
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        .target(name: "MediaKit", dependencies: ["CFFmpeg"]),
-        .target(name: "Uploader", dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")]),
-        // The whole job (`continue`, `batch`): validate, conform, upload, submit, poll, download,
-        // stitch, resumable from the journal. Its own target because it needs both MediaKit and
-        // Uploader, which must not depend on each other. It never prints: it reports events.
-        .target(name: "Pipeline", dependencies: ["MediaKit", "Uploader"]),
+        // Small things every target may use: atomic files, private folders, hashing, a JSON value,
+        // redaction, readable numbers, threads for blocking work. POSIX through swift-system.
+        .target(name: "Support", dependencies: [
+            .product(name: "SystemPackage", package: "swift-system"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // FFmpeg only, with no Kling knowledge: probe, edit (conform, stitch), frames.
+        .target(name: "MediaKit", dependencies: ["CFFmpeg", "Support", .product(name: "SystemPackage", package: "swift-system")]),
+        // What "valid for Kling O1" means: the model's limits, the rules, the problems, the aspect choice.
+        .target(name: "KlingRules", dependencies: ["MediaKit", "Support"]),
+        // HTTP over libcurl: transfers, bodies, retry timing, downloads. Heads are swift-http-types'.
+        .target(name: "HTTP", dependencies: [
+            "CCurl", "Support",
+            .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "SystemPackage", package: "swift-system"),
+        ]),
+        // Segmind's v2 API for Kling O1: configuration, key, the client, its errors, the request budget.
+        .target(name: "Segmind", dependencies: [
+            "HTTP", "KlingRules", "Support",
+            .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "SystemPackage", package: "swift-system"),
+        ]),
+        // The job journal: record folders, locks, indexes, job records.
+        .target(name: "Journal", dependencies: ["Segmind", "Support", .product(name: "SystemPackage", package: "swift-system")]),
+        // Local files to URLs: Segmind Storage and S3 (SigV4), the upload cache.
+        .target(name: "Uploader", dependencies: [
+            "HTTP", "Segmind", "Support", .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "SystemPackage", package: "swift-system"),
+        ]),
+        // The whole job (`continue`, `batch`, `wait`): continuations, the job tracker, batches. It never
+        // prints: it reports typed events.
+        .target(name: "Pipeline", dependencies: ["MediaKit", "KlingRules", "HTTP", "Segmind", "Journal", "Uploader", "Support"]),
         // The local stand-in for Segmind's API: the built-in default and the tests' server.
         .target(
             name: "Simulator",
             dependencies: [
-                "MediaKit",
-                "Uploader",
+                "MediaKit", "KlingRules", "Segmind", "Support",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // The CLI: parse, call, render. Commands/, Options/ (shared option groups), Output/ (text, JSON, exit statuses).
         .executableTarget(
             name: "kling-media",
             dependencies: [
-                "MediaKit",
-                "Uploader",
-                "Pipeline",
+                "MediaKit", "KlingRules", "HTTP", "Segmind", "Journal", "Uploader", "Pipeline", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,11 +89,25 @@ let package = Package(
             name: "kling-media-simulator",
             dependencies: ["Simulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        // Shared by the test targets: fixture paths, running processes, the ffprobe oracle.
-        .target(name: "TestSupport", dependencies: ["Uploader", "Simulator"], path: "Tests/TestSupport"),
+        // Shared by the test targets: fixture paths, running processes, the ffprobe oracle, test servers.
+        .target(name: "TestSupport", dependencies: [
+            "HTTP", "Segmind", "Uploader", "Support", "Simulator", .product(name: "HTTPTypes", package: "swift-http-types"),
+        ], path: "Tests/TestSupport"),
         .testTarget(name: "MediaKitTests", dependencies: ["MediaKit", "TestSupport"]),
-        .testTarget(name: "UploaderTests", dependencies: ["Uploader", "Simulator", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Simulator", "TestSupport"]),
+        .testTarget(name: "KlingRulesTests", dependencies: ["KlingRules", "MediaKit", "TestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: [
+            "HTTP", "Segmind", "Uploader", "Simulator", "TestSupport", .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
+        .testTarget(name: "SegmindTests", dependencies: [
+            "Segmind", "HTTP", "KlingRules", "Support", "Simulator", "TestSupport", .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "Segmind", "Support", "TestSupport"]),
+        .testTarget(name: "UploaderTests", dependencies: [
+            "Uploader", "Segmind", "HTTP", "Simulator", "TestSupport", .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
+        .testTarget(name: "PipelineTests", dependencies: [
+            "Pipeline", "Journal", "Segmind", "HTTP", "KlingRules", "MediaKit", "Uploader", "Support", "Simulator", "TestSupport",
+        ]),
         .testTarget(name: "KlingMediaCLITests", dependencies: ["kling-media", "kling-media-simulator", "TestSupport"]),
     ]
 )

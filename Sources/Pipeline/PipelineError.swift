@@ -1,5 +1,10 @@
 import FoundationEssentials
+import HTTP
+import Journal
+import KlingRules
 import MediaKit
+import Segmind
+import Support
 import Uploader
 
 /// Why a continuation stopped. Each case carries what a user needs to act on it; the CLI maps
@@ -8,6 +13,8 @@ import Uploader
 public enum PipelineError: Error, CustomStringConvertible {
     /// Inputs that cannot be read as media (each one named).
     case unreadable([ProbeError])
+    /// A file that cannot be read at all (to know the request again by its content).
+    case unreadableFile(String)
     /// The model would reject the inputs: nothing was uploaded or paid for.
     case invalid(Verdict, clip: MediaInfo, hint: String?)
     /// `continue` checks and stitches the clip, so it must be on disk.
@@ -16,17 +23,17 @@ public enum PipelineError: Error, CustomStringConvertible {
     case edit(EditError)
     case upload(UploadError)
     /// Segmind's answer for shot `shot` (of the job `requestID`, once it has one).
-    case api(APIError, shot: Int, requestID: String?)
+    case api(APIError, shot: Int, requestID: RequestID?)
     case download(DownloadError, shot: Int)
     /// No URL of the result gave a complete video. The record (and so the chance to fetch the
     /// result again) lasts until `recordExpiresAt`.
-    case noVideo(tried: [OutputDownload.SkippedURL], shot: Int, requestID: String, recordExpiresAt: Date)
+    case noVideo(tried: [OutputDownload.SkippedURL], shot: Int, job: String, recordExpiresAt: Date)
     case journal(JournalError)
     /// A submission of this shot (now, or earlier) never got a usable answer: the job may exist,
     /// and be billed. `detail` says what happened, when known.
     case outcomeUnknown(shot: Int, localID: String, detail: String?)
     /// An earlier job for this shot FAILED (`failed`), or expired before its output was known.
-    case earlierFailure(shot: Int, requestID: String?, failed: Bool, detail: String?)
+    case earlierFailure(shot: Int, requestID: RequestID?, failed: Bool, detail: String?)
     /// Done before; its files are gone, and making them again means paying again.
     case doneButFilesMissing([String])
     /// Ctrl-C. `resume` says what to run to go on.
@@ -35,6 +42,7 @@ public enum PipelineError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreadable(let errors): return errors.map(\.description).joined(separator: "\n")
+        case .unreadableFile(let description): return description
         case .invalid(let verdict, let clip, let hint):
             return "\(clip.format.filename): the model would reject this request (\(verdict.errors.count) errors); nothing was uploaded"
                 + (hint.map { "; \($0)" } ?? "")
@@ -46,11 +54,11 @@ public enum PipelineError: Error, CustomStringConvertible {
         case .upload(let error): return error.description
         case .api(let error, let shot, _): return "shot \(shot): \(error)"
         case .download(let error, let shot): return "shot \(shot): \(error)"
-        case .noVideo(let tried, let shot, let requestID, let expiry):
-            return "shot \(shot): no result URL of job \(requestID) gave a complete video; nothing was saved. Tried: "
+        case .noVideo(let tried, let shot, let job, let expiry):
+            return "shot \(shot): no result URL of job \(job) gave a complete video; nothing was saved. Tried: "
                 + tried.map { "\($0.url) (\($0.reason))" }.joined(separator: "; ")
                 + ". Its URLs are in the journal; Segmind keeps the record until \(expiry.formatted(Date.ISO8601FormatStyle())), "
-                + "and `kling-media wait \(requestID)` tries them again"
+                + "and `kling-media wait \(job)` tries them again"
         case .journal(let error): return error.description
         case .outcomeUnknown(let shot, let localID, let detail):
             return "shot \(shot): a submission (journal entry \(localID)) never got a usable answer"
@@ -58,7 +66,7 @@ public enum PipelineError: Error, CustomStringConvertible {
                 + ", so the job may exist and be billed; check the Segmind dashboard, then run again with --resubmit to submit it anyway"
         case .earlierFailure(let shot, let requestID, let failed, let detail):
             let state = failed ? "FAILED" : "expired before its output was fetched"
-            return "shot \(shot): the earlier job \(requestID ?? "") \(state)\(detail.map { ": \($0)" } ?? ""); "
+            return "shot \(shot): the earlier job \(requestID?.rawValue ?? "") \(state)\(detail.map { ": \($0)" } ?? ""); "
                 + "run again with --retry-failed to submit it again"
         case .doneButFilesMissing(let paths):
             return "this continuation was done, but \(paths.joined(separator: ", ")) no longer exist; "

@@ -1,10 +1,65 @@
-/// What the pipeline tells the one running it, as it goes: the CLI prints steps as lines and shows
-/// progress on a status line; a batch prefixes both with the line they belong to.
-public enum PipelineEvent: Sendable, Equatable {
-    /// A step begun or done: "shot 1 of 1: submitted, request id …". Worth a line of its own.
-    case step(String)
-    /// Live progress that the next one replaces: "shot 1 of 1: processing, 0:42 elapsed".
-    case progress(String)
+import HTTP
+import KlingRules
+import MediaKit
+import Segmind
+
+/// Which shot of a continuation something is about: shot 2 of 3.
+public struct ShotNumber: Sendable, Equatable, Hashable {
+    public let shot: Int
+    public let of: Int
+
+    public init(_ shot: Int, of total: Int) {
+        self.shot = shot
+        self.of = total
+    }
+}
+
+/// What the pipeline tells the one running it, as it goes, as facts: the CLI renders them as lines
+/// and a status line (or JSON lines); a GUI or a log could render them otherwise.
+public enum PipelineEvent: Sendable {
+    // MARK: The request
+
+    /// The inputs were checked and pass (warnings in the verdict); `preparation` is what will be
+    /// done to the clip before it is sent, if anything.
+    case checked(clip: String, info: MediaInfo, verdict: Verdict, preparation: ConformOptions?)
+    /// This exact request was made before: it goes on from that continuation.
+    case resumingEarlier(continuationID: String, finished: Bool)
+    /// Done before, its files all there: nothing is done now.
+    case alreadyDone(paths: [String])
+
+    // MARK: A shot
+
+    case savedEarlier(ShotNumber, path: String)
+    /// A job submitted before (by an earlier run) is waited for, not submitted again.
+    case waitingForEarlierJob(ShotNumber, job: String)
+    /// The clip is being cut or conformed into `path` before it is sent.
+    case preparing(ShotNumber, path: String, options: ConformOptions)
+    case conforming(ShotNumber, done: Double, total: Double)
+    /// What will be sent, once made.
+    case sending(ShotNumber, path: String, report: ConformReport)
+    case uploading(ShotNumber, file: String, progress: TransferProgress)
+    case uploaded(ShotNumber, file: String, bytes: Int64, how: UploadOrigin)
+    /// Ctrl-C came after the POST may have left: waiting for Segmind's answer, so the job is not lost.
+    case awaitingSubmissionAnswer(ShotNumber)
+    case submitted(ShotNumber, requestID: RequestID?, aspect: AspectRatioOption, duration: Int)
+    /// What following the job brought: polls, completion, the download, skipped URLs.
+    case job(ShotNumber, JobTracker.Event)
+    case saved(ShotNumber, path: String, info: MediaInfo)
+
+    // MARK: The result
+
+    case stitching(done: Double, total: Double)
+    case stitched(output: String, report: StitchReport)
+}
+
+/// Where an uploaded file's URL came from.
+public enum UploadOrigin: String, Sendable, Encodable {
+    /// Sent now.
+    case sent
+    /// The upload cache knew these bytes (their URL still answers): nothing was sent.
+    case cached
+    /// Another line of this run uploaded it (or is uploading it now).
+    case sharedInThisRun = "shared_in_this_run"
 }
 
 /// Where events go; called from any task.

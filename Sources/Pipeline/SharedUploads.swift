@@ -1,4 +1,6 @@
 import FoundationEssentials
+import HTTP
+import Support
 import Uploader
 
 /// Uploads shared by every continuation of a process: a file is uploaded once however many jobs
@@ -12,11 +14,16 @@ public actor SharedUploads {
         self.uploader = uploader
     }
 
-    /// The URL for `input` (a path or an http(s) URL), and what became of the file: nil for a URL;
-    /// `reused` when another caller of this process uploaded it (or is uploading it now).
-    public func url(for input: String, progress: (@Sendable (TransferProgress) -> Void)? = nil)
-        async throws(UploadError) -> (url: String, uploaded: FileUploader.Uploaded?, reused: Bool) {
-        if Self.isURL(input) { return (input, nil, false) }
+    /// Where an input ended up: its URL; for a file, what became of it (nil for a URL given as
+    /// one), and whether another caller of this process uploaded it (or is uploading it now).
+    public struct Outcome: Sendable {
+        public let url: String
+        public let file: FileUploader.Uploaded?
+        public let reused: Bool
+    }
+
+    public func url(for input: String, progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(UploadError) -> Outcome {
+        if URLText.isHTTP(input) { return Outcome(url: input, file: nil, reused: false) }
         let path = URL(fileURLWithPath: input).path
         let task: Task<FileUploader.Uploaded, any Error>
         let reused = uploads[path] != nil
@@ -29,7 +36,7 @@ public actor SharedUploads {
         }
         do {
             let uploaded = try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
-            return (uploaded.url, uploaded, reused)
+            return Outcome(url: uploaded.url, file: uploaded, reused: reused)
         } catch let error as UploadError {
             // A failed upload is not remembered: the next asker tries again.
             uploads[path] = nil
@@ -38,9 +45,5 @@ public actor SharedUploads {
             uploads[path] = nil
             throw .transport(.cancelled)
         }
-    }
-
-    public static func isURL(_ input: String) -> Bool {
-        input.hasPrefix("https://") || input.hasPrefix("http://")
     }
 }

@@ -1,4 +1,5 @@
-import Uploader
+import Segmind
+import Support
 
 /// One x264 render at a time in this process, on a thread of its own. x264 already uses every
 /// core for one clip; many renders at once (a test process runs dozens of simulators) would only

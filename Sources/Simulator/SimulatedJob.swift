@@ -1,5 +1,6 @@
 import FoundationEssentials
-import Uploader
+import Segmind
+import Support
 
 /// The parameters of a Kling O1 submission, as the simulator reads them.
 struct SubmissionBody: Decodable, Sendable {

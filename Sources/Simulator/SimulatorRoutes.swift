@@ -2,7 +2,8 @@ import FoundationEssentials
 import HTTPTypes
 import Hummingbird
 import MediaKit
-import Uploader
+import Segmind
+import Support
 
 /// The simulator's HTTP surface: Segmind's v2 API for Kling O1, the generated outputs, and the
 /// `/_simulator/` controls tests use to stage faults and read what was sent.
@@ -178,8 +179,8 @@ struct SimulatorRoutes: Sendable {
         }
         var status = job.status(at: now, configuration: configuration)
         if await state.holding, status.isFinal { status = .processing }
-        let metrics = JSONBody.object(job.metrics(at: now, configuration: configuration).mapValues { .number($0) })
-        var body: [String: JSONBody] = ["request_id": .string(id), "status": .string(status.rawValue), "metrics": metrics]
+        let metrics = JSONValue.object(job.metrics(at: now, configuration: configuration).mapValues { .number($0) })
+        var body: [String: JSONValue] = ["request_id": .string(id), "status": .string(status.rawValue), "metrics": metrics]
         switch status {
         case .failed:
             body["error"] = .string(job.failure ?? "failed")
@@ -193,10 +194,10 @@ struct SimulatorRoutes: Sendable {
     }
 
     /// A finished job's result fields, in the shape asked for.
-    private func result(of id: String, shape: SimulatorConfiguration.ResultShape) -> [String: JSONBody] {
+    private func result(of id: String, shape: SimulatorConfiguration.ResultShape) -> [String: JSONValue] {
         let base = "http://\(state.configuration.outputHost):\(port())/outputs/\(id)"
-        let video = JSONBody.string(base + ".mp4"), thumbnail = JSONBody.string(base + ".thumb.png")
-        let object = JSONBody.object(["thumbnail": thumbnail, "video": video])
+        let video = JSONValue.string(base + ".mp4"), thumbnail = JSONValue.string(base + ".thumb.png")
+        let object = JSONValue.object(["thumbnail": thumbnail, "video": video])
         switch shape {
         case .url: return ["output": video]
         case .list: return ["output": .array([video])]
@@ -224,7 +225,7 @@ struct SimulatorRoutes: Sendable {
         guard !receiver.received.isEmpty, !receiver.isIncomplete else {
             return json(.badRequest, .object(["error": .string("Request body must be {\"data_urls\": [\"data:<mime>;base64,…\"]}")]))
         }
-        let urls = receiver.received.map { JSONBody.string("http://\(state.configuration.outputHost):\(port())/uploads/" + ($0.path.split(separator: "/").last.map(String.init) ?? "")) }
+        let urls = receiver.received.map { JSONValue.string("http://\(state.configuration.outputHost):\(port())/uploads/" + ($0.path.split(separator: "/").last.map(String.init) ?? "")) }
         return json(.ok, .object(["urls": .array(urls)]))
     }
 
@@ -289,7 +290,7 @@ struct SimulatorRoutes: Sendable {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: slice)))
     }
 
-    private func json(_ status: HTTPResponse.Status, _ value: JSONBody, headers: HTTPFields = [:]) -> Response {
+    private func json(_ status: HTTPResponse.Status, _ value: JSONValue, headers: HTTPFields = [:]) -> Response {
         var headers = headers
         headers[.contentType] = "application/json"
         let body = (try? JSONEncoder().encode(value)) ?? Data("{}".utf8)

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import MediaKit
-import Uploader
+import Segmind
+import Support
 
 /// A fault the tests (or `--flaky`) stage: the next `count` requests whose path starts with
 /// `path` get `status`, or have their connection dropped mid-answer, or wait `delay` seconds.
@@ -167,7 +168,7 @@ actor SimulatorState {
             // What other result shapes point at: a thumbnail, and a page that is not a video.
             await RenderQueue.shared.run {
                 _ = try? FrameGrab.write(from: output, at: .first, to: directory + "/\(job.id).thumb.png")
-                FileManager.default.createFile(atPath: directory + "/\(job.id)-preview.mp4",
+                _ = FileManager.default.createFile(atPath: directory + "/\(job.id)-preview.mp4",
                                                contents: Data("<html><body>Preview unavailable</body></html>".utf8))
             }
             self.markReady(job.id)

@@ -1,3 +1,4 @@
+import KlingRules
 import MediaKit
 
 /// What Segmind's endpoint refuses with 400, judged as `validate` judges the same parameters.

@@ -1,7 +1,6 @@
 import FoundationEssentials
-#if canImport(Glibc)
-import Glibc
-#endif
+import HTTP
+import SystemPackage
 
 /// The JSON body Segmind Storage takes, `{"data_urls": ["data:<mime>;base64,<bytes>"]}`, made from
 /// a file as it is sent: the file is read and base64-encoded a chunk at a time, so a 200 MB clip
@@ -10,7 +9,7 @@ final class Base64DataURLBody: BodySource {
     /// 48 KiB of file becomes 64 KiB of base64: whole 3-byte groups, so chunks join seamlessly.
     private static let chunkSize = 3 * 16_384
 
-    private let descriptor: Int32
+    private let file: FileDescriptor
     private var pending: ArraySlice<UInt8>
     private var suffix: [UInt8]?
     private var chunk = [UInt8](repeating: 0, count: chunkSize)
@@ -21,13 +20,14 @@ final class Base64DataURLBody: BodySource {
     }
 
     init(path: String, mimeType: String) throws(BodySourceError) {
-        descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw BodySourceError(String(cString: strerror(errno))) }
+        do { file = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec]) } catch {
+            throw BodySourceError("\((error as? Errno) ?? .ioError)")
+        }
         pending = Self.prefix(mimeType)[...]
         suffix = Self.suffixBytes
     }
 
-    deinit { close(descriptor) }
+    deinit { try? file.close() }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(BodySourceError) -> Int {
         if pending.isEmpty { try refill() }
@@ -41,9 +41,12 @@ final class Base64DataURLBody: BodySource {
     private func refill() throws(BodySourceError) {
         var filled = 0
         while filled < chunk.count {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
-            if count < 0 && errno == EINTR { continue }
-            if count < 0 { throw BodySourceError(String(cString: strerror(errno))) }
+            let count: Int
+            do {
+                count = try chunk.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+            } catch {
+                throw BodySourceError("\((error as? Errno) ?? .ioError)")
+            }
             if count == 0 { break }
             filled += count
         }

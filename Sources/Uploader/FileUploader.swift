@@ -1,3 +1,6 @@
+import HTTP
+import Support
+
 /// A local file to a URL the model can fetch: from the cache when these bytes were uploaded before
 /// and their URL still answers, else by uploading them.
 public struct FileUploader: Sendable {
@@ -20,8 +23,12 @@ public struct FileUploader: Sendable {
     }
 
     public func upload(_ path: String, progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(UploadError) -> Uploaded {
-        let bytes = try SegmindStorage.size(of: path)
-        let sha256 = try ContentHash.sha256(ofFileAt: path)
+        let bytes = try UploadError.reading { () throws(FileFactsError) in try FileFacts.regularFileSize(path) }
+        let sha256: String
+        do { sha256 = try ContentHash.sha256(ofFileAt: path) } catch {
+            guard case .unreadable(_, let reason) = error else { throw .unreadable(path, "\(error)") }
+            throw .unreadable(path, "\(reason)")
+        }
         if let cache, let entry = cache.lookup(sha256: sha256, backend: backend.name) {
             if await Reachability.answers(entry.url) {
                 return Uploaded(path: path, url: entry.url, sha256: sha256, bytes: bytes, cached: true)
@@ -44,13 +51,14 @@ public enum Reachability {
 
     /// Throws with the reason when the URL does not give its content (no credentials are sent).
     public static func check(_ url: String) async throws(UploadError) {
-        let request = HTTPRequest(method: .get, url: url, headers: [HTTPHeader("range", "bytes=0-0")],
-                                  destination: .prefix(bytes: 1), connectTimeout: 10, totalTimeout: 20,
-                                  followRedirects: true)
-        let response: HTTPResponse
-        do { response = try await HTTPClient().send(request) } catch {
+        let answer: HTTPAnswer
+        do {
+            let exchange = try HTTPExchange(.get, url: url, headers: [.range: "bytes=0-0"], destination: .prefix(bytes: 1),
+                                            connectTimeout: 10, totalTimeout: 20, followRedirects: true)
+            answer = try await HTTPClient().send(exchange)
+        } catch {
             throw .unreachable(url: url, detail: error.description)
         }
-        guard response.isSuccess else { throw .unreachable(url: url, detail: "HTTP \(response.status)") }
+        guard answer.isSuccess else { throw .unreachable(url: url, detail: "HTTP \(answer.status.code)") }
     }
 }

@@ -1,4 +1,7 @@
 import FoundationEssentials
+import HTTP
+import HTTPTypes
+import Support
 
 /// An S3-compatible bucket: files go up with SigV4-signed PUTs streamed from disk (multipart above
 /// a size threshold) and come back as presigned GET URLs. Credentials, region and endpoint come
@@ -40,13 +43,13 @@ public struct S3Storage: UploadBackend {
 
     public func upload(_ path: String, sha256: String,
                        progress: (@Sendable (TransferProgress) -> Void)?) async throws(UploadError) -> (url: String, expiresAt: Date?) {
-        let size = try SegmindStorage.size(of: path)
+        let size = try UploadError.reading { () throws(FileFactsError) in try FileFacts.regularFileSize(path) }
         let object = objectURL(key: objectKey(for: path, sha256: sha256))
         if size > multipartThreshold {
             try await multipartUpload(path, size: size, to: object, progress: progress)
         } else {
-            let request = signed(.put, object, payloadHash: sha256, body: .file(path: path),
-                                 extra: [HTTPHeader("content-type", MediaType.of(path: path))])
+            let request = try signed(.put, object, payloadHash: sha256, body: .file(path: path),
+                                     extra: [.contentType: MediaType.of(path: path)])
             _ = try await send(request, progress: progress)
         }
         let expiresAt = Date().addingTimeInterval(TimeInterval(expiry))
@@ -70,8 +73,8 @@ public struct S3Storage: UploadBackend {
 
     private func multipartUpload(_ path: String, size: Int64, to object: String,
                                  progress: (@Sendable (TransferProgress) -> Void)?) async throws(UploadError) {
-        let created = try await send(signed(.post, object + "?uploads=", payloadHash: Self.emptyHash,
-                                            extra: [HTTPHeader("content-type", MediaType.of(path: path))]), progress: nil)
+        let created = try await send(try signed(.post, object + "?uploads=", payloadHash: Self.emptyHash,
+                                            extra: [.contentType: MediaType.of(path: path)]), progress: nil)
         guard let uploadID = Self.xmlValue("UploadId", in: created.bodyText) else {
             throw .noURL(detail: "S3 started no multipart upload: \(String(created.bodyText.prefix(200)))")
         }
@@ -83,16 +86,16 @@ public struct S3Storage: UploadBackend {
             while offset < size {
                 let length = min(partSize, size - offset)
                 let start = offset
-                let part = signed(.put, object + "?partNumber=\(number)&\(idQuery)", payloadHash: SigV4.unsignedPayload,
+                let part = try signed(.put, object + "?partNumber=\(number)&\(idQuery)", payloadHash: SigV4.unsignedPayload,
                                   body: .stream(length: length, source: path) { () throws(BodySourceError) in
                                       try FileRangeBody(path: path, offset: start, length: length)
                                   },
-                                  extra: [HTTPHeader("content-type", "application/octet-stream")])
+                                  extra: [.contentType: "application/octet-stream"])
                 let response = try await send(part, progress: progress.map { report in
                     { @Sendable in report(TransferProgress(bytesSent: start + $0.bytesSent, bytesToSend: size,
                                                           bytesReceived: 0, bytesToReceive: nil)) }
                 })
-                guard let etag = response.header("etag") else { throw .noURL(detail: "S3 gave part \(number) no ETag") }
+                guard let etag = response.header(.eTag) else { throw .noURL(detail: "S3 gave part \(number) no ETag") }
                 etags.append(etag)
                 offset += length
                 number += 1
@@ -102,29 +105,33 @@ public struct S3Storage: UploadBackend {
             }.joined() + "</CompleteMultipartUpload>"
             let bytes = Array(manifest.utf8)
             // An explicit type: libcurl would call a POST body a form, and servers parse it as one.
-            let completed = try await send(signed(.post, object + "?\(idQuery)", payloadHash: ContentHash.sha256(of: bytes),
-                                                  body: .bytes(bytes), extra: [HTTPHeader("content-type", "application/xml")]),
+            let completed = try await send(try signed(.post, object + "?\(idQuery)", payloadHash: ContentHash.sha256(of: bytes),
+                                                  body: .bytes(bytes), extra: [.contentType: "application/xml"]),
                                            progress: nil)
             // S3 may answer 200 with an error inside.
             if completed.bodyText.contains("<Error>") {
-                throw .refused(status: completed.status, detail: Self.xmlValue("Message", in: completed.bodyText) ?? "multipart upload failed")
+                throw .refused(status: completed.status.code, detail: Self.xmlValue("Message", in: completed.bodyText) ?? "multipart upload failed")
             }
         } catch {
-            _ = try? await send(signed(.delete, object + "?\(idQuery)", payloadHash: Self.emptyHash), progress: nil)
+            _ = try? await send(try signed(.delete, object + "?\(idQuery)", payloadHash: Self.emptyHash), progress: nil)
             throw error
         }
     }
 
     // MARK: Requests
 
-    private func signed(_ method: HTTPRequest.Method, _ url: String, payloadHash: String, body: HTTPBody = .none,
-                        extra: [HTTPHeader] = []) -> HTTPRequest {
-        HTTPRequest(method: method, url: url,
-                    headers: signer.headers(method: method.rawValue, url: url, payloadHash: payloadHash) + extra,
-                    body: body, connectTimeout: 20, totalTimeout: nil, stallTimeout: 60)
+    private func signed(_ method: HTTPRequest.Method, _ url: String, payloadHash: String, body: RequestBody = .none,
+                        extra: HTTPFields = [:]) throws(UploadError) -> HTTPExchange {
+        var headers = signer.headers(method: method.rawValue, url: url, payloadHash: payloadHash)
+        headers.append(contentsOf: extra)
+        do {
+            return try HTTPExchange(method, url: url, headers: headers, body: body, connectTimeout: 20, totalTimeout: nil, stallTimeout: 60)
+        } catch {
+            throw .transport(error)
+        }
     }
 
-    private func send(_ request: HTTPRequest, progress: (@Sendable (TransferProgress) -> Void)?) async throws(UploadError) -> HTTPResponse {
+    private func send(_ request: HTTPExchange, progress: (@Sendable (TransferProgress) -> Void)?) async throws(UploadError) -> HTTPAnswer {
         try await UploadExchange.send(request, retry: retry, progress: progress) { response in
             let text = response.bodyText.trimmingWhitespace
             let message = Self.xmlValue("Message", in: text) ?? Self.xmlValue("Code", in: text)

@@ -1,7 +1,8 @@
 import FoundationEssentials
-#if canImport(Glibc)
-import Glibc
-#endif
+import HTTP
+import HTTPTypes
+import Segmind
+import Support
 
 /// Segmind Storage: a local file in, an https URL out, by `POST …/upload-asset` with the file as a
 /// base64 data URL, streamed from disk (`Base64DataURLBody`).
@@ -23,16 +24,21 @@ public struct SegmindStorage: Sendable {
             throw .refused(status: 0, detail: "SEGMIND_UPLOAD_URL points at \(host), which is neither Segmind nor the API base; "
                            + "the API key is not sent there")
         }
-        let size = try Self.size(of: path)
+        let size = try UploadError.reading { () throws(FileFactsError) in try FileFacts.regularFileSize(path) }
         let mimeType = MediaType.of(path: path)
-        let request = HTTPRequest(
-            method: .post, url: configuration.uploadURL,
-            headers: [HTTPHeader("x-api-key", configuration.apiKey.secret), HTTPHeader("content-type", "application/json"),
-                      HTTPHeader("accept", "application/json")],
-            body: .stream(length: Base64DataURLBody.length(fileSize: size, mimeType: mimeType), source: path) {
-                () throws(BodySourceError) in try Base64DataURLBody(path: path, mimeType: mimeType)
-            },
-            connectTimeout: 20, totalTimeout: nil, stallTimeout: 60, followRedirects: false)
+        let request: HTTPExchange
+        do throws(HTTPError) {
+            request = try HTTPExchange(
+                .post, url: configuration.uploadURL,
+                headers: HTTPFields([configuration.apiKey.headerField, HTTPField(name: .contentType, value: "application/json"),
+                                     HTTPField(name: .accept, value: "application/json")]),
+                body: .stream(length: Base64DataURLBody.length(fileSize: size, mimeType: mimeType), source: path) {
+                    () throws(BodySourceError) in try Base64DataURLBody(path: path, mimeType: mimeType)
+                },
+                connectTimeout: 20, totalTimeout: nil, stallTimeout: 60, followRedirects: false)
+        } catch {
+            throw .transport(error)
+        }
         let response = try await UploadExchange.send(request, retry: retry, progress: progress) {
             ErrorDetail.extract(from: $0.body)
         }
@@ -40,19 +46,12 @@ public struct SegmindStorage: Sendable {
     }
 
     /// The answer's URL: `urls` in the API reference, `file_urls` in the SDK's README.
-    static func url(in response: HTTPResponse) throws(UploadError) -> String {
-        let body = try? JSONBody.decode(response.body)
+    static func url(in response: HTTPAnswer) throws(UploadError) -> String {
+        let body = try? JSONValue.decode(response.body)
         let list = body?["urls"] ?? body?["file_urls"] ?? .null
-        guard let url = list.urls.first else {
+        guard let url = list.httpURLs.first else {
             throw .noURL(detail: Redaction.redact(String(response.bodyText.prefix(300))))
         }
         return url
-    }
-
-    public static func size(of path: String) throws(UploadError) -> Int64 {
-        var status = stat()
-        guard stat(path, &status) == 0 else { throw .unreadable(path, String(cString: strerror(errno))) }
-        guard status.st_mode & S_IFMT == S_IFREG else { throw .unreadable(path, "not a regular file") }
-        return Int64(status.st_size)
     }
 }

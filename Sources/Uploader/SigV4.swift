@@ -1,3 +1,5 @@
+import HTTPTypes
+import Support
 import Crypto
 import FoundationEssentials
 
@@ -30,7 +32,7 @@ public struct SigV4: Sendable {
 
     /// The headers to add to a request: `x-amz-date`, `x-amz-content-sha256`, the session token
     /// if any, and `Authorization`.
-    public func headers(method: String, url: String, payloadHash: String, date: Date = Date()) -> [HTTPHeader] {
+    public func headers(method: String, url: String, payloadHash: String, date: Date = Date()) -> HTTPFields {
         let stamp = Stamp(date)
         let parts = S3URL(url)
         var signed: [(String, String)] = [("host", parts.host), ("x-amz-content-sha256", payloadHash), ("x-amz-date", stamp.full)]
@@ -40,7 +42,10 @@ public struct SigV4: Sendable {
                              payloadHash: payloadHash, stamp: stamp)
         let authorization = "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope(stamp)), "
             + "SignedHeaders=\(signed.map(\.0).joined(separator: ";")), Signature=\(signature)"
-        return signed.filter { $0.0 != "host" }.map { HTTPHeader($0.0, $0.1) } + [HTTPHeader("Authorization", authorization)]
+        var fields = HTTPFields()
+        for (name, value) in signed where name != "host" { fields[HTTPField.Name(name)!] = value }
+        fields[.authorization] = authorization
+        return fields
     }
 
     /// A URL anyone can GET until `expires` seconds after `date` (at most 7 days, S3's limit).
@@ -101,7 +106,7 @@ public struct SigV4: Sendable {
     }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        ContentHash.hex(digest)
     }
 
     /// The date as SigV4 writes it: `20261125T120000Z` and `20261125`, in UTC.

@@ -1,7 +1,6 @@
 import FoundationEssentials
-#if canImport(Glibc)
-import Glibc
-#endif
+import Support
+import SystemPackage
 
 /// Which files were uploaded where: SHA-256 of the bytes → URL, backend and time, in one JSON
 /// file written atomically under a lock, so the same file uploads once while its URL still works.
@@ -15,7 +14,7 @@ public struct UploadCache: Sendable {
         /// When a signed URL stops working; nil when unknown (checked with a request before reuse).
         public let expiresAt: Date?
 
-        public init(sha256: String, backend: String, url: String, bytes: Int64, uploadedAt: Date = JobRecord.now(),
+        public init(sha256: String, backend: String, url: String, bytes: Int64, uploadedAt: Date = Date(),
                     expiresAt: Date? = nil) {
             self.sha256 = sha256
             self.backend = backend
@@ -40,8 +39,7 @@ public struct UploadCache: Sendable {
 
     /// `$XDG_CACHE_HOME/kling-media/uploads.json`, or `~/.cache/…`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let root = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (environment["HOME"] ?? "") + "/.cache"
-        return root + "/kling-media/uploads.json"
+        AppFolders.cache(environment: environment) + "/uploads.json"
     }
 
     /// The entry for these bytes on this backend, unless its URL has expired (with a minute's margin).
@@ -74,9 +72,14 @@ public struct UploadCache: Sendable {
         do { try PrivateFolder.make(folder) } catch {
             throw .unreadable(folder, error.description)
         }
-        let lock = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard lock >= 0, flock(lock, LOCK_EX) == 0 else { throw .unreadable(path, String(cString: strerror(errno))) }
-        defer { flock(lock, LOCK_UN); close(lock) }
+        let lock: FileDescriptor
+        do {
+            lock = try FileDescriptor.open(FilePath(path + ".lock"), .readWrite, options: [.create, .closeOnExec], permissions: .ownerReadWrite)
+            _ = try SystemCalls.lock(lock)
+        } catch {
+            throw .unreadable(path, "\((error as? Errno) ?? .ioError)")
+        }
+        defer { SystemCalls.unlock(lock); try? lock.close() }
         // An unreadable cache is only a cache: start it afresh rather than fail the upload.
         var entries = (try? load()) ?? [:]
         change(&entries)
@@ -84,7 +87,7 @@ public struct UploadCache: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         do {
-            try DurableFile.write(Array(try encoder.encode(entries)), to: path)
+            try AtomicFile.write(Array(try encoder.encode(entries)), to: path)
         } catch {
             throw .unreadable(path, "\(error)")
         }

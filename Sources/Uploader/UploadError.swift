@@ -1,3 +1,6 @@
+import HTTP
+import Support
+
 /// Why a local file did not become a URL. A failed upload never yields a URL.
 public enum UploadError: Error, Equatable, CustomStringConvertible {
     case unreadable(String, String)
@@ -15,6 +18,16 @@ public enum UploadError: Error, Equatable, CustomStringConvertible {
         case .noURL(let detail): return "the upload was accepted but no URL came back: \(detail)"
         case .transport(let error): return "upload failed: \(error)"
         case .unreachable(let url, let detail): return "\(Redaction.url(url)) cannot be fetched (\(detail))"
+        }
+    }
+}
+
+extension UploadError {
+    /// Runs `body`, turning a file that cannot be read into `.unreadable`.
+    static func reading<T>(_ body: () throws(FileFactsError) -> T) throws(UploadError) -> T {
+        do { return try body() } catch {
+            guard case .unreadable(let path, let reason) = error else { throw .unreadable("?", "\(error)") }
+            throw .unreadable(path, reason)
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import MediaKit
-import Uploader
 
 struct KlingMedia: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `continue`, `resume` and `batch` end to end: the built binaries against the simulator in its own
 /// process, their exit statuses and output, killed processes finished by another run.

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `kling-media conform` and `stitch` end to end: exit statuses, text and JSON, checked with ffprobe.
 @Suite struct EditCommandTests {

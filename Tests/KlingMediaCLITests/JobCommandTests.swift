@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// submit, status, wait and jobs end to end, against `kling-media-simulator` in its own process.
 @Suite struct JobCommandTests {

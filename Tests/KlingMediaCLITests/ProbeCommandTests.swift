@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `kling-media probe` end to end: exit statuses, JSON shape, one clear line per unreadable file.
 @Suite struct ProbeCommandTests {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `upload` and `download` end to end against the simulator process.
 @Suite struct TransferCommandTests {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `kling-media validate` end to end: 0 valid, 1 invalid, 2 unusable; text and JSON.
 @Suite struct ValidateCommandTests {

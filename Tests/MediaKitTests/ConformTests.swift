@@ -1,7 +1,8 @@
 import Foundation
+import KlingRules
 import MediaKit
-import Testing
 import TestSupport
+import Testing
 
 /// Conform against FFmpeg's own reading of what it wrote: size, pixel aspect, rate, frames
 /// counted by decoding, durations, a clean decode, and the kept picture itself.
@@ -33,12 +34,12 @@ import TestSupport
         ("rotated.mp4", ConformOptions(), 720, 1280, "30/1", 120),
         ("anamorphic.mp4", ConformOptions(), 1280, 720, "25/1", 100),
         ("vfr.mp4", ConformOptions(frameRate: Rational(24, 1)), 1280, 720, "24/1", 117),
-        ("low_fps.mp4", ConformOptions(), 1280, 720, "24/1", 96),
-        ("high_fps.mp4", ConformOptions(), 1280, 720, "60/1", 180),
+        ("low_fps.mp4", ConformOptions.forKling(), 1280, 720, "24/1", 96),
+        ("high_fps.mp4", ConformOptions.forKling(), 1280, 720, "60/1", 180),
         ("too_small.mp4", ConformOptions(fit: 720...2160), 1280, 720, "30/1", 150),
         ("too_large_size.mp4", ConformOptions(fit: 720...2160), 2160, 1216, "24/1", 72),
         ("ntsc_film.mp4", ConformOptions(trim: .first(3), frameRate: Rational(24000, 1001)), 1280, 720, "24000/1001", 72),
-        ("ntsc_film.mp4", ConformOptions(trim: .first(3)), 1280, 720, "24/1", 72),
+        ("ntsc_film.mp4", ConformOptions(trim: .first(3)).keepingKlingRates(), 1280, 720, "24/1", 72),
     ])
     func outputIsUprightSquarePixelConstantRate(fixture: String, options: ConformOptions, width: Int, height: Int,
                                                  rate: String, frames: Int) async throws {

@@ -1,7 +1,7 @@
 import Foundation
 import MediaKit
-import Testing
 import TestSupport
+import Testing
 
 /// One frame as displayed, against the ffmpeg CLI's own (which rotates and, asked, applies the
 /// pixel aspect): the same picture, pixel for pixel.

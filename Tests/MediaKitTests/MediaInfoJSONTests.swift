@@ -1,7 +1,7 @@
 import Foundation
 import MediaKit
-import Testing
 import TestSupport
+import Testing
 
 /// The JSON of `probe --json` is a documented schema: names, types and round trip.
 @Suite struct MediaInfoJSONTests {

@@ -1,7 +1,7 @@
 import Foundation
 import MediaKit
-import Testing
 import TestSupport
+import Testing
 
 /// Every fact `probe` shares with ffprobe must agree with ffprobe's, on every readable fixture.
 @Suite struct ProbeAgreesWithFFprobeTests {

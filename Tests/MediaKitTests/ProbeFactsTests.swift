@@ -1,7 +1,7 @@
 import Foundation
 import MediaKit
-import Testing
 import TestSupport
+import Testing
 
 /// Facts of our own (rotation, display size, frame timing, truncation) and probe's refusals.
 @Suite struct ProbeFactsTests {

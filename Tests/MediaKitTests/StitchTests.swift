@@ -1,7 +1,7 @@
 import Foundation
 import MediaKit
-import Testing
 import TestSupport
+import Testing
 
 /// Stitch against FFmpeg's own reading of the output: durations add up, sound and picture end
 /// together, frames counted by decoding, a clean decode, and (for stream copy and passthrough)

@@ -1,7 +1,7 @@
 import Foundation
 import MediaKit
-import Testing
 import TestSupport
+import Testing
 
 /// The generated clip: what ffprobe reads of it, and FFmpeg decodes it without a complaint.
 @Suite struct SyntheticClipTests {

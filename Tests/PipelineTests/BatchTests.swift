@@ -1,9 +1,8 @@
 import Foundation
 import MediaKit
 import Pipeline
-import Testing
 import TestSupport
-import Uploader
+import Testing
 
 /// Batches against the simulator: many continuations at once in one process, nothing lost,
 /// nothing uploaded or submitted twice; and the batch file's rules.
@@ -20,7 +19,7 @@ import Uploader
                     source: clip, references: [reference], prompt: "Based on @Video1, take \(number) with @Image1",
                     output: harness.folder.appendingPathComponent("take\(number).mp4").path))
             }
-            let runner = BatchRunner(client: harness.client, journal: harness.journal, uploads: harness.uploads, concurrency: 8)
+            let runner = BatchRunner(session: harness.session, concurrency: 8)
             let results = await runner.run(lines, events: { _, _ in })
             let outcomes = results.compactMap { try? $0.outcome.get() }
             #expect(outcomes.count == 100)
@@ -29,7 +28,7 @@ import Uploader
             #expect(try await harness.submissions() == 100)
             #expect(Set(outcomes.compactMap { $0.shots.first?.requestID }).count == 100)
             #expect(outcomes.allSatisfy { FileManager.default.fileExists(atPath: $0.output ?? "") })
-            #expect(try harness.journal.continuations().filter { $0.state == .done }.count == 100)
+            #expect(try harness.continuations.all().filter { $0.state == .done }.count == 100)
             #expect(try harness.journal.all().filter { $0.state == .downloaded }.count == 100)
             // The clip and the reference went up once each, however many lines used them at once.
             #expect(try await harness.control.count("POST", "/upload-asset") == 2)
@@ -54,7 +53,7 @@ import Uploader
                 BatchLine(number: number, request: ContinuationRequest(source: clip, prompt: "Based on @Video1, take \(number)", stitch: false,
                                                                        output: harness.folder.appendingPathComponent("take\(number).mp4").path))
             }
-            let runner = BatchRunner(client: harness.client, journal: harness.journal, uploads: harness.uploads, concurrency: 12)
+            let runner = BatchRunner(session: harness.session, concurrency: 12)
             let results = await runner.run(lines, events: { _, _ in })
             #expect(results.allSatisfy { (try? $0.outcome.get()) != nil })
             let log = try await harness.control.log()
@@ -69,7 +68,7 @@ import Uploader
             let lines = ["walks", "runs"].enumerated().map { number, verb in
                 BatchLine(number: number + 1, request: ContinuationRequest(source: clip, prompt: "Based on @Video1, he \(verb)"))
             }
-            let runner = BatchRunner(client: harness.client, journal: harness.journal, uploads: harness.uploads, concurrency: 2)
+            let runner = BatchRunner(session: harness.session, concurrency: 2)
             let outcomes = await runner.run(lines, events: { _, _ in }).compactMap { try? $0.outcome.get() }
             let files = outcomes.flatMap { [$0.output ?? ""] + $0.shots.map(\.path) }.map { URL(fileURLWithPath: $0).lastPathComponent }
             #expect(Set(files) == ["landscape+next.mp4", "landscape+next.shot1.mp4", "landscape+next-2.mp4", "landscape+next-2.shot1.mp4"])

@@ -1,10 +1,10 @@
 import Foundation
-import MediaKit
 import Pipeline
+import Segmind
 import Synchronization
-import Testing
 import TestSupport
-import Uploader
+import Support
+import Testing
 
 /// `continue` as a library, against the simulator over real HTTP: what reaches the server, what
 /// is journalled, and what lands on disk, checked with ffprobe and ffmpeg's own decoding.
@@ -31,12 +31,13 @@ import Uploader
             // One job, two uploads; the journal knows it all.
             #expect(try await harness.submissions() == 1)
             #expect(try await harness.control.count("POST", "/upload-asset") == 2)
-            let record = try harness.journal.continuation(localID: outcome.localID)
+            let record = try harness.continuations.record(localID: outcome.localID)
             #expect(record.state == .done && record.jobs.count == 1)
             let job = try harness.journal.job(localID: try #require(record.jobs[0]))
             #expect(job.state == .downloaded && job.requestID == shot.requestID && job.continuation?.shot == 1)
-            #expect(job.parameters.aspectRatio == "16:9" && job.outputPath == shot.path)
-            #expect(harness.steps.contains { $0.hasPrefix("shot 1 of 1: submitted (aspect_ratio 16:9, 5 s): request id ") })
+            #expect(job.parameters.aspectRatio == .landscape && job.outputPath == shot.path)
+            #expect(harness.events.submitted.map(\.shot) == [ShotNumber(1, of: 1)])
+            #expect(harness.events.submitted.first?.aspect == .landscape && harness.events.submitted.first?.requestID == shot.requestID)
         }
     }
 
@@ -48,7 +49,7 @@ import Uploader
             guard case .invalid(let verdict, _, _)? = error else { Issue.record("got \(String(describing: error))"); return }
             #expect(verdict.errors.map(\.problem.code) == ["prompt_reference_missing"])
             #expect(try await harness.control.log().isEmpty)
-            #expect(try harness.journal.continuations().isEmpty)
+            #expect(try harness.continuations.all().isEmpty)
             #expect(try harness.journal.all().isEmpty)
         }
     }
@@ -79,7 +80,7 @@ import Uploader
             let error = await #expect(throws: PipelineError.self) { try await harness.runner().start(request) }
             guard case .api(.jobFailed(let requestID, let detail), 1, _)? = error else { Issue.record("got \(String(describing: error))"); return }
             #expect(detail == "Content blocked: the prompt or an input was flagged by the safety system (RAI)")
-            let record = try #require(try harness.journal.continuations().first)
+            let record = try #require(try harness.continuations.all().first)
             #expect(record.state == .stopped && record.error?.contains("Content blocked") == true)
             #expect(try harness.journal.job(localID: try #require(record.jobs[0])).state == .failed)
             // Run again: the failure is reported, not paid for again.
@@ -124,7 +125,7 @@ import Uploader
             let running = Mutex<Task<ContinuationOutcome, any Error>?>(nil)
             let runner = harness.runner { event in
                 // Ctrl-C the moment shot 2 is submitted.
-                if case .step(let text) = event, text.hasPrefix("shot 2 of 3: submitted") { running.withLock { $0?.cancel() } }
+                if case .submitted(ShotNumber(2, of: 3), _, _, _) = event { running.withLock { $0?.cancel() } }
             }
             try await harness.control.hold(true)
             let task = Task { try await runner.start(request) }
@@ -134,7 +135,7 @@ import Uploader
             let error = await #expect(throws: PipelineError.self) { try await task.value }
             guard case .cancelled(let advice)? = error else { Issue.record("got \(String(describing: error))"); return }
             #expect(advice.contains("`kling-media wait "))
-            let record = try #require(try harness.journal.continuations().first)
+            let record = try #require(try harness.continuations.all().first)
             #expect(record.state == .running && record.jobs.compactMap { $0 }.count == 2)
             let secondShot = try harness.journal.job(localID: try #require(record.jobs[1]))
 
@@ -164,10 +165,10 @@ import Uploader
     @Test func dryRunShowsTheRequestBodyWithLocalPathsAndSendsNothing() async throws {
         try await PipelineHarness.with { harness in
             let request = try harness.request("too_long.mp4", shots: 2)
-            let report = try ContinuationRunner.dryRun(request, uploader: harness.uploads.uploader) { _ in }
+            let report = try DryRun.report(request, uploader: harness.uploads.uploader) { _ in }
             let sent = KlingRequest(prompt: request.prompt, videoURL: harness.folder.appendingPathComponent("too_long+next.sent.mp4").path,
-                                    imageURLs: request.references, aspectRatio: "16:9", duration: 5, keepAudio: false)
-            #expect(report.body == (try JSONBody.decode(sent.wireBody(.documented))))
+                                    imageURLs: request.references, aspectRatio: .landscape, duration: 5, keepAudio: false)
+            #expect(report.body == (try JSONValue.decode(sent.wireBody(.documented))))
             #expect(report.generatedSeconds == 10 && report.stitchedSeconds == 22)
             #expect(report.uploads.map(\.cached) == [false, false])
             #expect(try await harness.control.log().isEmpty)

@@ -1,8 +1,7 @@
 import Foundation
 import Pipeline
-import Testing
 import TestSupport
-import Uploader
+import Testing
 
 /// Ctrl-C, and answers that are not answers, while a shot's POST is at Segmind: a job that may
 /// have been accepted is never submitted again without being told to. Every case ends with a
@@ -15,10 +14,6 @@ import Uploader
         try await harness.control.requests("POST", post).count >= count
     }
 
-    private func waitingSteps(_ harness: PipelineHarness) -> Int {
-        harness.steps.filter { $0.hasSuffix("waiting for Segmind's answer so the job is not lost; Ctrl-C again to stop waiting") }.count
-    }
-
     @Test func ctrlCWhileTheAnswerIsOnItsWayWaitsForItAndJournalsTheJob() async throws {
         try await PipelineHarness.with { harness in
             try await harness.control.holdAnswers(true)
@@ -27,7 +22,7 @@ import Uploader
             let task = Task { try await runner.start(request) }
             try await eventually("the POST at the simulator") { try await posted(harness) }
             task.cancel()
-            try await eventually("the runner to say it waits for the answer") { waitingSteps(harness) == 1 }
+            try await eventually("the runner to say it waits for the answer") { harness.events.awaitedAnswers == [ShotNumber(1, of: 1)] }
             try await harness.control.holdAnswers(false)
             let result = await task.result
             let job = try #require(try harness.journal.all().first)
@@ -49,7 +44,7 @@ import Uploader
             let request = try harness.request()
             let options = RunOptions()
             let runner = harness.runner(also: { event in
-                if case .step(let text) = event, text.contains("waiting for Segmind's answer") { options.stopWaiting.stop() }
+                if case .awaitingSubmissionAnswer = event { options.stopWaiting.stop() }
             })
             let task = Task { try await runner.start(request, options: options) }
             try await eventually("the POST at the simulator") { try await posted(harness) }
@@ -131,20 +126,20 @@ import Uploader
                 BatchLine(number: index + 1, request: try harness.request(prompt: "Based on @Video1, the man from @Image1 \(action)",
                                                                           output: harness.folder.appendingPathComponent("take\(index).mp4").path))
             }
-            let runner = BatchRunner(client: harness.client, journal: harness.journal, uploads: harness.uploads, concurrency: 3)
+            let runner = BatchRunner(session: harness.session, concurrency: 3)
             let waiting = EventLog()
             let task = Task { await runner.run(lines, events: { _, event in waiting.append(event) }) }
             try await eventually("three POSTs at the simulator") { try await posted(harness, count: 3) }
             task.cancel()
             try await eventually("every line to say it waits for its answer") {
-                waiting.steps.filter { $0.contains("waiting for Segmind's answer") }.count == 3
+                waiting.awaitedAnswers.count == 3
             }
             try await harness.control.holdAnswers(false)
             let results = await task.value
             #expect(results.allSatisfy { if case .failure(.cancelled) = $0.outcome { true } else { false } })
             let jobs = try harness.journal.all()
             #expect(jobs.count == 3 && jobs.allSatisfy { $0.requestID != nil })
-            let rerun = await BatchRunner(client: harness.client, journal: harness.journal, uploads: harness.uploads, concurrency: 3)
+            let rerun = await BatchRunner(session: harness.session, concurrency: 3)
                 .run(lines, events: { _, _ in })
             #expect(rerun.allSatisfy { if case .success = $0.outcome { true } else { false } })
             #expect(try await harness.submissions() == 3)

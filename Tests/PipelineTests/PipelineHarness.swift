@@ -1,5 +1,9 @@
 import Foundation
+import HTTP
+import Journal
+import KlingRules
 import Pipeline
+import Segmind
 import Simulator
 import Synchronization
 import TestSupport
@@ -14,10 +18,13 @@ struct PipelineHarness {
     let simulator: RunningSimulator
     let control: SimulatorControl
     let folder: URL
-    let client: SegmindClient
-    let journal: JobJournal
-    let uploads: SharedUploads
+    let session: Session
     let events = EventLog()
+
+    var client: SegmindClient { session.client }
+    var journal: JobJournal { session.journal }
+    var continuations: ContinuationStore { session.continuations }
+    var uploads: SharedUploads { session.uploads }
 
     static func with<T>(_ adjust: (inout SimulatorConfiguration) -> Void = { _ in },
                         _ body: (PipelineHarness) async throws -> T) async throws -> T {
@@ -27,24 +34,23 @@ struct PipelineHarness {
                                        budget: RequestBudget(requestsPerWindow: 100_000))
             client.polling = PollingPolicy(firstInterval: 0.1, growth: 1.2, longestInterval: 0.3)
             let storage = SegmindStorage(configuration: api, retry: RetryPolicy(maxAttempts: 4, baseDelay: 0.05, maxDelay: 0.2))
-            return try await body(PipelineHarness(
-                simulator: simulator, control: SimulatorControl(baseURL: simulator.baseURL), folder: folder, client: client,
-                journal: try JobJournal(directory: folder.appendingPathComponent("journal").path),
-                uploads: SharedUploads(uploader: FileUploader(backend: storage,
-                                                              cache: UploadCache(path: folder.appendingPathComponent("uploads.json").path)))))
+            let uploads = SharedUploads(uploader: FileUploader(backend: storage,
+                                                               cache: UploadCache(path: folder.appendingPathComponent("uploads.json").path)))
+            let session = try Session(client: client, journal: try JobJournal(directory: folder.appendingPathComponent("journal").path),
+                                      uploads: uploads)
+            return try await body(PipelineHarness(simulator: simulator, control: SimulatorControl(baseURL: simulator.baseURL),
+                                                  folder: folder, session: session))
         }
     }
 
-    /// A runner whose events are kept (see `steps`); `also` hears them too, as they come.
+    /// A runner whose events are kept (see `events`); `also` hears them too, as they come.
     func runner(also: @escaping @Sendable (PipelineEvent) -> Void = { _ in }) -> ContinuationRunner {
         let events = events
-        return ContinuationRunner(client: client, journal: journal, uploads: uploads) { event in
+        return session.runner { event in
             events.append(event)
             also(event)
         }
     }
-
-    var steps: [String] { events.steps }
 
     /// A fixture copied into the test's folder, so that outputs land there.
     func copy(_ fixture: String) throws -> String {
@@ -72,7 +78,15 @@ final class EventLog: Sendable {
 
     func append(_ event: PipelineEvent) { events.withLock { $0.append(event) } }
 
-    var steps: [String] {
-        events.withLock { $0.compactMap { if case .step(let text) = $0 { text } else { nil } } }
+    var all: [PipelineEvent] { events.withLock { $0 } }
+
+    /// The shots submitted: each with its request id and the aspect ratio asked.
+    var submitted: [(shot: ShotNumber, requestID: RequestID?, aspect: AspectRatioOption)] {
+        all.compactMap { if case .submitted(let shot, let id, let aspect, _) = $0 { (shot, id, aspect) } else { nil } }
+    }
+
+    /// The shots that waited for Segmind's answer after a Ctrl-C.
+    var awaitedAnswers: [ShotNumber] {
+        all.compactMap { if case .awaitingSubmissionAnswer(let shot) = $0 { shot } else { nil } }
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import Pipeline
+import Segmind
 import Simulator
-import Testing
 import TestSupport
-import Uploader
+import Support
+import Testing
 
 /// Every shape Segmind may give a result (it documents only that `output` is there): the client
 /// finds the video among the candidates, keeps them all, and passes over what is not a video.
@@ -58,7 +59,7 @@ import Uploader
     }
 
     @Test func candidatesAreRankedByNameThenExtensionAndNeverPointAtTheAPI() throws {
-        let answer = try JSONBody.decode(Array(#"""
+        let answer = try JSONValue.decode(Array(#"""
             {"status": "COMPLETED",
              "status_url": "https://api.segmind.com/v2/requests/x/status",
              "output": {"poster": "https://cdn.example/p.jpg", "preview_gif": "https://cdn.example/a.gif",

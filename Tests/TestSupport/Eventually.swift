@@ -1,5 +1,5 @@
 import Foundation
-import Uploader
+import Support
 
 /// A condition a test waits for, polled every 20 ms and given up on after `seconds`: a test
 /// that waits for something that never comes fails with what it waited for, never hangs the run.

@@ -1,5 +1,5 @@
 import Foundation
-import Uploader
+import Support
 
 extension Pipe {
     /// The first line a child process writes here, without its newline (or what came before the

@@ -1,5 +1,5 @@
 import Foundation
-import Uploader
+import HTTP
 
 /// moto's S3-compatible server (from PyPI) on a free loopback port, for the S3 upload tests.
 /// It stores what it is sent; it does not check signatures, which `SigV4Tests` checks against
@@ -44,7 +44,7 @@ public final class MotoServer: @unchecked Sendable {
 
     /// Creates a bucket (moto takes an unsigned request for it).
     public func createBucket(_ name: String) async throws {
-        let response = try await HTTPClient().send(HTTPRequest(method: .put, url: "\(endpoint)/\(name)"))
+        let response = try await HTTPClient().send(HTTPExchange(.put, url: "\(endpoint)/\(name)"))
         guard response.isSuccess else { throw OracleError.failed(path: name, message: response.bodyText) }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
-import Uploader
+import HTTP
+import HTTPTypes
 
 /// The simulator's test controls, over HTTP: stage faults, read what it was sent.
 public struct SimulatorControl: Sendable {
@@ -51,15 +52,14 @@ public struct SimulatorControl: Sendable {
     }
 
     private func post(_ path: String, _ body: String) async throws {
-        let response = try await http.send(HTTPRequest(method: .post, url: baseURL + path,
-                                                       headers: [HTTPHeader("content-type", "application/json")],
-                                                       body: .bytes(Array(body.utf8))))
-        guard response.status == 200 else { throw OracleError.failed(path: path, message: response.bodyText) }
+        let response = try await http.send(HTTPExchange(.post, url: baseURL + path, headers: [.contentType: "application/json"],
+                                                        body: .bytes(Array(body.utf8))))
+        guard response.status == .ok else { throw OracleError.failed(path: path, message: response.bodyText) }
     }
 
     /// Every request the simulator saw: method, path, host, sent_api_key.
     public func log() async throws -> [[String: Any]] {
-        let response = try await http.send(HTTPRequest(url: baseURL + "/_simulator/log"))
+        let response = try await http.send(HTTPExchange(url: baseURL + "/_simulator/log"))
         return try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]] ?? []
     }
 
@@ -75,9 +75,6 @@ public struct SimulatorControl: Sendable {
 
     private func stage(_ fault: [String: Any]) async throws {
         let body = try JSONSerialization.data(withJSONObject: fault)
-        let response = try await http.send(HTTPRequest(method: .post, url: baseURL + "/_simulator/faults",
-                                                       headers: [HTTPHeader("content-type", "application/json")],
-                                                       body: .bytes(Array(body))))
-        guard response.status == 200 else { throw OracleError.failed(path: "/_simulator/faults", message: response.bodyText) }
+        try await post("/_simulator/faults", String(decoding: body, as: UTF8.self))
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
-import Testing
+import HTTP
+import Support
 import TestSupport
+import Testing
 import Uploader
 
 /// Uploads to an S3-compatible server on loopback (moto), fetched back through presigned URLs.

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import HTTPTypes
+import Testing
 import Uploader
 
 /// SigV4 against the oracle that defines it in practice: botocore, AWS's own Python signer, with
@@ -52,6 +53,6 @@ import Uploader
             botocore.auth.S3SigV4Auth(credentials, "s3", "eu-west-1").add_auth(request)
             print(request.headers["Authorization"])
             """)
-        #expect(ours.first { $0.name == "Authorization" }?.value == theirs)
+        #expect(ours[.authorization] == theirs)
     }
 }

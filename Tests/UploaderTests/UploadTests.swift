@@ -1,6 +1,11 @@
 import Foundation
-import Testing
+import HTTP
+import Segmind
+import Support
 import TestSupport
+import Testing
+import Uploader
+
 @testable import Uploader
 
 /// Local files to URLs through Segmind Storage (the simulator's), the cache, and the body stream.

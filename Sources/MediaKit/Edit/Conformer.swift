@@ -1,49 +1,52 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Support
+import SystemPackage
 internal import CFFmpeg
 
 /// How to make a clip pass: what to trim, the size range, the frame rate, the sound.
-public struct ConformOptions: Sendable, Equatable {
-    public enum Trim: Sendable, Equatable {
+public struct ConformOptions: Sendable, Equatable, Encodable {
+    public enum Trim: Sendable, Equatable, Encodable {
         /// Keep the first seconds.
         case first(Double)
         /// Keep the last seconds: the model continues the shot from its end.
         case last(Double)
+
+        enum CodingKeys: String, CodingKey { case keep, seconds }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            switch self {
+            case .first(let seconds): try container.encode("first", forKey: .keep); try container.encode(seconds, forKey: .seconds)
+            case .last(let seconds): try container.encode("last", forKey: .keep); try container.encode(seconds, forKey: .seconds)
+            }
+        }
     }
 
     public var trim: Trim?
     /// Each side of the displayed picture must end up in this range (aspect kept).
     public var fit: ClosedRange<Int>?
-    /// Nil keeps the clip's rate when the model accepts it, and otherwise takes the nearest it does.
+    /// The output's rate; nil for the clip's own, brought into `acceptedFrameRates`.
     public var frameRate: Rational?
+    /// With `frameRate` nil: the clip's own rate when it is in this range, else the nearest whole
+    /// rate in it. Nil keeps the clip's own (24 fps when it has none).
+    public var acceptedFrameRates: ClosedRange<Double>?
     public var keepAudio = true
     public var crf = 20
     public var preset = "veryfast"
 
-    public init(trim: Trim? = nil, fit: ClosedRange<Int>? = nil, frameRate: Rational? = nil, keepAudio: Bool = true) {
+    enum CodingKeys: String, CodingKey {
+        case trim, fit, crf, preset
+        case frameRate = "frame_rate"
+        case acceptedFrameRates = "accepted_frame_rates"
+        case keepAudio = "keep_audio"
+    }
+
+    public init(trim: Trim? = nil, fit: ClosedRange<Int>? = nil, frameRate: Rational? = nil,
+                acceptedFrameRates: ClosedRange<Double>? = nil, keepAudio: Bool = true) {
         self.trim = trim
         self.fit = fit
         self.frameRate = frameRate
+        self.acceptedFrameRates = acceptedFrameRates
         self.keepAudio = keepAudio
-    }
-
-    /// Exactly the fixes `validate` proposes for these problems (the options its advice names).
-    public static func proposed(for problems: [ValidationProblem], limits: KlingO1Limits = .current) -> ConformOptions {
-        var options = ConformOptions()
-        for problem in problems {
-            switch problem {
-            case .tooLong(_, let allowed): options.trim = .last(allowed.upperBound.rounded(.down))
-            case .sizeOutOfRange(_, _, let allowed), .storedAndDisplayedSizesDisagree(_, _, let allowed): options.fit = allowed
-            case .frameRateTooLow(_, let allowed): options.frameRate = .frameRate(allowed.lowerBound)
-            case .filmRateUnderMinimum(_, let minimum), .variableFrameRateUnderMinimum(_, let minimum):
-                options.frameRate = .frameRate(minimum)
-            case .frameRateTooHigh(_, let allowed): options.frameRate = .frameRate(allowed.upperBound)
-            case .frameRateUnknown: options.frameRate = .frameRate(limits.videoFrameRate.lowerBound)
-            default: break
-            }
-        }
-        return options
     }
 }
 
@@ -74,14 +77,13 @@ public struct ConformReport: Codable, Sendable, Equatable {
 public enum Conformer {
     /// Runs on MediaKit's own threads (see `MediaThreads`); cancelling the task stops it and leaves no output.
     public static func conform(_ input: String, to output: String, options: ConformOptions,
-                               limits: KlingO1Limits = .current,
                                progress: @escaping @Sendable (_ done: Double, _ total: Double) -> Void = { _, _ in }) async throws(EditError) -> ConformReport {
         try await MediaThreads.run { () throws(EditError) in
-            try conformHere(input, to: output, options: options, limits: limits, progress: progress)
+            try conformHere(input, to: output, options: options, progress: progress)
         }
     }
 
-    static func conformHere(_ input: String, to output: String, options: ConformOptions, limits: KlingO1Limits,
+    static func conformHere(_ input: String, to output: String, options: ConformOptions,
                             progress: @escaping (_ done: Double, _ total: Double) -> Void) throws(EditError) -> ConformReport {
         let info: MediaInfo
         do { info = try Probe.file(atPath: input) } catch { throw .unreadable(error) }
@@ -90,7 +92,7 @@ public enum Conformer {
         let clipSeconds = video.duration ?? info.format.duration ?? 0
         let (start, length) = range(of: clipSeconds, trim: options.trim)
         let size = try fittedSize(displayed, into: options.fit)
-        let rate = options.frameRate ?? acceptedRate(video, limits: limits)
+        let rate = options.frameRate ?? acceptedRate(video, within: options.acceptedFrameRates)
         let frames = Int64((length * (rate.value ?? 24)).rounded())
         guard frames >= 1 else { throw .nothingLeft(input, seconds: length) }
         let audio = options.keepAudio && info.primaryAudio != nil
@@ -141,9 +143,9 @@ public enum Conformer {
         return PixelSize(width: side(displayed.width), height: side(displayed.height))
     }
 
-    /// The clip's own rate when the model accepts it; otherwise the nearest accepted one.
-    static func acceptedRate(_ video: StreamInfo, limits: KlingO1Limits) -> Rational {
-        let allowed = limits.videoFrameRate
+    /// The clip's own rate when it is in `allowed`; otherwise the nearest whole rate that is.
+    static func acceptedRate(_ video: StreamInfo, within allowed: ClosedRange<Double>?) -> Rational {
+        guard let allowed else { return video.constantFrameRate ?? video.frameRate.flatMap { .frameRate($0) } ?? Rational(24, 1) }
         if let rate = video.constantFrameRate, let value = rate.value, allowed.contains(value) { return rate }
         let value = video.frameRate ?? allowed.lowerBound
         return .frameRate(min(max(value.rounded(), allowed.lowerBound), allowed.upperBound)) ?? Rational(24, 1)
@@ -203,11 +205,9 @@ extension EditRun {
 enum OutputPath {
     /// Refuses an output that is one of the inputs (same file, whatever the path says).
     static func check(_ output: String, against inputs: [String]) throws(EditError) {
-        var target = stat()
-        guard stat(output, &target) == 0 else { return }
+        guard let target = try? FilePath(output).stat() else { return }
         for input in inputs {
-            var source = stat()
-            if stat(input, &source) == 0, source.st_dev == target.st_dev, source.st_ino == target.st_ino {
+            if let source = try? FilePath(input).stat(), source.deviceID == target.deviceID, source.inode == target.inode {
                 throw .outputIsAnInput(output)
             }
         }

@@ -1,3 +1,4 @@
+import Support
 /// Why `conform` or `stitch` could not make its output. Nothing is left at the output path in any
 /// of these cases, and the inputs are never touched.
 public enum EditError: Error, Equatable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import Support
 /// Frame rates as an editor picks them: exact fractions, so 29.97 fps is 30000/1001 and a clip
 /// made at it keeps its frames' times exactly.
 extension Rational {

@@ -1,3 +1,4 @@
+import Support
 internal import CFFmpeg
 
 /// Stitching clips that differ: one output size (fitted and padded, never stretched), square

@@ -1,3 +1,4 @@
+import Support
 internal import CFFmpeg
 
 /// Stitching without re-encoding: when every clip's streams are alike (codec, its settings, size,

@@ -1,0 +1,114 @@
+import SystemPackage
+import Support
+#if canImport(Glibc)
+import Glibc
+#endif
+internal import CFFmpeg
+
+/// A picture as packed 8-bit RGB rows: what swscale makes from a decoded frame, and what the PNG
+/// encoder takes. Small enough (one frame) to turn in plain Swift.
+struct RGBPicture {
+    let width: Int
+    let height: Int
+    var pixels: [UInt8]   // width × height × 3, row after row
+
+    init(width: Int, height: Int, pixels: [UInt8]) {
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
+
+    /// `frame` converted to RGB and scaled to `width`×`height` (swscale, bicubic).
+    init(_ frame: Frame, width: Int, height: Int) throws(FFmpegError) {
+        let source = frame.raw
+        guard let scaler = sws_getContext(source.pointee.width, source.pointee.height,
+                                          AVPixelFormat(rawValue: source.pointee.format),
+                                          Int32(width), Int32(height), AV_PIX_FMT_RGB24, SWS_BICUBIC, nil, nil, nil) else {
+            throw FFmpegError(code: CFFmpeg_AVERROR(EINVAL))
+        }
+        defer { sws_freeContext(scaler) }
+        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        let rows = pixels.withUnsafeMutableBufferPointer { buffer in
+            var destination: [UnsafeMutablePointer<UInt8>?] = [buffer.baseAddress, nil, nil, nil]
+            var strides: [Int32] = [Int32(width * 3), 0, 0, 0]
+            return withUnsafePointer(to: source.pointee.data) { planes in
+                planes.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { sourcePlanes in
+                    withUnsafePointer(to: source.pointee.linesize) { lines in
+                        lines.withMemoryRebound(to: Int32.self, capacity: 8) { sourceStrides in
+                            sws_scale(scaler, sourcePlanes, sourceStrides, 0, source.pointee.height, &destination, &strides)
+                        }
+                    }
+                }
+            }
+        }
+        guard rows == Int32(height) else { throw FFmpegError(code: CFFmpeg_AVERROR_INVALIDDATA()) }
+        self.init(width: width, height: height, pixels: pixels)
+    }
+
+    /// The picture turned clockwise by a multiple of 90 degrees (others round to the nearest).
+    func rotated(clockwise degrees: Int) -> RGBPicture {
+        let quarterTurns = ((Int((Double(degrees) / 90).rounded()) % 4) + 4) % 4
+        guard quarterTurns != 0 else { return self }
+        let (newWidth, newHeight) = quarterTurns % 2 == 0 ? (width, height) : (height, width)
+        var turned = [UInt8](repeating: 0, count: pixels.count)
+        for y in 0..<height {
+            for x in 0..<width {
+                let (nx, ny): (Int, Int)
+                switch quarterTurns {
+                case 1: (nx, ny) = (height - 1 - y, x)
+                case 2: (nx, ny) = (width - 1 - x, height - 1 - y)
+                default: (nx, ny) = (y, width - 1 - x)
+                }
+                let from = (y * width + x) * 3
+                let to = (ny * newWidth + nx) * 3
+                turned[to] = pixels[from]
+                turned[to + 1] = pixels[from + 1]
+                turned[to + 2] = pixels[from + 2]
+            }
+        }
+        return RGBPicture(width: newWidth, height: newHeight, pixels: turned)
+    }
+}
+
+/// Writes an RGB picture as a PNG file with FFmpeg's PNG encoder, to a temporary file renamed into place.
+enum PNGFile {
+    static func write(_ picture: RGBPicture, to path: String) throws(FrameGrabError) {
+        do {
+            guard let codec = avcodec_find_encoder(AV_CODEC_ID_PNG) else { throw FFmpegError(code: CFFmpeg_AVERROR(ENOSYS)) }
+            let encoder = try MediaEncoder(codec: codec) { context in
+                context.pointee.width = Int32(picture.width)
+                context.pointee.height = Int32(picture.height)
+                context.pointee.pix_fmt = AV_PIX_FMT_RGB24
+                context.pointee.time_base = AVRational(num: 1, den: 1)
+            }
+            let frame = try Frame(width: picture.width, height: picture.height, format: AV_PIX_FMT_RGB24)
+            let stride = Int(frame.raw.pointee.linesize.0)
+            picture.pixels.withUnsafeBytes { source in
+                for row in 0..<picture.height {
+                    (frame.raw.pointee.data.0! + row * stride)
+                        .update(from: source.baseAddress!.assumingMemoryBound(to: UInt8.self) + row * picture.width * 3,
+                                count: picture.width * 3)
+                }
+            }
+            frame.raw.pointee.pts = 0
+            try encoder.send(frame)
+            try encoder.send(nil)
+            var bytes: [UInt8] = []
+            while case .packet(let packet) = try encoder.receive() {
+                bytes += UnsafeBufferPointer(start: packet.pointee.data, count: Int(packet.pointee.size))
+            }
+            try save(bytes, to: path)
+        } catch let error as FrameGrabError {
+            throw error
+        } catch {
+            throw .unwritable(path, "\(error)")
+        }
+    }
+
+    private static func save(_ bytes: [UInt8], to path: String) throws(FrameGrabError) {
+        do { try AtomicFile.write(bytes, to: path, permissions: [.ownerReadWrite, .groupRead, .otherRead]) } catch {
+            guard case .failed(_, let reason) = error else { return }
+            throw .unwritable(path, "\(reason)")
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import KlingRules
+import MediaKit
+import Support
+
+/// Step 1 of a continuation, all local: probe the clip and the reference images, check the
+/// request against the model's rules, and decide what the clip needs before it is sent.
+///
+/// A clip over the model's length is cut to its end (`tail`, by default as much as the model
+/// takes), since a stitched chain is longer than the model accepts by nature; the re-encode that
+/// cutting needs fixes its other problems too. Other problems of the clip are fixed only with
+/// `conform`; problems of the references or the prompt always stop it.
+struct ContinuationCheck {
+    let clip: MediaInfo
+    let verdict: Verdict
+    /// How the clip must be re-encoded before it is sent; nil to send it as it is.
+    let preparation: ConformOptions?
+
+    init(_ request: ContinuationRequest, limits: KlingO1Limits = .current) throws(PipelineError) {
+        guard !URLText.isHTTP(request.source) else { throw .clipIsAURL(request.source) }
+        if let remote = request.elements.joined().first(where: URLText.isHTTP) {
+            throw .options("\(Redaction.url(remote)): an element's images must be files, so that they are checked before sending")
+        }
+        let validation: ValidationRequest
+        do {
+            validation = try ValidationRequest.probing(
+                video: request.source, images: request.references, elements: request.elements, prompt: request.prompt,
+                keepAudio: request.keepAudio, aspect: request.aspect, isRemote: URLText.isHTTP)
+        } catch {
+            throw .unreadable(error.errors)
+        }
+        let clip = validation.video
+        let verdict = Validator(limits: limits).validate(validation)
+        self.clip = clip
+        self.verdict = verdict
+
+        let clipErrors = verdict.errors.filter { $0.reference == "@Video1" }
+        if verdict.errors.count > clipErrors.count { throw .invalid(verdict, clip: clip, hint: nil) }
+        let tooLong = clipErrors.contains { if case .tooLong = $0.problem { true } else { false } }
+        let fixes = ConformOptions.proposed(for: clipErrors.map(\.problem), limits: limits)
+        var preparation: ConformOptions?
+        if let tail = request.tail {
+            preparation = fixes
+            preparation?.trim = .last(tail)
+        } else if tooLong {
+            preparation = fixes
+        } else if !clipErrors.isEmpty {
+            guard request.conform else {
+                throw .invalid(verdict, clip: clip, hint: "--conform fixes the clip before sending (`kling-media conform` shows how)")
+            }
+            preparation = fixes
+        }
+        preparation?.keepAudio = clip.primaryAudio != nil
+        self.preparation = preparation?.keepingKlingRates(limits)
+    }
+
+    /// The aspect_ratio to request for this clip: as asked, or chosen from the picture for auto.
+    var aspectRatio: AspectRatioOption { verdict.aspect?.chosen ?? .auto }
+}

@@ -1,0 +1,158 @@
+import FoundationEssentials
+import Journal
+import KlingRules
+import MediaKit
+import Segmind
+import Support
+
+/// `kling-media continue`, step by step: check the inputs, make each shot (`ShotMaker`: cut or
+/// conform the clip when needed, upload, submit journalled first, wait, download; a chain makes
+/// each from the end of the one before), then stitch them after the clip. Every step is recorded
+/// as it is done, so the same request run again, `resume`, or `wait` on one of its jobs, goes on
+/// from where it stood and never submits a shot twice.
+public struct ContinuationRunner: Sendable {
+    public let session: Session
+    public let events: PipelineEvents
+
+    public init(session: Session, events: @escaping PipelineEvents) {
+        self.session = session
+        self.events = events
+    }
+
+    // MARK: Starting and resuming
+
+    /// Checks the request, then runs it: from where it stood when this exact request was made
+    /// before, or afresh.
+    public func start(_ request: ContinuationRequest, options: RunOptions = RunOptions()) async throws(PipelineError) -> ContinuationOutcome {
+        let check = try ContinuationCheck(request)
+        events(.checked(clip: request.source, info: check.clip, verdict: check.verdict, preparation: check.preparation))
+        let key = request.key(contentHashes: try Self.contentHashes(request))
+        // Held from the lookup to the end, so the same request started twice at once runs once.
+        let claim = try claim(key, name: key.prefix(12) + "…")
+        defer { withExtendedLifetime(claim) {} }
+        if !options.again, let earlier = try journalled({ () throws(JournalError) in try session.continuations.newest(key: key) }) {
+            events(.resumingEarlier(continuationID: earlier.localID, finished: earlier.state == .done))
+            return try await run(earlier, check: check, options: options)
+        }
+        let output = FilePlan.output(for: request)
+        let record = ContinuationRecord(
+            key: key, apiBase: session.client.configuration.apiBase, request: request, outputPath: output,
+            shotPaths: FilePlan.shotPaths(source: request.source, output: output, named: request.stitch ? nil : request.output,
+                                          shots: request.shots),
+            sentPath: FilePlan.sentPath(source: request.source, output: output))
+        try journalled { () throws(JournalError) in try session.continuations.save(record) }
+        return try await run(record, check: check, options: options)
+    }
+
+    /// Goes on with a journalled continuation.
+    public func resume(_ localID: String, options: RunOptions = RunOptions()) async throws(PipelineError) -> ContinuationOutcome {
+        let record = try journalled { () throws(JournalError) in try session.continuations.record(localID: localID) }
+        let claim = try claim(record.key, name: Substring(localID))
+        defer { withExtendedLifetime(claim) {} }
+        let check = try ContinuationCheck(record.request)
+        return try await run(record, check: check, options: options)
+    }
+
+    // MARK: The run
+
+    private func run(_ start: ContinuationRecord, check: ContinuationCheck, options: RunOptions) async throws(PipelineError) -> ContinuationOutcome {
+        var record = start
+        do throws(PipelineError) {
+            if record.state == .done, let done = try alreadyDone(record) { return done }
+            if record.state != .running {
+                record = try journalled { () throws(JournalError) in
+                    try session.continuations.update(record.localID) { $0.state = .running; $0.error = nil }
+                }
+            }
+            let maker = ShotMaker(session: session, events: events)
+            for shot in 1...record.request.shots {
+                try await maker.make(shot, of: &record, check: check, options: options)
+            }
+            var report: StitchReport?
+            if let output = record.outputPath {
+                report = try await stitch(record, to: output)
+            }
+            record = try journalled { () throws(JournalError) in
+                try session.continuations.update(record.localID) { $0.state = .done; $0.error = nil }
+            }
+            return try outcome(record, alreadyDone: false, stitch: report)
+        } catch {
+            if case .cancelled = error { throw error }
+            _ = try? session.continuations.update(record.localID) {
+                $0.state = .stopped
+                $0.error = error.description
+            }
+            throw error
+        }
+    }
+
+    /// A finished continuation: its outcome when its files are all there (nothing is done); nil
+    /// when only the stitched result is gone (it is stitched again from the shots).
+    private func alreadyDone(_ record: ContinuationRecord) throws(PipelineError) -> ContinuationOutcome? {
+        let missingShots = record.shotPaths.filter { !SystemCalls.exists($0) }
+        if let output = record.outputPath {
+            if SystemCalls.exists(output) {
+                events(.alreadyDone(paths: [output]))
+                return try outcome(record, alreadyDone: true, stitch: nil)
+            }
+            guard missingShots.isEmpty else { throw .doneButFilesMissing([output] + missingShots) }
+            return nil
+        }
+        guard missingShots.isEmpty else { throw .doneButFilesMissing(missingShots) }
+        events(.alreadyDone(paths: record.shotPaths))
+        return try outcome(record, alreadyDone: true, stitch: nil)
+    }
+
+    private func stitch(_ record: ContinuationRecord, to output: String) async throws(PipelineError) -> StitchReport {
+        var options = StitchOptions(target: .last)
+        options.crossfade = record.request.crossfade
+        let clips = [record.request.source] + record.shotPaths
+        let report: StitchReport
+        do throws(EditError) {
+            let events = events
+            report = try await Stitcher.stitch(clips, to: output, options: options) { done, total in
+                events(.stitching(done: done, total: total))
+            }
+        } catch {
+            if error == .cancelled {
+                throw .cancelled(resume: "the shots are saved; `kling-media resume \(record.localID)` stitches them")
+            }
+            throw .edit(error)
+        }
+        events(.stitched(output: output, report: report))
+        return report
+    }
+
+    // MARK: Pieces
+
+    static func contentHashes(_ request: ContinuationRequest) throws(PipelineError) -> [String] {
+        let files = ([request.source] + request.references + request.elements.joined()).filter { !URLText.isHTTP($0) }
+        var hashes: [String] = []
+        for file in files {
+            do { hashes.append(try ContentHash.sha256(ofFileAt: file)) } catch { throw .unreadableFile(error.description) }
+        }
+        return hashes
+    }
+
+    private func claim(_ key: String, name: Substring) throws(PipelineError) -> JournalLock {
+        guard let lock = try journalled({ () throws(JournalError) in try session.continuations.claim(key: key) }) else {
+            throw .journal(.busy(String(name)))
+        }
+        return lock
+    }
+
+    private func outcome(_ record: ContinuationRecord, alreadyDone: Bool, stitch: StitchReport?) throws(PipelineError) -> ContinuationOutcome {
+        var shots: [ContinuationOutcome.Shot] = []
+        for (index, path) in record.shotPaths.enumerated() {
+            let job = record.jobs[index].flatMap { try? session.journal.job(localID: $0) }
+            shots.append(.init(shot: index + 1, requestID: job?.requestID, path: path, sent: job?.localInputs.first))
+        }
+        return ContinuationOutcome(localID: record.localID, alreadyDone: alreadyDone, output: record.outputPath,
+                                   shots: shots, stitch: stitch)
+    }
+}
+
+/// A journal call, its failure as a `PipelineError`.
+func journalled<T>(_ body: () throws(JournalError) -> T) throws(PipelineError) -> T {
+    do { return try body() } catch { throw .journal(error) }
+}

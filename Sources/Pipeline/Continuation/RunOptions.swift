@@ -1,0 +1,26 @@
+import HTTP
+
+/// How one run goes about what is asked (not part of what is asked, so not part of its identity).
+public struct RunOptions: Sendable {
+    /// Make a new take even though this exact continuation was done before (it is paid for again).
+    public var again = false
+    /// Submit again a shot whose earlier job FAILED or expired unfetched.
+    public var retryFailed = false
+    /// Submit again a shot whose earlier submission's answer was lost (it may be billed twice).
+    public var resubmitUnknown = false
+    /// Stop waiting for a shot after this (the job goes on; resuming waits again).
+    public var deadline: ContinuousClock.Instant?
+    /// Seconds a cancelled submission keeps waiting for its answer once its POST may have left.
+    public var answerPatience: Double = 15
+    /// Stopped (by a second Ctrl-C) to give up waiting for submissions' answers at once.
+    public var stopWaiting = StopSignal()
+    /// The most a shot's download may be.
+    public var maxDownloadBytes: Int64 = Downloader.defaultMaxBytes
+
+    public init(again: Bool = false, retryFailed: Bool = false, resubmitUnknown: Bool = false, deadline: ContinuousClock.Instant? = nil) {
+        self.again = again
+        self.retryFailed = retryFailed
+        self.resubmitUnknown = resubmitUnknown
+        self.deadline = deadline
+    }
+}

@@ -1,0 +1,145 @@
+import FoundationEssentials
+import HTTP
+import Journal
+import KlingRules
+import Segmind
+import Support
+import Uploader
+
+/// One shot of a continuation, from wherever it stood: already saved, in flight (waited for, never
+/// submitted again), stopped by an earlier failure (reported, submitted again only when asked), or
+/// made now: its clip prepared, its files uploaded, the job submitted (journalled first and linked
+/// to the continuation), followed to its file.
+struct ShotMaker {
+    let session: Session
+    let events: PipelineEvents
+
+    func make(_ shot: Int, of record: inout ContinuationRecord, check: ContinuationCheck, options: RunOptions) async throws(PipelineError) {
+        let path = record.shotPaths[shot - 1]
+        let number = ShotNumber(shot, of: record.request.shots)
+        if let jobID = record.jobs[shot - 1], let job = try? session.journal.job(localID: jobID) {
+            if job.state == .downloaded, SystemCalls.exists(path) {
+                events(.savedEarlier(number, path: path))
+                return
+            }
+            let fetchable = !job.resultURLs.isEmpty
+                || (job.requestID != nil && [.queued, .processing, .completed].contains(job.state))
+            if fetchable {
+                events(.waitingForEarlierJob(number, job: job.requestID?.rawValue ?? job.localID))
+                try await finish(job, shot: shot, record: record, options: options)
+                return
+            }
+            switch job.state {
+            case .submitting, .outcomeUnknown:
+                guard options.resubmitUnknown else { throw .outcomeUnknown(shot: shot, localID: job.localID, detail: job.error) }
+            case .failed, .expired, .downloaded:
+                guard options.retryFailed else {
+                    throw .earlierFailure(shot: shot, requestID: job.requestID, failed: job.state == .failed, detail: job.error)
+                }
+            default:
+                break
+            }
+        }
+        let (clip, aspect) = try await ClipPreparation(events: events).clip(for: shot, of: record, check: check)
+        let job = try await submit(clip, aspect: aspect, shot: shot, of: &record, options: options)
+        try await finish(job, shot: shot, record: record, options: options)
+    }
+
+    /// Uploads the shot's inputs and submits it, journalled before the POST and linked to the continuation.
+    private func submit(_ clip: String, aspect: AspectRatioOption, shot: Int, of record: inout ContinuationRecord,
+                        options: RunOptions) async throws(PipelineError) -> JobRecord {
+        let request = record.request
+        let number = ShotNumber(shot, of: request.shots)
+        let clipURL = try await upload(clip, shot: number)
+        var imageURLs: [String] = []
+        for reference in request.references { imageURLs.append(try await upload(reference, shot: number)) }
+        var elements: [KlingElement] = []
+        for element in request.elements {
+            var urls: [String] = []
+            for image in element { urls.append(try await upload(image, shot: number)) }
+            elements.append(KlingElement(frontalImageURL: urls[0], referenceImageURLs: Array(urls.dropFirst())))
+        }
+        let parameters = KlingRequest(prompt: request.prompt, videoURL: clipURL, imageURLs: imageURLs, elements: elements,
+                                      aspectRatio: aspect, duration: request.duration, keepAudio: request.keepAudio)
+        var job = JobRecord(parameters: parameters, apiBase: session.client.configuration.apiBase,
+                            localInputs: [clip] + (request.references + request.elements.joined()).filter { !URLText.isHTTP($0) },
+                            outputPath: record.shotPaths[shot - 1])
+        job.continuation = ContinuationLink(localID: record.localID, shot: shot)
+        let continuationID = record.localID
+        var linked = record
+        let events = events
+        // Ctrl-C once the POST may have left waits for the answer (it carries the job's id).
+        let patience = AnswerPatience(seconds: options.answerPatience, stop: options.stopWaiting) {
+            events(.awaitingSubmissionAnswer(number))
+        }
+        let continuations = session.continuations
+        let submitted: JobRecord
+        do {
+            submitted = try await JobSubmission(client: session.client, journal: session.journal).submit(job, patience: patience) {
+                saved throws(JournalError) in
+                linked = try continuations.update(continuationID) { $0.jobs[shot - 1] = saved.localID }
+            }
+        } catch {
+            record = linked
+            switch error {
+            case .journal(let failure): throw .journal(failure)
+            case .api(let failure, let noted):
+                if failure == .cancelled {
+                    throw .cancelled(resume: "nothing had been sent for shot \(shot) (journal entry \(noted.localID)); run the same command again")
+                }
+                if failure.isOutcomeUnknown { throw .outcomeUnknown(shot: shot, localID: noted.localID, detail: failure.description) }
+                throw .api(failure, shot: shot, requestID: nil)
+            }
+        }
+        record = linked
+        events(.submitted(number, requestID: submitted.requestID, aspect: aspect, duration: request.duration))
+        if Task.isCancelled, let requestID = submitted.requestID {
+            throw .cancelled(resume: Self.resumeAdvice(requestID, stitching: record.outputPath != nil))
+        }
+        return submitted
+    }
+
+    /// Waits for a submitted shot and saves its output.
+    private func finish(_ job: JobRecord, shot: Int, record: ContinuationRecord, options: RunOptions) async throws(PipelineError) {
+        let number = ShotNumber(shot, of: record.request.shots)
+        let path = record.shotPaths[shot - 1]
+        let events = events
+        let saved: OutputDownload.Saved
+        do {
+            (_, saved) = try await JobTracker(client: session.client, journal: session.journal).finish(
+                job, to: path, deadline: options.deadline, maxBytes: options.maxDownloadBytes) { events(.job(number, $0)) }
+        } catch {
+            let resume = job.requestID.map { Self.resumeAdvice($0, stitching: record.outputPath != nil) } ?? ""
+            switch error {
+            case .cancelled: throw .cancelled(resume: resume)
+            case .notSubmitted(let job): throw .outcomeUnknown(shot: shot, localID: job.localID, detail: job.error)
+            case .api(let failure, let job): throw .api(failure, shot: shot, requestID: job.requestID)
+            case .download(let failure): throw .download(failure, shot: shot)
+            case .noVideo(let tried, let job):
+                throw .noVideo(tried: tried, shot: shot, job: job.requestID?.rawValue ?? job.localID, recordExpiresAt: job.recordExpiresAt)
+            case .unwritable: throw .download(.unwritable(path, "cannot rename into place"), shot: shot)
+            }
+        }
+        events(.saved(number, path: path, info: saved.info))
+    }
+
+    private func upload(_ input: String, shot: ShotNumber) async throws(PipelineError) -> String {
+        do {
+            let events = events
+            let uploaded = try await session.uploads.url(for: input) { progress in
+                events(.uploading(shot, file: input, progress: progress))
+            }
+            if let file = uploaded.file {
+                events(.uploaded(shot, file: input, bytes: file.bytes, how: uploaded.reused ? .sharedInThisRun : file.cached ? .cached : .sent))
+            }
+            return uploaded.url
+        } catch {
+            if case .transport(.cancelled) = error { throw .cancelled(resume: "nothing was submitted; run the same command again") }
+            throw .upload(error)
+        }
+    }
+
+    static func resumeAdvice(_ requestID: RequestID, stitching: Bool) -> String {
+        "job \(requestID) goes on at Segmind; `kling-media wait \(requestID)` finishes it (download\(stitching ? " and stitch" : ""))"
+    }
+}

@@ -1,0 +1,116 @@
+import FoundationEssentials
+import HTTP
+import Journal
+import MediaKit
+import Segmind
+
+/// Following one submitted job to its file: poll until it finishes, keep its result URLs in the
+/// journal the moment they are known (the record expires in an hour, the files later), then save
+/// the first URL that gives a complete video. `wait`, `resume`, `continue` and `batch` all follow
+/// jobs through this, so they poll, record and download alike.
+public struct JobTracker: Sendable {
+    public let client: SegmindClient
+    public let journal: JobJournal
+
+    public init(client: SegmindClient, journal: JobJournal) {
+        self.client = client
+        self.journal = journal
+    }
+
+    /// What happens while a job is followed.
+    public enum Event: Sendable {
+        /// A poll's answer, and how long it has been waited for in this run.
+        case polled(JobStatus, waited: Duration)
+        /// The job finished, this long after it was submitted.
+        case completed(afterSubmission: TimeInterval)
+        case downloading(TransferProgress)
+        /// A result URL that did not give a video, passed over for the next.
+        case skipped(OutputDownload.SkippedURL)
+        /// The journal could not be written; the answer in hand is kept in memory and used.
+        case journalFailed(JournalError)
+    }
+
+    public enum Failure: Error {
+        /// Segmind's answer (a FAILED job, an expired record, the network…); the record says it too.
+        case api(APIError, record: JobRecord)
+        case download(DownloadError)
+        /// No result URL gave a complete video; the record keeps them until it expires.
+        case noVideo(tried: [OutputDownload.SkippedURL], record: JobRecord)
+        case unwritable(String)
+        /// Ctrl-C: the job goes on at Segmind.
+        case cancelled
+        /// The record has no request id: its submission never got an answer.
+        case notSubmitted(JobRecord)
+    }
+
+    /// Waits for `start` (unless its result URLs are known already) and saves its video at `path`.
+    /// Returns the record as the journal now has it, and what was saved.
+    public func finish(_ start: JobRecord, to path: String, deadline: ContinuousClock.Instant? = nil,
+                       maxBytes: Int64 = Downloader.defaultMaxBytes,
+                       events: @escaping @Sendable (Event) -> Void = { _ in }) async throws(Failure) -> (JobRecord, OutputDownload.Saved) {
+        var job = start
+        guard let location = job.location else { throw .notSubmitted(job) }
+        if job.resultURLs.isEmpty {
+            let started = ContinuousClock.now
+            do {
+                let result = try await client.waitForResult(of: location, deadline: deadline) { status in
+                    events(.polled(status, waited: started.duration(to: .now)))
+                }
+                job = note(job, events) {
+                    $0.outputURL = result.outputURL
+                    $0.outputURLs = result.outputURLs
+                    $0.state = .completed
+                }
+                events(.completed(afterSubmission: Date().timeIntervalSince(job.submittedAt)))
+            } catch {
+                switch error {
+                case .cancelled: throw .cancelled
+                case .jobFailed(_, let detail): job = note(job, events) { $0.state = .failed; $0.error = detail }
+                // Only a job the journal already knows is marked: a mistyped id leaves no record.
+                case .notFound: job = note(job, events, saveIfMissing: false) { $0.state = .expired }
+                default: break
+                }
+                throw .api(error, record: job)
+            }
+        }
+        let saved: OutputDownload.Saved
+        do {
+            saved = try await OutputDownload.fetch(job.resultURLs, to: path, maxBytes: maxBytes,
+                                                   progress: { events(.downloading($0)) }, skipped: { events(.skipped($0)) })
+        } catch {
+            switch error {
+            case .download(.cancelled): throw .cancelled
+            case .download(let failure): throw .download(failure)
+            case .noVideo(let tried): throw .noVideo(tried: tried, record: job)
+            case .unwritable(let path): throw .unwritable(path)
+            }
+        }
+        job = note(job, events) {
+            $0.state = .downloaded
+            $0.outputPath = path
+            $0.outputURL = saved.url
+        }
+        return (job, saved)
+    }
+
+    /// Applies `change` to the job's record in the journal. A record the journal does not hold (a
+    /// job submitted elsewhere, followed by id) goes in now: Segmind has answered for it. A journal
+    /// that fails never loses the answer in hand: the changed record is returned either way.
+    @discardableResult
+    public func note(_ record: JobRecord, _ events: (Event) -> Void = { _ in }, saveIfMissing: Bool = true,
+                     _ change: (inout JobRecord) -> Void) -> JobRecord {
+        do { return try journal.update(record.localID, change) } catch {
+            var copy = record
+            change(&copy)
+            copy.updatedAt = JobRecord.now()
+            if case .unknownJob = error {
+                if saveIfMissing {
+                    do { try journal.save(copy) } catch { events(.journalFailed(error)) }
+                }
+            } else {
+                events(.journalFailed(error))
+            }
+            return copy
+        }
+    }
+}

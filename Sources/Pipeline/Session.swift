@@ -1,0 +1,64 @@
+import FoundationEssentials
+import Journal
+import Segmind
+import Support
+import Uploader
+
+/// What a run of the pipeline works with: the Segmind client, the journal and its continuations,
+/// and the uploads (with their cache). `open` is the one place these are set up together.
+public struct Session: Sendable {
+    public let client: SegmindClient
+    public let journal: JobJournal
+    public let continuations: ContinuationStore
+    public let uploads: SharedUploads
+
+    public init(client: SegmindClient, journal: JobJournal, uploads: SharedUploads) throws(JournalError) {
+        self.client = client
+        self.journal = journal
+        continuations = try ContinuationStore(journal: journal)
+        self.uploads = uploads
+    }
+
+    /// Where a session keeps its files: the user's state and cache folders, or (for a simulation)
+    /// folders of its own, so simulated jobs never mix with real ones.
+    public struct Folders: Sendable {
+        public var journal: String
+        public var uploadCache: String
+        public var encodingMemory: String
+
+        public init(journal: String, uploadCache: String, encodingMemory: String) {
+            self.journal = journal
+            self.uploadCache = uploadCache
+            self.encodingMemory = encodingMemory
+        }
+
+        /// The XDG folders (`$XDG_STATE_HOME/kling-media`, `$XDG_CACHE_HOME/kling-media`).
+        public static func user(environment: [String: String] = ProcessInfo.processInfo.environment) -> Folders {
+            Folders(journal: JobJournal.defaultDirectory(environment: environment),
+                    uploadCache: UploadCache.defaultPath(environment: environment),
+                    encodingMemory: RequestEncodingMemory.defaultPath(environment: environment))
+        }
+
+        /// Everything under one folder.
+        public static func within(_ folder: String) -> Folders {
+            Folders(journal: folder + "/journal", uploadCache: folder + "/uploads.json", encodingMemory: folder + "/request-encoding.json")
+        }
+    }
+
+    /// A session for this configuration, its files in `folders`; the client's waits go to `notices`.
+    /// `adjust` sets what the command decides about the client (how long a 429 may be waited for).
+    public static func open(_ configuration: SegmindConfiguration, folders: Folders,
+                            notices: @escaping @Sendable (ClientNotice) -> Void = { _ in },
+                            adjust: (inout SegmindClient) -> Void = { _ in }) throws(JournalError) -> Session {
+        var client = SegmindClient(configuration: configuration, encodingMemory: RequestEncodingMemory(path: folders.encodingMemory))
+        client.notices = notices
+        adjust(&client)
+        let uploader = FileUploader(backend: SegmindStorage(configuration: configuration), cache: UploadCache(path: folders.uploadCache))
+        return try Session(client: client, journal: try JobJournal(directory: folders.journal), uploads: SharedUploads(uploader: uploader))
+    }
+
+    /// A runner for continuations on this session.
+    public func runner(events: @escaping PipelineEvents) -> ContinuationRunner {
+        ContinuationRunner(session: self, events: events)
+    }
+}

@@ -1,0 +1,76 @@
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The POSIX calls swift-system does not wrap, each once, with its failure as an `Errno`: the one
+/// place the C library is called by hand. Everything else goes through `FileDescriptor`.
+public enum SystemCalls {
+    /// The current `errno`, typed.
+    public static var lastError: Errno { Errno(rawValue: errno) }
+
+    /// Flushes a file's data and metadata to the disk.
+    public static func sync(_ descriptor: FileDescriptor) throws(Errno) {
+        guard fsync(descriptor.rawValue) == 0 else { throw lastError }
+    }
+
+    /// Flushes a folder's entries (a rename or a new file in it) to the disk. Best effort: some
+    /// file systems refuse to sync a folder, and nothing more can be done then.
+    public static func syncFolder(_ path: String) {
+        guard let folder = try? FileDescriptor.open(FilePath(path), .readOnly, options: [.directory, .closeOnExec]) else { return }
+        _ = fsync(folder.rawValue)
+        try? folder.close()
+    }
+
+    public static func rename(_ from: String, to: String) throws(Errno) {
+        #if canImport(Glibc)
+        let result = Glibc.rename(from, to)
+        #else
+        let result = Darwin.rename(from, to)
+        #endif
+        guard result == 0 else { throw lastError }
+    }
+
+    /// Removes a file; one that is already gone is no error.
+    public static func remove(_ path: String) {
+        _ = unlink(path)
+    }
+
+    public static func setPermissions(_ path: String, _ permissions: FilePermissions) throws(Errno) {
+        guard chmod(path, mode_t(permissions.rawValue)) == 0 else { throw lastError }
+    }
+
+    /// Takes the advisory lock on an open file: exclusive, waiting for it unless `wait` is false.
+    /// False when `wait` is false and another process holds it.
+    public static func lock(_ descriptor: FileDescriptor, wait: Bool = true) throws(Errno) -> Bool {
+        while flock(descriptor.rawValue, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
+            let error = lastError
+            if error == .interrupted { continue }
+            if error == .wouldBlock || error == .resourceTemporarilyUnavailable { return false }
+            throw error
+        }
+        return true
+    }
+
+    public static func unlock(_ descriptor: FileDescriptor) {
+        _ = flock(descriptor.rawValue, LOCK_UN)
+    }
+
+    /// Whether a descriptor is a terminal.
+    public static func isTerminal(_ descriptor: FileDescriptor) -> Bool {
+        isatty(descriptor.rawValue) != 0
+    }
+
+    /// This process's id.
+    public static var processID: Int32 { Int32(getpid()) }
+
+    /// This process's user.
+    public static var userID: UInt32 { UInt32(getuid()) }
+
+    /// Whether something is at `path` (a file, a folder, a dangling link does not count).
+    public static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+}

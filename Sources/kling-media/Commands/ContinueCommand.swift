@@ -1,0 +1,127 @@
+import ArgumentParser
+import FoundationEssentials
+import Pipeline
+import Segmind
+import Support
+import Uploader
+
+struct ContinueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "continue",
+        abstract: "Generate the next shot of a clip with Kling O1 and stitch it after the clip: the whole job in one command.",
+        discussion: """
+            In order, each step shown as it goes: check the clip, references and prompt (everything \
+            `validate` checks; nothing is uploaded when they fail); choose the aspect ratio from the \
+            picture as displayed; upload the local files (cached by content); submit (journalled \
+            first, its request id at once); poll; download the new shot (kept as RESULT.shot1.mp4: it \
+            was paid for); stitch it after the whole clip into -o (default NAME+next.mp4 beside the clip), \
+            passing the new shot through untouched where it can.
+
+            A clip over the model's 10 s (a stitched chain, say) sends only its end: --tail S, by \
+            default as much as the model takes, re-encoded as needed. --conform fixes the clip's other \
+            problems before sending. --shots N chains N shots, each made from the end of the one before, \
+            and stitches them all in one pass.
+
+            Ctrl-C leaves it resumable: `kling-media wait ID` (or `resume`) finishes the download and the \
+            stitching. The same command run again goes on where it stood, and a finished one is not \
+            paid for twice (--again makes a new take).
+
+            With no SEGMIND_API_KEY (or with --simulate) it runs against the built-in simulator, and says so.
+
+            \(ExitStatus.summary)
+            """
+    )
+
+    @Argument(help: "The clip to continue (@Video1).") var clip: String
+    @OptionGroup var references: ReferenceOptions
+    @OptionGroup var request: RequestOptions
+    @Option(name: .shortAndLong, help: "The stitched result (default: NAME+next.mp4 beside the clip); with --no-stitch, the new shot.")
+    var output: String?
+    @Flag(help: "Keep the new shot only; do not stitch it after the clip.") var noStitch = false
+    @Flag(help: "Fix the clip's problems (size, frame rate…) before sending, as `conform` would.") var conform = false
+    @Option(help: ArgumentHelp("Send only the clip's last SECONDS (default: all of it, or as much as the model takes).", valueName: "seconds"))
+    var tail: Double?
+    @Option(help: "Shots to generate, each from the end of the one before (1 to 20).") var shots = 1
+    @Option(help: ArgumentHelp("Fade each shot into the next over SECONDS when stitching.", valueName: "seconds"))
+    var crossfade = 0.0
+    @Flag(help: "Check, choose and show the exact request body, with local paths for URLs; upload and submit nothing.")
+    var dryRun = false
+    @Flag(help: "Run against the built-in simulator even when an API key is set.") var simulate = false
+    @Flag(help: "Make a new take even if this exact request was done before (paid for again).") var again = false
+    @Flag(help: "Submit again a shot whose earlier job FAILED or expired unfetched.") var retryFailed = false
+    @Flag(help: "Submit again a shot whose earlier submission's answer was lost (it may be billed twice).") var resubmit = false
+    @OptionGroup var download: DownloadOptions
+    @Flag(help: "Print JSON: the continuation, its shots and request ids, the stitched result.") var json = false
+
+    func validate() throws {
+        try request.check()
+        if request.prompt == nil && request.promptFile == nil { throw ValidationError("--prompt (or --prompt-file) is required") }
+        // The same checks a batch line gets.
+        let problems = ContinuationRequest.problems(duration: request.duration, shots: shots, tail: tail, crossfade: crossfade,
+                                                    stitch: !noStitch)
+        if let problem = problems.first { throw ValidationError(problem.message { "--\($0)" }) }
+        try references.check()
+    }
+
+    func run() async throws {
+        guard let prompt = try request.promptText() else { throw ExitStatus.unusable.code }
+        let source = Self.absolute(clip)
+        let continuation = ContinuationRequest(
+            source: source, references: references.refs.map(Self.absolute), elements: references.elementImages.map { $0.map(Self.absolute) },
+            prompt: prompt, duration: request.duration, aspect: request.aspect, keepAudio: request.keepAudio,
+            shots: shots, tail: tail, conform: conform, crossfade: crossfade, stitch: !noStitch, output: output.map(Self.absolute))
+        let printer = EventPrinter(line: StatusLine(wanted: true), json: json)
+        if dryRun { return try runDry(continuation, printer: printer) }
+
+        let session = try CommandSession.open(simulate: simulate, notices: printer.notices)
+        defer { session.close() }
+        let runner = session.session.runner { printer.print($0) }
+        var options = RunOptions(again: again, retryFailed: retryFailed, resubmitUnknown: resubmit)
+        options.maxDownloadBytes = download.maxBytes
+        let outcome: ContinuationOutcome
+        do {
+            outcome = try await Interruption.cancellingOnInterrupt(stop: options.stopWaiting) { [options] in
+                try await runner.start(continuation, options: options)
+            }
+        } catch let error as PipelineError {
+            printer.line.finish()
+            throw PipelineFailure.report(error, json: json, simulated: session.isSimulated, request: continuation)
+        }
+        printer.line.finish()
+        ContinuationOutput.print(outcome, json: json, simulated: session.isSimulated)
+    }
+
+    private func runDry(_ continuation: ContinuationRequest, printer: EventPrinter) throws {
+        let configuration = (try? SegmindConfiguration.load()) ?? nil
+        let cache = configuration == nil || simulate ? nil : UploadCache(path: UploadCache.defaultPath())
+        let uploader = configuration.map { FileUploader(backend: SegmindStorage(configuration: $0), cache: cache) }
+        let report: DryRunReport
+        do throws(PipelineError) {
+            let remembered = configuration.flatMap { RequestEncodingMemory(path: RequestEncodingMemory.defaultPath()).encoding(for: $0.apiHost) }
+            report = try DryRun.report(continuation, uploader: uploader, encoding: remembered ?? .documented) { printer.print($0) }
+        } catch {
+            throw PipelineFailure.report(error, json: json, simulated: false, request: continuation)
+        }
+        if json {
+            JSONOutput.print(report)
+            return
+        }
+        Terminal.print("dry run: nothing was uploaded or submitted. The request body, local paths in place of URLs:")
+        Terminal.print(JSONOutput.string(report.body))
+        for upload in report.uploads {
+            let size = upload.bytes.map(Formatting.bytes) ?? "to be made"
+            Terminal.print("  upload \(upload.path) (\(size))\(upload.cached ? ": cached, its URL is checked before reuse" : "")")
+        }
+        let shots = report.shots == 1 ? "" : " in \(report.shots) shots"
+        var estimate = "estimated output: \(Formatting.seconds(report.generatedSeconds)) generated\(shots)"
+        if let stitched = report.stitchedSeconds, let output = report.output {
+            estimate += "; \(output) about \(Formatting.seconds(stitched)) long"
+        }
+        Terminal.print(estimate)
+    }
+
+    /// Paths as absolute, so the journal finds them again from any folder; URLs as they are.
+    static func absolute(_ input: String) -> String {
+        URLText.isHTTP(input) ? input : URL(fileURLWithPath: input).path
+    }
+}

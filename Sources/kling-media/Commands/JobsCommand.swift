@@ -1,0 +1,38 @@
+import ArgumentParser
+import FoundationEssentials
+import Journal
+import Support
+
+struct JobsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobs",
+        abstract: "List the jobs in the journal: state, age, how long Segmind keeps the record, output.",
+        discussion: "Reads the journal only; it sends nothing. The journal lives in $XDG_STATE_HOME/kling-media/jobs (or ~/.local/state/kling-media/jobs)."
+    )
+
+    @Flag(help: "Print JSON: an array of {request_id, local_id, state, submitted_at, record_expires_at, output_url, output_path, error, continuation: {local_id, shot}}.")
+    var json = false
+
+    func run() throws {
+        let journal = try JobContext.openJournal()
+        let records: [JobRecord]
+        do { records = try journal.all() } catch { throw Terminal.fail(error, status: .unusable) }
+        if json {
+            JSONOutput.print(records.map { JobSummary($0) })
+            return
+        }
+        guard !records.isEmpty else {
+            Terminal.print("no jobs in \(journal.directory)")
+            return
+        }
+        let now = Date()
+        let rows = records.map { record -> [String] in
+            let expiry = record.recordExpiresAt > now ? RelativeTime.describe(record.recordExpiresAt, now: now) : "expired"
+            return [record.requestID?.rawValue ?? "(\(record.localID))", record.state.rawValue,
+                    RelativeTime.describe(record.submittedAt, now: now), expiry,
+                    record.continuation.map { "\($0.localID.prefix(8)) #\($0.shot)" } ?? "-",
+                    record.outputPath ?? record.outputURL.map(Redaction.url) ?? ""]
+        }
+        Terminal.print(Table.render(header: ["REQUEST ID", "STATE", "SUBMITTED", "RECORD EXPIRES", "CONTINUATION", "OUTPUT"], rows: rows))
+    }
+}

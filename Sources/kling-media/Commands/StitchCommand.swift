@@ -1,0 +1,105 @@
+import ArgumentParser
+import MediaKit
+import Support
+
+struct StitchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stitch",
+        abstract: "Join clips in order into one MP4: stream copy when they are alike, otherwise normalised.",
+        discussion: """
+            When every clip has the same streams (codec and its settings, size, pixel aspect, pixel \
+            format, time base, sound format) the packets are copied: no re-encoding, near disk speed. \
+            Otherwise every clip is brought to the target's size (fitted and padded, never stretched), \
+            square pixels, upright, its frame rate (frames repeated or dropped on the output clock) \
+            and AAC 48 kHz stereo, with silence for a clip without sound. A clip that already matches \
+            the target (a generated continuation, typically) is passed through: its packets are copied \
+            untouched and only the others are re-encoded, so the paid-for shot loses nothing.
+
+            The target is the last clip's picture unless --target says otherwise. The output is \
+            written to a temporary file and renamed; the inputs are never touched.
+
+            --crossfade S fades each clip into the next over S seconds, picture and sound (the \
+            output is S shorter at each joint). Only the frames around a joint are re-encoded for \
+            it: a clip that matches the target keeps its packets from its first keyframe after the \
+            fade to its last keyframe before the next one.
+
+            \(ExitStatus.summary)
+            """
+    )
+
+    @Argument(help: "The clips, in order.") var clips: [String]
+    @Option(name: .shortAndLong, help: "The MP4 to write.") var output: String
+    @Option(help: ArgumentHelp("The output's picture: first, last, or WxH@FPS (e.g. 1920x1080@24).", valueName: "target"))
+    var target: StitchTargetArgument = .init(.last)
+    @Option(help: ArgumentHelp("Fade each clip into the next over SECONDS (picture and sound).", valueName: "seconds"))
+    var crossfade: Double = 0
+    @Flag(help: "Re-encode even when the clips could be stream-copied.") var noCopy = false
+    @Flag(help: "Re-encode even the clips that already match the target.") var noPassthrough = false
+    @Option(help: "x264 quality for re-encoded clips, 0 to 51; lower is better and larger.") var crf: Int = 18
+    @Flag(help: "Print JSON: the output and, per clip, what was done and why.") var json = false
+
+    func validate() throws {
+        if clips.isEmpty { throw ValidationError("give the clips to stitch") }
+        if !(0...51).contains(crf) { throw ValidationError("--crf must be from 0 to 51") }
+        if !(crossfade >= 0 && crossfade <= 60) { throw ValidationError("--crossfade must be from 0 to 60 seconds") }
+    }
+
+    func run() async throws {
+        var options = StitchOptions(target: target.target)
+        options.allowCopy = !noCopy
+        options.allowPassthrough = !noPassthrough
+        options.crf = crf
+        options.crossfade = crossfade
+        let line = StatusLine(wanted: !json)
+        let meter = EditMeter("stitching", line: line)
+        let clips = clips, output = output, chosen = options
+        let report: StitchReport
+        do {
+            report = try await Interruption.cancellingOnInterrupt {
+                try await Stitcher.stitch(clips, to: output, options: chosen) { meter.update(done: $0, total: $1) }
+            }
+        } catch let error as EditError {
+            line.finish()
+            throw Terminal.fail(error, status: error == .cancelled ? .interrupted : .unusable)
+        }
+        line.finish()
+        if json {
+            JSONOutput.print(report)
+            return
+        }
+        let rate = report.frameRate.map { ", \($0.frameRateText) fps" } ?? ""
+        let method = report.method == .streamCopy ? "stream copy" : "normalised (\(report.reason))"
+        let fade = report.crossfade.map { "; \(Formatting.seconds($0)) cross-fades" } ?? ""
+        Terminal.print("\(output): \(report.width)×\(report.height)\(rate), \(Formatting.seconds(report.duration))"
+                       + "\(report.audio ? ", with audio" : ", no audio"); \(method)\(fade); \(Formatting.fixed(meter.elapsed, places: 1)) s")
+        for clip in report.clips {
+            // A re-encoded clip's reason says so itself ("re-encoded: it is 1280×720, not 1920×1080").
+            let action = switch clip.action {
+            case .copied: "copied"
+            case .passedThrough: "passed through: \(clip.reason)"
+            case .reencoded: clip.reason
+            }
+            Terminal.print("  \(Formatting.fixed(clip.start, places: 2)) s  \(clip.path): \(action)")
+        }
+    }
+}
+/// `--target first|last|WxH@FPS`.
+struct StitchTargetArgument: ExpressibleByArgument {
+    let target: StitchTarget
+
+    init(_ target: StitchTarget) { self.target = target }
+
+    init?(argument: String) {
+        switch argument {
+        case "first": target = .first
+        case "last": target = .last
+        default:
+            let halves = argument.split(separator: "@")
+            let sides = halves.first?.split(separator: "x") ?? []
+            guard halves.count == 2, sides.count == 2, let width = Int(sides[0]), let height = Int(sides[1]),
+                  width >= 16, height >= 16, width % 2 == 0, height % 2 == 0,
+                  let rate = Rational.frameRate(parsing: String(halves[1])) else { return nil }
+            target = .custom(PixelSize(width: width, height: height), rate)
+        }
+    }
+}

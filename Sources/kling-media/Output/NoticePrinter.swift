@@ -1,0 +1,44 @@
+import FoundationEssentials
+import Segmind
+import Support
+import Synchronization
+
+/// The Segmind client's waits, said on standard error as they begin, so no wait is silent: what
+/// is waited for, how long, and what to change. Budget waits come often in a batch, so a line is
+/// printed for one at most every 10 s; the others show on the status line (on a terminal).
+final class NoticePrinter: Sendable {
+    private let line: StatusLine
+    private let lastBudgetLine = Mutex<ContinuousClock.Instant?>(nil)
+
+    init(line: StatusLine) {
+        self.line = line
+    }
+
+    func print(_ notice: ClientNotice) {
+        let text = Self.text(notice)
+        if case .waitingForBudget = notice {
+            let due = lastBudgetLine.withLock { last in
+                let now = ContinuousClock.now
+                guard last.map({ $0.duration(to: now) >= .seconds(10) }) ?? true else { return false }
+                last = now
+                return true
+            }
+            guard due else { return line.show(text) }
+        }
+        line.finish()
+        Terminal.printError("kling-media: " + text)
+    }
+
+    static func text(_ notice: ClientNotice) -> String {
+        switch notice {
+        case .waitingForBudget(let seconds, let rate):
+            return "waiting \(Formatting.seconds(seconds.rounded(.up))) for the request budget "
+                + "(\(rate) requests a minute for this key; SEGMIND_REQUESTS_PER_MINUTE sets it)"
+        case .rateLimited(let until, let seconds):
+            return "Segmind answered 429 (rate limited): waiting until \(until.formatted(Date.ISO8601FormatStyle())) "
+                + "(\(Formatting.seconds(seconds.rounded(.up)))); SEGMIND_REQUESTS_PER_MINUTE sets this machine's budget"
+        case .retrying(let reason, let seconds, let attempt, let total):
+            return "\(reason); trying again in \(Formatting.seconds(max(1, seconds.rounded()))) (\(attempt) of \(total)); Ctrl-C to stop"
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A line on standard error that rewrites itself in place (a terminal only): live progress that
+/// leaves standard output to results. Safe from any thread: transfers report from libcurl's.
+final class StatusLine: Sendable {
+    private let enabled: Bool
+    private let shown = Mutex(false)
+
+    /// Shown only when `wanted` (not with --json) and standard error is a terminal.
+    init(wanted: Bool = true) {
+        enabled = wanted && isatty(STDERR_FILENO) != 0
+    }
+
+    func show(_ text: String) {
+        guard enabled else { return }
+        shown.withLock { shown in
+            shown = true
+            Terminal.writeError("\r\u{1B}[K" + text)
+        }
+    }
+
+    /// Ends the line so what follows starts on its own.
+    func finish() {
+        guard enabled else { return }
+        shown.withLock { shown in
+            guard shown else { return }
+            shown = false
+            Terminal.writeError("\r\u{1B}[K")
+        }
+    }
+}

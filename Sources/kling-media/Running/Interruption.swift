@@ -1,0 +1,79 @@
+import HTTP
+import Support
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Ctrl-C (or SIGTERM) cancels the work in hand (which then saves its state and says how to
+/// resume) instead of killing the process mid-write. A submission whose POST may have left keeps
+/// waiting for its answer after the first; the second stops that wait (`stop`).
+enum Interruption {
+    static func cancellingOnInterrupt<T: Sendable>(stop: StopSignal = StopSignal(),
+                                                   _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        // Listening before the work starts: a signal between the two would otherwise be lost.
+        let state = Mutex<(signals: Int, task: Task<T, any Error>?)>((0, nil))
+        SignalPipe.listen {
+            let (count, task) = state.withLock { state in
+                state.signals += 1
+                return (state.signals, state.task)
+            }
+            if count == 1 { task?.cancel() } else { stop.stop() }
+        }
+        defer { SignalPipe.stopListening() }
+        let task = Task { try await work() }
+        let early = state.withLock { state in
+            state.task = task
+            return state.signals
+        }
+        if early > 0 { task.cancel() }
+        if early > 1 { stop.stop() }
+        return try await task.value
+    }
+}
+
+/// SIGINT and SIGTERM, turned into calls on an ordinary thread: the handler only writes a byte to
+/// a pipe (all a signal handler may safely do), and a thread reading the pipe calls the listener.
+///
+/// A real handler, not SIG_IGN plus a dispatch source: a signal whose disposition is "ignore" is
+/// discarded by the kernel unless every thread blocks it, so under load a Ctrl-C could vanish.
+private enum SignalPipe {
+    /// Made (and its reader started) before any handler can run: the handler reads only this.
+    static let writeEnd: Int32 = {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { return -1 }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        let readEnd = ends[0]
+        // A thread of its own, blocked in read() for the life of the process: never waiting
+        // for a busy pool to hand it one.
+        DedicatedThread.start {
+            var byte: UInt8 = 0
+            while true {
+                let count = read(readEnd, &byte, 1)
+                if count < 0 && errno == EINTR { continue }
+                guard count == 1 else { return }
+                let callback = listener.withLock { $0 }
+                callback?()
+            }
+        }
+        return ends[1]
+    }()
+
+    private static let listener = Mutex<(@Sendable () -> Void)?>(nil)
+
+    static func listen(_ callback: @escaping @Sendable () -> Void) {
+        _ = writeEnd
+        listener.withLock { $0 = callback }
+        for number in [SIGINT, SIGTERM] { signal(number, signalPipeHandler) }
+    }
+
+    static func stopListening() {
+        for number in [SIGINT, SIGTERM] { signal(number, SIG_DFL) }
+        listener.withLock { $0 = nil }
+    }
+}
+
+private let signalPipeHandler: @convention(c) (Int32) -> Void = { _ in
+    var byte: UInt8 = 1
+    _ = write(SignalPipe.writeEnd, &byte, 1)
+}
