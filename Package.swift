@@ -70,6 +70,7 @@ let package = Package(
             name: "Simulator",
             dependencies: [
                 "MediaKit", "KlingRules", "Segmind", "Support",
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -81,6 +82,7 @@ let package = Package(
             dependencies: [
                 "MediaKit", "KlingRules", "HTTP", "Segmind", "Journal", "Uploader", "Pipeline", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // Its own executable: Hummingbird links full Foundation (and ICU), which would slow every
@@ -89,6 +91,8 @@ let package = Package(
             name: "kling-media-simulator",
             dependencies: ["Simulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // bench/journal-lookup.sh's measuring tool: journal lookups at a given size. Not installed.
+        .executableTarget(name: "journal-bench", dependencies: ["Journal", "Pipeline", "Segmind", "KlingRules"], path: "bench/journal-bench"),
         // Shared by the test targets: fixture paths, running processes, the ffprobe oracle, test servers.
         .target(name: "TestSupport", dependencies: [
             "HTTP", "Segmind", "Uploader", "Support", "Simulator", .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -40,6 +40,23 @@ public struct JobJournal: Sendable {
         try jobs.all().sorted { ($0.submittedAt, $0.localID) > ($1.submittedAt, $1.localID) }
     }
 
+    /// Applies `change` to the job's record, and says what became of it. A journal that fails here
+    /// never loses the answer in hand: the changed record is returned either way, with the failure.
+    /// A record the journal does not hold (a job submitted elsewhere, followed by its id) goes in
+    /// when `saveIfMissing` says so: Segmind has answered for it.
+    public func note(_ record: JobRecord, saveIfMissing: Bool = false,
+                     _ change: (inout JobRecord) -> Void) -> (record: JobRecord, failure: JournalError?) {
+        do { return (try update(record.localID, change), nil) } catch {
+            var copy = record
+            change(&copy)
+            copy.updatedAt = JobRecord.now()
+            guard case .unknownJob = error else { return (copy, error) }
+            guard saveIfMissing else { return (copy, nil) }
+            do { try save(copy) } catch { return (copy, error) }
+            return (copy, nil)
+        }
+    }
+
     /// The record for a request id, a local id, or an unambiguous prefix of either: found through
     /// the index, reading only the records it names.
     public func find(_ id: String) throws(JournalError) -> JobRecord {

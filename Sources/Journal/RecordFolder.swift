@@ -92,19 +92,26 @@ public struct RecordFolder<Record: JournalRecord>: Sendable {
         }
     }
 
-    private func indexKeys(of record: Record) throws(JournalError) {
+    /// Files the record under its keys; returns the index folders written to.
+    @discardableResult
+    private func indexKeys(of record: Record, durable: Bool = true) throws(JournalError) -> [String] {
         do {
-            try index.add(localID: record.localID, in: RecordIndex.localIDs, key: record.localID)
-            for (name, key) in record.lookupKeys { try index.add(localID: record.localID, in: name, key: key) }
+            var folders = [try index.add(localID: record.localID, in: RecordIndex.localIDs, key: record.localID, durable: durable)]
+            for (name, key) in record.lookupKeys {
+                folders.append(try index.add(localID: record.localID, in: name, key: key, durable: durable))
+            }
+            return folders.compactMap { $0 }
         } catch {
             throw .unusable(directory, "its index: \(error)")
         }
     }
 
-    /// Indexes every record there (a journal written before indexes existed), then marks the index complete.
+    /// Indexes every record there (a journal written before indexes existed), then marks the index
+    /// complete, flushing each folder it wrote to once rather than after every entry.
     private func rebuildIndex() throws(JournalError) {
-        for record in try all() { try indexKeys(of: record) }
-        do { try index.markComplete() } catch { throw .unusable(directory, "its index: \(error)") }
+        var folders: Set<String> = []
+        for record in try all() { folders.formUnion(try indexKeys(of: record, durable: false)) }
+        do { try index.markComplete(flushing: folders) } catch { throw .unusable(directory, "its index: \(error)") }
     }
 
     private func write(_ record: Record) throws(JournalError) {

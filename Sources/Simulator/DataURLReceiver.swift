@@ -1,7 +1,5 @@
 import FoundationEssentials
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// Reads `{"data_urls": ["data:<mime>;base64,<bytes>", …]}` as it streams in and writes each file
 /// to disk as it is decoded: a 270 MB body never sits in the simulator's memory either.
@@ -22,7 +20,7 @@ struct DataURLReceiver {
     /// Text not yet consumed (a marker may straddle two chunks; base64 comes in groups of 4).
     private var carry: [UInt8] = []
     private var mimeType = ""
-    private var descriptor: Int32 = -1
+    private var file: FileDescriptor?
     private var currentPath = ""
     private(set) var received: [Received] = []
 
@@ -56,8 +54,12 @@ struct DataURLReceiver {
             mimeType = String(decoding: carry[..<end.lowerBound], as: UTF8.self)
             carry.removeSubrange(..<end.upperBound)
             currentPath = directory + "/\(UUID().uuidString.lowercased()).\(Self.fileExtension(for: mimeType))"
-            descriptor = open(currentPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else { throw ReceiveError.cannotStore(String(cString: strerror(errno))) }
+            do {
+                file = try FileDescriptor.open(FilePath(currentPath), .writeOnly, options: [.create, .truncate, .closeOnExec],
+                                               permissions: [.ownerReadWrite, .groupRead, .otherRead])
+            } catch {
+                throw ReceiveError.cannotStore("\(error)")
+            }
             phase = .decoding
             return true
         case .decoding:
@@ -72,8 +74,8 @@ struct DataURLReceiver {
             }
             guard quote != nil else { return false }
             carry.removeFirst()
-            close(descriptor)
-            descriptor = -1
+            try? file?.close()
+            file = nil
             received.append(Received(path: currentPath, mimeType: mimeType))
             phase = .seekingDataURL
             return true
@@ -81,13 +83,7 @@ struct DataURLReceiver {
     }
 
     private func write(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw ReceiveError.cannotStore(String(cString: strerror(errno))) }
-            offset += count
-        }
+        do { _ = try file?.writeAll(bytes) } catch { throw ReceiveError.cannotStore("\(error)") }
     }
 
     /// True when the body ended in the middle of a data URL.

@@ -1,5 +1,6 @@
 import KlingRules
 import MediaKit
+import Support
 
 /// What Segmind's endpoint refuses with 400, judged as `validate` judges the same parameters.
 enum SubmissionRules {
@@ -17,7 +18,7 @@ enum SubmissionRules {
     static func problem(with body: SubmissionBody) -> String? {
         let limits = KlingO1Limits.current
         guard let prompt = body.prompt else { return "prompt is required" }
-        guard let video = body.videoURL, video.hasPrefix("http://") || video.hasPrefix("https://") else {
+        guard let video = body.videoURL, URLText.isHTTP(video) else {
             return "video_url is required and must be an http(s) URL"
         }
         if let aspect = body.aspectRatio, AspectRatioOption(rawValue: aspect) == nil {
@@ -27,7 +28,7 @@ enum SubmissionRules {
             return "duration must be one of \(limits.outputDurations.map(String.init).joined(separator: ", "))"
         }
         let images = body.imageURLs ?? []
-        if let bad = images.first(where: { !($0.hasPrefix("http://") || $0.hasPrefix("https://")) }) {
+        if let bad = images.first(where: { !URLText.isHTTP($0) }) {
             return "image_urls must be http(s) URLs, got \(bad)"
         }
         for (number, element) in body.elements.enumerated()

@@ -24,6 +24,15 @@ public enum SystemCalls {
         try? folder.close()
     }
 
+    /// Flushes every file system's pending writes (after a batch of writes each left unflushed).
+    public static func syncAll() {
+        #if canImport(Glibc)
+        Glibc.sync()
+        #else
+        Darwin.sync()
+        #endif
+    }
+
     public static func rename(_ from: String, to: String) throws(Errno) {
         #if canImport(Glibc)
         let result = Glibc.rename(from, to)

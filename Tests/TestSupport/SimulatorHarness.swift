@@ -1,6 +1,6 @@
 import Foundation
 import Simulator
-import TestSupport
+
 import HTTP
 import Segmind
 import Uploader

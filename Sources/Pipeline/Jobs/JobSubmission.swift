@@ -49,14 +49,9 @@ public struct JobSubmission: Sendable {
         }
     }
 
-    /// Applies `change` to the job's record. A journal that fails here never loses the answer in
-    /// hand: the changed record is returned either way.
-    @discardableResult
-    public func note(_ record: JobRecord, _ change: (inout JobRecord) -> Void) -> JobRecord {
-        if let updated = try? journal.update(record.localID, change) { return updated }
-        var copy = record
-        change(&copy)
-        return copy
+    /// Applies `change` to the job's record; the answer in hand is kept whatever the journal does.
+    private func note(_ record: JobRecord, _ change: (inout JobRecord) -> Void) -> JobRecord {
+        journal.note(record, change).record
     }
 }
 

@@ -99,18 +99,8 @@ public struct JobTracker: Sendable {
     @discardableResult
     public func note(_ record: JobRecord, _ events: (Event) -> Void = { _ in }, saveIfMissing: Bool = true,
                      _ change: (inout JobRecord) -> Void) -> JobRecord {
-        do { return try journal.update(record.localID, change) } catch {
-            var copy = record
-            change(&copy)
-            copy.updatedAt = JobRecord.now()
-            if case .unknownJob = error {
-                if saveIfMissing {
-                    do { try journal.save(copy) } catch { events(.journalFailed(error)) }
-                }
-            } else {
-                events(.journalFailed(error))
-            }
-            return copy
-        }
+        let noted = journal.note(record, saveIfMissing: saveIfMissing, change)
+        if let failure = noted.failure { events(.journalFailed(failure)) }
+        return noted.record
     }
 }

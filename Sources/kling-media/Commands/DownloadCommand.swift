@@ -30,7 +30,7 @@ struct DownloadCommand: AsyncParsableCommand {
         let maxBytes = download.maxBytes
         let url = url
         do {
-            try await Interruption.cancellingOnInterrupt {
+            _ = try await Interruption.cancellingOnInterrupt {
                 try await OutputDownload.fetch([url], to: destination, maxBytes: maxBytes) { line.show(EventText.downloading($0)) }
             }
             line.finish()

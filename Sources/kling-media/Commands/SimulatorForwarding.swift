@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import FoundationEssentials
 #if canImport(Glibc)
@@ -24,7 +25,7 @@ struct SimulatorForwarding: ParsableCommand {
         }
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         execv(path, argv)
-        Terminal.printError("kling-media: cannot run \(path): \(String(cString: strerror(errno)))")
+        Terminal.printError("kling-media: cannot run \(path): \(SystemCalls.lastError)")
         throw ExitStatus.unusable.code
     }
 

@@ -80,22 +80,23 @@ struct SubmitCommand: AsyncParsableCommand {
                 throw Terminal.fail(failure, status: ExitStatus(failure))
             }
         }
-        let submission = (requestID: saved.requestID?.rawValue ?? "", status: saved.state.rawValue.uppercased())
+        // A record comes back from a submission only with its request id.
+        guard let requestID = saved.requestID else { throw ExitStatus.unavailable.code }
         if json {
-            JSONOutput.print(SubmitReport(requestID: submission.requestID, status: submission.status, localID: saved.localID))
+            JSONOutput.print(SubmitReport(requestID: requestID, status: saved.state.rawValue.uppercased(), localID: saved.localID))
         } else {
-            Terminal.print(submission.requestID)
+            Terminal.print(requestID.rawValue)
         }
         if interrupted.load(ordering: .relaxed) {
-            Terminal.printError("kling-media: interrupted; job \(submission.requestID) was submitted and goes on at Segmind: "
-                                + "`kling-media wait \(submission.requestID)` fetches it")
+            Terminal.printError("kling-media: interrupted; job \(requestID) was submitted and goes on at Segmind: "
+                                + "`kling-media wait \(requestID)` fetches it")
             throw ExitStatus.interrupted.code
         }
     }
 }
 
 struct SubmitReport: Encodable {
-    let requestID: String
+    let requestID: RequestID
     let status: String
     let localID: String
 

@@ -75,7 +75,7 @@ struct UploadCommand: AsyncParsableCommand {
     }
 
     static func resolve(_ input: String, uploader: FileUploader, check: Bool, line: StatusLine) async throws(UploadError) -> UploadReport {
-        if input.hasPrefix("https://") || input.hasPrefix("http://") {
+        if URLText.isHTTP(input) {
             if check { try await Reachability.check(input) }
             return UploadReport(input: input, url: input, sha256: nil, bytes: nil, cached: false, passedThrough: true)
         }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Support
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,7 +26,7 @@ final class BuiltInSimulator: @unchecked Sendable {
         }
         outputDirectory = folder
         var output: [Int32] = [0, 0], input: [Int32] = [0, 0]
-        guard pipe(&output) == 0, pipe(&input) == 0 else { throw .failed(String(cString: strerror(errno))) }
+        guard pipe(&output) == 0, pipe(&input) == 0 else { throw .failed("\(SystemCalls.lastError)") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -43,7 +44,7 @@ final class BuiltInSimulator: @unchecked Sendable {
         close(output[1])
         guard spawned == 0 else {
             close(input[1]); close(output[0])
-            throw .failed(String(cString: strerror(spawned)))
+            throw .failed("\(Errno(rawValue: spawned))")
         }
         pid = child
         stdinWriter = input[1]

@@ -1,6 +1,7 @@
 import HTTP
 import Support
 import Synchronization
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,23 +41,18 @@ enum Interruption {
 private enum SignalPipe {
     /// Made (and its reader started) before any handler can run: the handler reads only this.
     static let writeEnd: Int32 = {
-        var ends: [Int32] = [0, 0]
-        guard pipe(&ends) == 0 else { return -1 }
-        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        let readEnd = ends[0]
+        guard let (readEnd, writeEnd) = try? FileDescriptor.pipe() else { return -1 }
+        for end in [readEnd, writeEnd] { _ = fcntl(end.rawValue, F_SETFD, FD_CLOEXEC) }
         // A thread of its own, blocked in read() for the life of the process: never waiting
         // for a busy pool to hand it one.
         DedicatedThread.start {
-            var byte: UInt8 = 0
-            while true {
-                let count = read(readEnd, &byte, 1)
-                if count < 0 && errno == EINTR { continue }
-                guard count == 1 else { return }
+            var byte: [UInt8] = [0]
+            while (try? byte.withUnsafeMutableBytes { try readEnd.read(into: $0) }) == 1 {
                 let callback = listener.withLock { $0 }
                 callback?()
             }
         }
-        return ends[1]
+        return writeEnd.rawValue
     }()
 
     private static let listener = Mutex<(@Sendable () -> Void)?>(nil)

@@ -63,12 +63,12 @@ struct JobContext {
         return (record, requestID)
     }
 
-    /// Applies `change` to the job's record (see `JobTracker.note`); a journal failure is said
+    /// Applies `change` to the job's record (see `JobJournal.note`); a journal failure is said
     /// but never loses the answer in hand (the caller still prints it).
     @discardableResult
     func note(_ record: JobRecord, _ change: (inout JobRecord) -> Void) -> JobRecord {
-        JobTracker(client: client, journal: journal).note(record, { event in
-            if case .journalFailed(let error) = event { Terminal.report(error) }
-        }, change)
+        let noted = journal.note(record, saveIfMissing: true, change)
+        if let failure = noted.failure { Terminal.report(failure) }
+        return noted.record
     }
 }
