@@ -105,12 +105,7 @@ final class PictureFitter {
         for y in 0..<height {
             let sourceRow = from + y * fromStride
             for x in 0..<width {
-                let (nx, ny): (Int, Int)
-                switch quarterTurns {
-                case 1: (nx, ny) = (height - 1 - y, x)
-                case 2: (nx, ny) = (width - 1 - x, height - 1 - y)
-                default: (nx, ny) = (y, width - 1 - x)
-                }
+                let (nx, ny) = QuarterTurn.place(x: x, y: y, width: width, height: height, turns: quarterTurns)
                 origin[ny * toStride + nx] = sourceRow[x]
             }
         }

@@ -53,12 +53,7 @@ struct RGBPicture {
         var turned = [UInt8](repeating: 0, count: pixels.count)
         for y in 0..<height {
             for x in 0..<width {
-                let (nx, ny): (Int, Int)
-                switch quarterTurns {
-                case 1: (nx, ny) = (height - 1 - y, x)
-                case 2: (nx, ny) = (width - 1 - x, height - 1 - y)
-                default: (nx, ny) = (y, width - 1 - x)
-                }
+                let (nx, ny) = QuarterTurn.place(x: x, y: y, width: width, height: height, turns: quarterTurns)
                 let from = (y * width + x) * 3
                 let to = (ny * newWidth + nx) * 3
                 turned[to] = pixels[from]
