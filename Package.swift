@@ -5,6 +5,8 @@ import PackageDescription
 // Support → MediaKit → KlingRules → HTTP → Segmind → Journal → Uploader → Pipeline → the CLI.
 let package = Package(
     name: "kling-media",
+    // Linux (Debian 12, 13, unstable: tested) and macOS 15 with Homebrew's FFmpeg (by design; see the README).
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "MediaKit", targets: ["MediaKit"]),
         .library(name: "KlingRules", targets: ["KlingRules"]),
@@ -23,17 +25,19 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.7.0"),
     ],
     targets: [
-        // FFmpeg's C libraries (Debian's -dev packages, Homebrew's ffmpeg): a module map and one shim header.
+        // FFmpeg's C libraries (Debian's -dev packages, Homebrew's ffmpeg): a module map and one shim
+        // header, which holds every difference between FFmpeg 5.1 and 9.0.
         .systemLibrary(
             name: "CFFmpeg",
             pkgConfig: "libavformat libavcodec libavutil libswscale libswresample",
-            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])]
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"]),
+                        .brew(["ffmpeg"])]
         ),
         // libcurl: a module map and one shim header for its variadic calls.
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
         // Small things every target may use: atomic files, private folders, hashing, a JSON value,
         // redaction, readable numbers, threads for blocking work. POSIX through swift-system.

@@ -13,13 +13,84 @@
 #include <libswscale/swscale.h>
 #include <libswresample/swresample.h>
 
-// Function-like and expression macros that Swift's importer cannot see.
-// Nothing else lives in this target.
+// Function-like and expression macros that Swift's importer cannot see, and the calls whose form
+// depends on the FFmpeg version (5.1 to 9.0): Swift calls these, never the versioned API, and has
+// no #if on FFmpeg versions. Nothing else lives in this target.
 
 static inline int CFFmpeg_AVERROR(int posixError) { return AVERROR(posixError); }
 static inline int CFFmpeg_AVERROR_EOF(void) { return AVERROR_EOF; }
 static inline int CFFmpeg_AVERROR_INVALIDDATA(void) { return AVERROR_INVALIDDATA; }
 static inline int64_t CFFmpeg_AV_NOPTS_VALUE(void) { return AV_NOPTS_VALUE; }
 static inline AVRational CFFmpeg_AV_TIME_BASE_Q(void) { return AV_TIME_BASE_Q; }
+
+
+// MARK: Unknown profile. AV_PROFILE_UNKNOWN since libavcodec 60.26 (FFmpeg 6.1); FF_ gone in 9.0.
+
+static inline int CFFmpeg_PROFILE_UNKNOWN(void) {
+#ifdef AV_PROFILE_UNKNOWN
+    return AV_PROFILE_UNKNOWN;
+#else
+    return FF_PROFILE_UNKNOWN;
+#endif
+}
+
+// MARK: A stream's side data (the display matrix). Since libavcodec 60.30 (FFmpeg 6.1) it lives in
+// codecpar->coded_side_data; av_stream_get/new_side_data are deprecated there and gone in 9.0.
+
+#define CFFmpeg_CODED_SIDE_DATA (LIBAVCODEC_VERSION_INT >= AV_VERSION_INT(60, 30, 100))
+
+/// The stream's side data of `type`, its size in `size`; NULL when it has none.
+static inline const uint8_t *CFFmpeg_stream_side_data(const AVStream *stream, enum AVPacketSideDataType type, size_t *size) {
+#if CFFmpeg_CODED_SIDE_DATA
+    const AVPacketSideData *data = av_packet_side_data_get(stream->codecpar->coded_side_data,
+                                                           stream->codecpar->nb_coded_side_data, type);
+    if (!data) return NULL;
+    *size = data->size;
+    return data->data;
+#else
+    return av_stream_get_side_data(stream, type, size);
+#endif
+}
+
+/// New side data of `type` and `size` on the stream (replacing any); NULL when out of memory.
+static inline uint8_t *CFFmpeg_stream_new_side_data(AVStream *stream, enum AVPacketSideDataType type, size_t size) {
+#if CFFmpeg_CODED_SIDE_DATA
+    AVPacketSideData *data = av_packet_side_data_new(&stream->codecpar->coded_side_data,
+                                                     &stream->codecpar->nb_coded_side_data, type, size, 0);
+    return data ? data->data : NULL;
+#else
+    return av_stream_new_side_data(stream, type, size);
+#endif
+}
+
+/// Removes the stream's side data of `type`. Before 60.30 copying codec parameters did not copy
+/// side data, so there is nothing a copy could have brought along.
+static inline void CFFmpeg_stream_remove_side_data(AVStream *stream, enum AVPacketSideDataType type) {
+#if CFFmpeg_CODED_SIDE_DATA
+    av_packet_side_data_remove(stream->codecpar->coded_side_data, &stream->codecpar->nb_coded_side_data, type);
+#else
+    (void)stream; (void)type;
+#endif
+}
+
+// MARK: swscale. In libswscale 8 SwsContext became a public struct and the flags an enum: Swift
+// would see a different type for the context, so it is handed over as an untyped pointer.
+
+/// A bicubic scaler from one picture format and size to another, reusing `context` when it fits
+/// (sws_getCachedContext); NULL on failure. Free it with CFFmpeg_scaler_free.
+static inline void *CFFmpeg_scaler(void *context, int sourceWidth, int sourceHeight, enum AVPixelFormat sourceFormat,
+                                   int width, int height, enum AVPixelFormat format) {
+    return sws_getCachedContext((struct SwsContext *)context, sourceWidth, sourceHeight, sourceFormat,
+                                width, height, format, SWS_BICUBIC, NULL, NULL, NULL);
+}
+
+static inline int CFFmpeg_scale(void *context, const uint8_t *const source[], const int sourceStrides[], int sourceY,
+                                int sourceHeight, uint8_t *const destination[], const int destinationStrides[]) {
+    return sws_scale((struct SwsContext *)context, source, sourceStrides, sourceY, sourceHeight, destination, destinationStrides);
+}
+
+static inline void CFFmpeg_scaler_free(void *context) {
+    sws_freeContext((struct SwsContext *)context);
+}
 
 #endif

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Support
 
 /// How long to wait before trying again: exponential backoff with full jitter, bounded, unless

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Segmind
 
 /// What the journal keeps of one job: enough to find it again, resume it, download its output

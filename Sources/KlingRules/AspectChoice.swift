@@ -1,8 +1,5 @@
 import Support
 import MediaKit
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The values Segmind's `aspect_ratio` parameter takes.
 public enum AspectRatioOption: String, Codable, Sendable, CaseIterable {

@@ -1,5 +1,4 @@
 import MediaKit
-import FoundationEssentials
 
 extension Validator {
     /// The rules for one reference image (@Image1…, or an element's picture).

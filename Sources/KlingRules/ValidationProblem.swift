@@ -1,6 +1,5 @@
 import Support
 import MediaKit
-import FoundationEssentials
 
 /// Something about the inputs that Kling O1 would reject (an error) or that is uncertain
 /// (a warning). Each case carries the measured value and the limit, and knows its advice.

@@ -1,5 +1,4 @@
 import MediaKit
-import FoundationEssentials
 
 extension Validator {
     /// The rules for the input clip (@Video1).

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// What the Segmind client waits for, as it happens, so that no wait is silent: the library
 /// reports these, the CLI says them.
 public enum ClientNotice: Sendable, Equatable {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import KlingRules
 import Support
 

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Support
 
 /// The URLs in a finished job's answer that may be its video, best first.

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import SystemPackage
 
 /// Files that appear whole or not at all, and survive a crash or a power cut once written: made

@@ -21,6 +21,7 @@ public enum ContentHash {
             device = UInt64(status.deviceID.rawValue)
             inode = UInt64(status.inode.rawValue)
             size = status.size
+            // swift-system's `st_mtim` reads Darwin's `st_mtimespec` there.
             modified = Int64(status.st_mtim.tv_sec)
             modifiedNanoseconds = Int64(status.st_mtim.tv_nsec)
         }

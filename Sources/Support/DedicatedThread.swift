@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A thread of its own for work that blocks (a libcurl transfer, a read that waits for a signal).
 ///
 /// Not a dispatch queue: libdispatch's pool grows only as it sees fit, and on a busy 2-core
@@ -11,14 +7,13 @@ public enum DedicatedThread {
     /// Starts `body` on a new detached thread.
     public static func start(_ body: @escaping @Sendable () -> Void) {
         let box = Unmanaged.passRetained(Body(body)).toOpaque()
-        var thread = pthread_t()
+        var thread = ThreadHandle()
         let created = pthread_create(&thread, nil, { context in
-            let body = Unmanaged<Body>.fromOpaque(context!).takeRetainedValue()
-            body.run()
+            DedicatedThread.run(box: context)
             return nil
         }, box)
         if created == 0 {
-            pthread_detach(thread)
+            detach(thread)
         } else {
             // No thread to be had: run it where we are rather than never.
             Unmanaged<Body>.fromOpaque(box).takeRetainedValue().run()
@@ -30,6 +25,12 @@ public enum DedicatedThread {
         await withCheckedContinuation { continuation in
             start { continuation.resume(returning: work()) }
         }
+    }
+
+    /// The new thread's start: the body handed over in `start`, run once.
+    private static func run(box context: UnsafeMutableRawPointer?) {
+        guard let context else { return }
+        Unmanaged<Body>.fromOpaque(context).takeRetainedValue().run()
     }
 
     private final class Body: @unchecked Sendable {

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// Numbers and names as people read them, shared by MediaKit's messages and the CLI's output.
 ///
 /// Written without `String(format:)`, which lives in full Foundation: MediaKit and the CLI use

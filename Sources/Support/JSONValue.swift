@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// Any JSON value: answers whose shape varies (error bodies, a model's `output`), batch lines,
 /// request bodies built field by field.
 public enum JSONValue: Codable, Sendable, Equatable {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import SystemPackage
 
 /// The folders kling-media keeps its own files in (the journal, the upload cache, what it has

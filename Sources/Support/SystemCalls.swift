@@ -1,9 +1,4 @@
 import SystemPackage
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The POSIX calls swift-system does not wrap, each once, with its failure as an `Errno`: the one
 /// place the C library is called by hand. Everything else goes through `FileDescriptor`.
@@ -26,20 +21,11 @@ public enum SystemCalls {
 
     /// Flushes every file system's pending writes (after a batch of writes each left unflushed).
     public static func syncAll() {
-        #if canImport(Glibc)
-        Glibc.sync()
-        #else
-        Darwin.sync()
-        #endif
+        CLibrary.sync()
     }
 
     public static func rename(_ from: String, to: String) throws(Errno) {
-        #if canImport(Glibc)
-        let result = Glibc.rename(from, to)
-        #else
-        let result = Darwin.rename(from, to)
-        #endif
-        guard result == 0 else { throw lastError }
+        guard CLibrary.rename(from, to) == 0 else { throw lastError }
     }
 
     /// Removes a file; one that is already gone is no error.

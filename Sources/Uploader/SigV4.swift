@@ -1,7 +1,6 @@
 import HTTPTypes
 import Support
 import Crypto
-import FoundationEssentials
 
 /// AWS Signature Version 4 for S3: the Authorization header of a request, or a presigned URL.
 /// Only what S3 uploads need: host and x-amz-* headers signed, path-style or virtual-hosted URLs.

@@ -1,7 +1,6 @@
 import HTTP
 import Segmind
 
-import FoundationEssentials
 
 /// Somewhere a local file becomes a URL the model can fetch.
 public protocol UploadBackend: Sendable {

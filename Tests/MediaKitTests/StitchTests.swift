@@ -33,6 +33,23 @@ import Testing
         #expect(try await DecodeReport.videoPacketHashes(output) == source + source)
     }
 
+    @Test func turnedClipsCopiedTogetherKeepTheirDisplayMatrix() async throws {
+        // Where FFmpeg keeps a stream's display matrix moved in 6.1 (into its codec parameters):
+        // on every version, a stream copy must carry it over, once, as this FFmpeg's ffprobe reads it.
+        let output = scratch("turned-copy.mp4")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let clip = Fixtures.path("rotated.mp4")
+        let report = try await Stitcher.stitch([clip, clip], to: output)
+        #expect(report.method == .streamCopy)
+        let source = try await FFprobeReport(path: clip), copied = try await FFprobeReport(path: output)
+        let sourceStream = try #require(source.streams.first), copiedStream = try #require(copied.streams.first)
+        let sourceRotation = try #require(FFprobeReport.rotation(of: sourceStream))
+        #expect(FFprobeReport.rotation(of: copiedStream) == sourceRotation)
+        let matrices = (copiedStream["side_data_list"] as? [[String: Any]] ?? [])
+            .filter { ($0["side_data_type"] as? String) == "Display Matrix" }
+        #expect(matrices.count == 1)
+    }
+
     @Test func generatedShotIsPassedThroughAndTheSourceReencoded() async throws {
         let next = try await continuation()
         let output = scratch("mixed.mp4")

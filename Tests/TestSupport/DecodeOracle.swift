@@ -54,7 +54,7 @@ public struct DecodeReport: Sendable {
         let result = try await ProcessRunner.run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_packets",
                                                              "-show_data_hash", "md5", "-show_entries", "packet=data_hash",
                                                              "-of", "csv=p=0", path])
-        return result.standardOutput.split(separator: "\n").map(String.init)
+        return FFprobeReport.firstColumn(result.standardOutput).map(String.init)
     }
 
     /// MD5 of each decoded video frame (`-f framemd5`).
@@ -68,7 +68,7 @@ public struct DecodeReport: Sendable {
     public static func lumaAverages(_ path: String) async throws -> [Double] {
         let result = try await ProcessRunner.run("ffprobe", ["-v", "error", "-f", "lavfi", "movie=\(path),signalstats",
                                                              "-show_entries", "frame_tags=lavfi.signalstats.YAVG", "-of", "csv=p=0"])
-        return result.standardOutput.split(separator: "\n").compactMap { Double($0) }
+        return FFprobeReport.firstColumn(result.standardOutput).compactMap { Double($0) }
     }
 
     /// The loudest sample between two times, dBFS (`volumedetect`): about -91 for digital silence.

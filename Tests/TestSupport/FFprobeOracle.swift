@@ -28,6 +28,12 @@ public struct FFprobeReport {
         number(value).map { Int($0) }
     }
 
+    /// The first column of each row of ffprobe's `-of csv=p=0` output. ffprobe 7 ends some rows with an
+    /// empty column for a subsection it has nothing for (a frame's side data), so a row is not one value.
+    public static func firstColumn(_ output: String) -> [Substring] {
+        output.split(separator: "\n").compactMap { $0.split(separator: ",", omittingEmptySubsequences: false).first }
+    }
+
     /// The display matrix rotation ffprobe reports (counter-clockwise degrees), if any.
     public static func rotation(of stream: [String: Any]) -> Int? {
         let sideData = stream["side_data_list"] as? [[String: Any]] ?? []

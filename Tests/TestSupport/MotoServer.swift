@@ -1,7 +1,7 @@
 import Foundation
 import HTTP
 
-/// moto's S3-compatible server (from PyPI) on a free loopback port, for the S3 upload tests.
+/// moto's S3-compatible server (Debian's python3-moto) on a free loopback port, for the S3 upload tests.
 /// It stores what it is sent; it does not check signatures, which `SigV4Tests` checks against
 /// botocore instead.
 public final class MotoServer: @unchecked Sendable {
@@ -29,7 +29,7 @@ public final class MotoServer: @unchecked Sendable {
         try process.run()
         guard let port = Int(await output.firstLine().trimmingCharacters(in: .whitespaces)) else {
             kill(process.processIdentifier, SIGKILL)
-            throw OracleError.failed(path: "moto", message: "moto's server did not start; pip install 'moto[server]'")
+            throw OracleError.failed(path: "moto", message: "moto's S3 server (the S3 tests' oracle) did not start: apt-get install python3-moto python3-flask python3-flask-cors")
         }
         self.port = port
     }

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 internal import CFFmpeg
 
 /// The output's sound: one AAC track at 48 kHz stereo, appended in order (by `OutputTimeline`,

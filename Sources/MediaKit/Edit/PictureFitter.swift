@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 internal import CFFmpeg
 
 /// Turns decoded pictures of one clip into the output's: scaled to fit the target keeping the
@@ -13,7 +10,8 @@ final class PictureFitter {
     /// The picture's area inside the bars, as displayed (after turning).
     let inner: PixelSize
     private let quarterTurns: Int
-    private var scaler: OpaquePointer?
+    /// swscale's context, untyped: its Swift type differs across FFmpeg versions (see the shim).
+    private var scaler: UnsafeMutableRawPointer?
     private var scaled: Frame?
 
     init(target: PixelSize, displayed: PixelSize, rotation: Int?) {
@@ -24,7 +22,7 @@ final class PictureFitter {
         quarterTurns = ((Int((Double(rotation ?? 0) / 90).rounded()) % 4) + 4) % 4
     }
 
-    deinit { sws_freeContext(scaler) }
+    deinit { CFFmpeg_scaler_free(scaler) }
 
     /// Whether pictures pass through as they are (same size, upright, nothing to pad).
     static func isIdentity(stored: PixelSize, displayed: PixelSize, rotation: Int?, target: PixelSize) -> Bool {
@@ -57,8 +55,8 @@ final class PictureFitter {
     private func scale(_ source: Frame, into destination: Frame, size: PixelSize) throws(FFmpegError) {
         let raw = source.raw
         // Cached: swscale rebuilds its context only when the source's format or size changes.
-        scaler = sws_getCachedContext(scaler, raw.pointee.width, raw.pointee.height, AVPixelFormat(rawValue: raw.pointee.format),
-                                      Int32(size.width), Int32(size.height), AV_PIX_FMT_YUV420P, SWS_BICUBIC, nil, nil, nil)
+        scaler = CFFmpeg_scaler(scaler, raw.pointee.width, raw.pointee.height, AVPixelFormat(rawValue: raw.pointee.format),
+                                Int32(size.width), Int32(size.height), AV_PIX_FMT_YUV420P)
         guard let scaler else { throw FFmpegError(code: CFFmpeg_AVERROR(EINVAL)) }
         let rows = withUnsafePointer(to: raw.pointee.data) { sourcePlanes in
             sourcePlanes.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { planes in
@@ -68,7 +66,7 @@ final class PictureFitter {
                             outputPlanes.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { outPlanes in
                                 withUnsafePointer(to: destination.raw.pointee.linesize) { outputStrides in
                                     outputStrides.withMemoryRebound(to: Int32.self, capacity: 8) { outStrides in
-                                        sws_scale(scaler, planes, strides, 0, raw.pointee.height, outPlanes, outStrides)
+                                        CFFmpeg_scale(scaler, planes, strides, 0, raw.pointee.height, outPlanes, outStrides)
                                     }
                                 }
                             }

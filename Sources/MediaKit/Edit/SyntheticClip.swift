@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 internal import CFFmpeg
 
 /// A generated H.264 MP4: bands of light scrolling over a slowly shifting colour, at the size,

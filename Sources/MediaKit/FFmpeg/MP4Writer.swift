@@ -1,8 +1,4 @@
-import FoundationEssentials
 import Support
-#if canImport(Glibc)
-import Glibc
-#endif
 internal import CFFmpeg
 
 /// Writes an MP4 file: owns the output `AVFormatContext`. Writes to a temporary file beside the
@@ -56,9 +52,12 @@ final class MP4Writer {
         stream.pointee.time_base = source.pointee.time_base
         stream.pointee.avg_frame_rate = source.pointee.avg_frame_rate
         if let extradata { try Self.setExtradata(extradata, of: stream.pointee.codecpar) }
+        // Since FFmpeg 6.1 the parameters carry their side data, so the copy above may have brought
+        // the display matrix along: set it (or leave it out) on purpose, whatever the version.
+        CFFmpeg_stream_remove_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX)
         var size = 0
-        if displayMatrix, let matrix = av_stream_get_side_data(source, AV_PKT_DATA_DISPLAYMATRIX, &size), size > 0,
-           let copy = av_stream_new_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, size) {
+        if displayMatrix, let matrix = CFFmpeg_stream_side_data(source, AV_PKT_DATA_DISPLAYMATRIX, &size), size > 0,
+           let copy = CFFmpeg_stream_new_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, size) {
             copy.update(from: matrix, count: size)
         }
         return Int(stream.pointee.index)

@@ -67,11 +67,11 @@ final class MediaFile {
     }
 
     /// The display matrix's rotation of a stream, in degrees clockwise (0 ..< 360), or nil
-    /// when the stream has no display matrix. FFmpeg 5.1 keeps it only as stream side data, and
-    /// `av_display_rotation_get` answers counter-clockwise.
+    /// when the stream has no display matrix. It is stream side data (where depends on the
+    /// version: the shim knows), and `av_display_rotation_get` answers counter-clockwise.
     func rotation(of stream: UnsafeMutablePointer<AVStream>) -> Int? {
         var size = 0
-        guard let data = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size),
+        guard let data = CFFmpeg_stream_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size),
               size >= 9 * MemoryLayout<Int32>.size else { return nil }
         let counterClockwise = data.withMemoryRebound(to: Int32.self, capacity: 9) {
             av_display_rotation_get($0)

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 internal import CFFmpeg
 
 /// Which frame of a clip to take.

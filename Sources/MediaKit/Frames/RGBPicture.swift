@@ -1,8 +1,5 @@
 import SystemPackage
 import Support
-#if canImport(Glibc)
-import Glibc
-#endif
 internal import CFFmpeg
 
 /// A picture as packed 8-bit RGB rows: what swscale makes from a decoded frame, and what the PNG
@@ -21,12 +18,11 @@ struct RGBPicture {
     /// `frame` converted to RGB and scaled to `width`×`height` (swscale, bicubic).
     init(_ frame: Frame, width: Int, height: Int) throws(FFmpegError) {
         let source = frame.raw
-        guard let scaler = sws_getContext(source.pointee.width, source.pointee.height,
-                                          AVPixelFormat(rawValue: source.pointee.format),
-                                          Int32(width), Int32(height), AV_PIX_FMT_RGB24, SWS_BICUBIC, nil, nil, nil) else {
+        guard let scaler = CFFmpeg_scaler(nil, source.pointee.width, source.pointee.height, AVPixelFormat(rawValue: source.pointee.format),
+                                          Int32(width), Int32(height), AV_PIX_FMT_RGB24) else {
             throw FFmpegError(code: CFFmpeg_AVERROR(EINVAL))
         }
-        defer { sws_freeContext(scaler) }
+        defer { CFFmpeg_scaler_free(scaler) }
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         let rows = pixels.withUnsafeMutableBufferPointer { buffer in
             var destination: [UnsafeMutablePointer<UInt8>?] = [buffer.baseAddress, nil, nil, nil]
@@ -35,7 +31,7 @@ struct RGBPicture {
                 planes.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { sourcePlanes in
                     withUnsafePointer(to: source.pointee.linesize) { lines in
                         lines.withMemoryRebound(to: Int32.self, capacity: 8) { sourceStrides in
-                            sws_scale(scaler, sourcePlanes, sourceStrides, 0, source.pointee.height, &destination, &strides)
+                            CFFmpeg_scale(scaler, sourcePlanes, sourceStrides, 0, source.pointee.height, &destination, &strides)
                         }
                     }
                 }

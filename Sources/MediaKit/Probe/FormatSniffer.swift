@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 internal import CFFmpeg
 
 /// Asks FFmpeg which format the first bytes of a file look like, without opening it as media:

@@ -156,7 +156,7 @@ public enum Probe {
     /// FFmpeg's name for a codec profile ("High", "LC"); the number where FFmpeg has no name.
     private static func profileName(codec: AVCodecID, profile: Int32) -> String? {
         if let name = avcodec_profile_name(codec, profile) { return String(cString: name) }
-        return profile == FF_PROFILE_UNKNOWN ? nil : String(profile)
+        return profile == CFFmpeg_PROFILE_UNKNOWN() ? nil : String(profile)
     }
 }
 

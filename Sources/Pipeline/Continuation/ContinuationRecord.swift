@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Journal
 import Support
 

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Journal
 
 /// The continuations (`kling-media continue`) in the journal: one record each in

@@ -1,9 +1,5 @@
 import Support
 import ArgumentParser
-import FoundationEssentials
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `kling-media simulator …` runs `kling-media-simulator …`, installed beside this binary. The
 /// simulator is its own executable because its HTTP server links full Foundation, which would
@@ -30,7 +26,6 @@ struct SimulatorForwarding: ParsableCommand {
     }
 
     static var simulatorPath: String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("kling-media-simulator").path
+        URL(fileURLWithPath: ThisProcess.executablePath).deletingLastPathComponent().appendingPathComponent("kling-media-simulator").path
     }
 }

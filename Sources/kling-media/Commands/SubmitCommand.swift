@@ -1,5 +1,4 @@
 import ArgumentParser
-import FoundationEssentials
 import HTTP
 import Journal
 import Pipeline

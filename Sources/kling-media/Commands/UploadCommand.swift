@@ -1,5 +1,4 @@
 import ArgumentParser
-import FoundationEssentials
 import Segmind
 import Support
 import Uploader

@@ -1,12 +1,8 @@
 import ArgumentParser
-import FoundationEssentials
 import Journal
 import Pipeline
 import Segmind
 import Support
-#if canImport(Glibc)
-import Glibc
-#endif
 
 struct WaitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,4 @@
 import ArgumentParser
-import FoundationEssentials
 import KlingRules
 
 /// The parameters of a Kling O1 request other than its inputs, shared by the commands that build one.

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import HTTP
 import MediaKit
 import Pipeline

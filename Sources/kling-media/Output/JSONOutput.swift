@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// The one way the CLI writes JSON, so every command's `--json` looks alike.
 enum JSONOutput {
     static func encoder(pretty: Bool = true) -> JSONEncoder {

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// "3 min ago", "in 57 min": times people read at a glance.
 enum RelativeTime {
     static func describe(_ date: Date, now: Date = Date()) -> String {

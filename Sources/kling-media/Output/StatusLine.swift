@@ -1,7 +1,4 @@
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A line on standard error that rewrites itself in place (a terminal only): live progress that
 /// leaves standard output to results. Safe from any thread: transfers report from libcurl's.

@@ -1,9 +1,5 @@
-import FoundationEssentials
 import Support
 import SystemPackage
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The simulator as a child process on a free port: the built-in default of `continue` and
 /// `batch` without an API key (or with --simulate). It is the `kling-media-simulator` installed
@@ -27,7 +23,7 @@ final class BuiltInSimulator: @unchecked Sendable {
         outputDirectory = folder
         var output: [Int32] = [0, 0], input: [Int32] = [0, 0]
         guard pipe(&output) == 0, pipe(&input) == 0 else { throw .failed("\(SystemCalls.lastError)") }
-        var actions = posix_spawn_file_actions_t()
+        var actions = SpawnFileActions()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, input[0], STDIN_FILENO)
@@ -37,9 +33,11 @@ final class BuiltInSimulator: @unchecked Sendable {
         let arguments = [binary, "--port", "0", "--json", "--queue", "1", "--latency", "4", "--exit-with-stdin",
                          "--output-dir", folder + "/outputs"]
         let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        // This process's environment, as posix_spawn takes it (Darwin has no `environ` to hand over).
+        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
         var child: pid_t = 0
-        let spawned = posix_spawn(&child, binary, &actions, nil, argv, environ)
+        let spawned = posix_spawn(&child, binary, &actions, nil, argv, envp)
         close(input[0])
         close(output[1])
         guard spawned == 0 else {

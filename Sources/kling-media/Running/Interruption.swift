@@ -2,9 +2,6 @@ import HTTP
 import Support
 import Synchronization
 import SystemPackage
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Ctrl-C (or SIGTERM) cancels the work in hand (which then saves its state and says how to
 /// resume) instead of killing the process mid-write. A submission whose POST may have left keeps
