@@ -42,7 +42,7 @@ public actor RequestBudget {
     public func acquire(onWait: @Sendable (Wait) -> Void = { _ in }) async throws -> Int {
         var announced: Set<String> = []
         func announce(_ wait: Wait, _ kind: String, until instant: ContinuousClock.Instant, from now: ContinuousClock.Instant) {
-            let seconds = Double(now.duration(to: instant).components.seconds) + Double(now.duration(to: instant).components.attoseconds) / 1e18
+            let seconds = now.duration(to: instant).inSeconds
             guard seconds >= 0.5, !announced.contains(kind) else { return }
             announced.insert(kind)
             switch wait {

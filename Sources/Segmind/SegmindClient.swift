@@ -156,6 +156,9 @@ public struct SegmindClient: Sendable {
         var attempt = 0
         let rate = configuration.requestsPerMinute
         let notices = notices
+        // When the first 429 with a stated reset came: those are waited out without counting as
+        // failed attempts (a busy batch meets many in a row), up to `longestRateLimitWait` in all.
+        var rateLimitedSince: ContinuousClock.Instant?
         while true {
             attempt += 1
             let ticket: Int
@@ -179,12 +182,16 @@ public struct SegmindClient: Sendable {
                 case 429:
                     // Refused, so never taken: safe to repeat even a submission.
                     let stated = RetryAfter.seconds(from: response)
-                    if let stated, stated > longestRateLimitWait {
-                        throw APIError.rateLimitedUntil(reset: Date().addingTimeInterval(stated), detail: ErrorDetail.extract(from: response.body))
-                    }
                     if let stated {
+                        let since = rateLimitedSince ?? .now
+                        rateLimitedSince = since
+                        let waited = since.duration(to: .now).inSeconds
+                        if waited + stated > longestRateLimitWait {
+                            throw APIError.rateLimitedUntil(reset: Date().addingTimeInterval(stated), detail: ErrorDetail.extract(from: response.body))
+                        }
                         await budget.pause(until: .now.advanced(by: .milliseconds(Int(stated * 1000))))
                         notices(.rateLimited(until: Date().addingTimeInterval(stated), seconds: stated))
+                        attempt -= 1
                     }
                     guard attempt < retry.maxAttempts else { throw APIError.from(status: 429, body: response.body, requestID: requestID) }
                     wait = stated ?? retry.backoff(afterAttempt: attempt)

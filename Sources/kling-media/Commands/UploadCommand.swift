@@ -39,7 +39,7 @@ struct UploadCommand: AsyncParsableCommand {
     func run() async throws {
         let backend: any UploadBackend
         if to == "segmind" {
-            backend = SegmindStorage(configuration: try JobContext.load(notices: NoticePrinter(line: StatusLine(wanted: false))).configuration)
+            backend = SegmindStorage(configuration: try CommandSession.userConfiguration())
         } else {
             do { backend = try S3Storage(destination: to, expiry: expires) } catch {
                 throw Terminal.fail(error, status: .unusable)
@@ -119,8 +119,7 @@ final class TransferMeter: Sendable {
     }
 
     func show(_ done: Int64, of total: Int64?) {
-        let elapsed = started.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = started.duration(to: .now).inSeconds
         var text = "\(label): \(Formatting.bytes(done))"
         if let total { text += " of \(Formatting.bytes(total))" }
         if seconds > 0.5, done > 0 {

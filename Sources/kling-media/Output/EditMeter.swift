@@ -22,16 +22,12 @@ final class EditMeter: Sendable {
             return true
         }
         guard due, total > 0 else { return }
-        let elapsed = Self.seconds(now - started)
+        let elapsed = (now - started).inSeconds
         let percent = Int((min(done / total, 1) * 100).rounded(.down))
         let speed = elapsed > 0 ? " at \(Formatting.fixed(done / elapsed, places: 1))× real time" : ""
         line.show("\(verb): \(percent)% (\(Formatting.seconds(done)) of \(Formatting.seconds(total)))\(speed)")
     }
 
     /// Seconds since the meter started, for the summary line.
-    var elapsed: Double { Self.seconds(ContinuousClock.now - started) }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    var elapsed: Double { (ContinuousClock.now - started).inSeconds }
 }
