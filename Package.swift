@@ -93,7 +93,7 @@ let package = Package(
         // start of `kling-media`. `kling-media simulator` runs this binary, installed beside it.
         .executableTarget(
             name: "kling-media-simulator",
-            dependencies: ["Simulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Simulator", "Support", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // bench/journal-lookup.sh's measuring tool: journal lookups at a given size. Not installed.
         .executableTarget(name: "journal-bench", dependencies: ["Journal", "Pipeline", "Segmind", "KlingRules"], path: "bench/journal-bench"),

@@ -36,7 +36,7 @@ public enum PipelineError: Error, CustomStringConvertible {
     /// Done before; its files are gone, and making them again means paying again.
     case doneButFilesMissing([String])
     /// Ctrl-C. `resume` says what to run to go on.
-    case cancelled(resume: String)
+    case cancelled(resume: ResumeAdvice)
 
     public var description: String {
         switch self {
@@ -70,7 +70,7 @@ public enum PipelineError: Error, CustomStringConvertible {
         case .doneButFilesMissing(let paths):
             return "this continuation was done, but \(paths.joined(separator: ", ")) no longer exist; "
                 + "run again with --again for a new take (it is paid for again)"
-        case .cancelled(let resume): return "interrupted; \(resume)"
+        case .cancelled(let resume): return "interrupted; \(resume.text(simulated: false))"
         }
     }
 }

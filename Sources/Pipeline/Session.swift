@@ -38,9 +38,12 @@ public struct Session: Sendable {
                     encodingMemory: RequestEncodingMemory.defaultPath(environment: environment))
         }
 
-        /// Everything under one folder.
-        public static func within(_ folder: String) -> Folders {
-            Folders(journal: folder + "/journal", uploadCache: folder + "/uploads.json", encodingMemory: folder + "/request-encoding.json")
+        /// A simulation's own: `simulation/` beside the real state and cache folders. Kept like the
+        /// real ones, so a simulated job can be resumed and a simulated continuation found done.
+        public static func simulation(environment: [String: String] = ProcessInfo.processInfo.environment) -> Folders {
+            let state = AppFolders.simulationState(environment: environment)
+            return Folders(journal: state + "/jobs", uploadCache: AppFolders.simulationCache(environment: environment) + "/uploads.json",
+                           encodingMemory: state + "/request-encoding.json")
         }
     }
 

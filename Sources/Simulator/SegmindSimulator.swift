@@ -44,7 +44,7 @@ public enum SegmindSimulator {
     /// Serves until the task is cancelled; `onListening` gets the port once bound.
     public static func run(_ configuration: SimulatorConfiguration,
                            onListening: @escaping @Sendable (Int) -> Void) async throws {
-        let state = SimulatorState(configuration: configuration)
+        let state = try SimulatorState(configuration: configuration)
         let port = Mutex(configuration.port)
         let router = Router()
         SimulatorRoutes(state: state, port: { port.withLock { $0 } }).register(on: router)

@@ -71,43 +71,48 @@ struct SubmissionBody: Decodable, Sendable {
 }
 
 
-/// One submitted job and the timeline it follows.
-struct SimulatedJob: Sendable {
+/// One submitted job and the timeline it follows. Its times are wall-clock, and it is Codable, so
+/// a simulator keeping its jobs on disk (`--state-dir`) answers for them after a restart.
+struct SimulatedJob: Codable, Sendable {
     enum Status: String, Sendable {
         case queued = "QUEUED", processing = "PROCESSING", completed = "COMPLETED", failed = "FAILED"
         var isFinal: Bool { self == .completed || self == .failed }
     }
 
     let id: String
-    let submitted: ContinuousClock.Instant
+    let submitted: Date
     let width: Int
     let height: Int
     let seconds: Int
-    /// keep_audio: the real model keeps the input's sound; the simulator, which never fetches the
-    /// input, adds a tone in its place.
+    /// keep_audio: the real model keeps the input's sound; the simulator adds a tone in its place.
     let audio: Bool
     let failure: String?
+    /// The clip it continues, when it was uploaded to this simulator (a file in its uploads
+    /// folder): the shot then starts from that clip's last frame. Nil for a clip elsewhere.
+    var sourceClip: String?
     var outputReady = false
 
-    func status(at now: ContinuousClock.Instant, configuration: SimulatorConfiguration) -> Status {
-        let elapsed = submitted.duration(to: now)
-        if elapsed < .seconds(configuration.queueSeconds) { return .queued }
-        if elapsed < .seconds(configuration.latency) || (failure == nil && !outputReady) { return .processing }
+    enum CodingKeys: String, CodingKey {
+        case id, submitted, width, height, seconds, audio, failure
+        case sourceClip = "source_clip"
+        case outputReady = "output_ready"
+    }
+
+    func status(at now: Date, configuration: SimulatorConfiguration) -> Status {
+        let elapsed = now.timeIntervalSince(submitted)
+        if elapsed < configuration.queueSeconds { return .queued }
+        if elapsed < configuration.latency || (failure == nil && !outputReady) { return .processing }
         return failure == nil ? .completed : .failed
     }
 
-    func isExpired(at now: ContinuousClock.Instant, configuration: SimulatorConfiguration) -> Bool {
-        submitted.duration(to: now) > .seconds(configuration.recordLifetime)
+    func isExpired(at now: Date, configuration: SimulatorConfiguration) -> Bool {
+        now.timeIntervalSince(submitted) > configuration.recordLifetime
     }
 
     /// Segmind's metrics object, roughly: how long the job waited and ran.
-    func metrics(at now: ContinuousClock.Instant, configuration: SimulatorConfiguration) -> [String: Double] {
-        let elapsed = seconds(submitted.duration(to: now))
+    func metrics(at now: Date, configuration: SimulatorConfiguration) -> [String: Double] {
+        let elapsed = max(0, now.timeIntervalSince(submitted))
         return ["queue_time": min(elapsed, configuration.queueSeconds),
                 "inference_time": max(0, min(elapsed, configuration.latency) - configuration.queueSeconds)]
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -24,14 +24,28 @@ public struct SimulatorConfiguration: Sendable {
     /// Host name put in output URLs. Differs from the API's (127.0.0.1) by default, so a client
     /// that leaks its key to result hosts is caught.
     public var outputHost: String
-    /// Where generated outputs are kept.
+    /// Where generated outputs (and uploads) are kept.
     public var outputDirectory: String
+    /// Where jobs are kept so that a simulator started again still answers for them; nil keeps
+    /// them in memory only.
+    public var stateDirectory: String?
     /// How a finished job's answer shapes its result: Segmind says only that `output` is there.
     public var resultShape: ResultShape = .url
     /// What the file server does with a Range request (HTTP lets a server ignore one).
     public var rangeSupport: RangeSupport = .honoured
     /// Which spelling of `duration` and `elements` submissions may use.
     public var acceptedEncoding: AcceptedEncoding = .any
+    /// What a generated shot shows.
+    public var look: Look = .continuation
+
+    public enum Look: String, Sendable, CaseIterable {
+        /// The uploaded clip's last frame, moving on (each job rendered on its own); the pattern
+        /// for a clip given by an outside URL.
+        case continuation
+        /// Always the pattern, one render per size and length shared by every job: cheap, for
+        /// tests and benchmarks that make many jobs.
+        case pattern
+    }
 
     /// The shapes of a result that integrators meet in the field.
     public enum ResultShape: String, Sendable, CaseIterable {

@@ -144,22 +144,25 @@ struct SimulatorRoutes: Sendable {
         } catch {
             return json(.badRequest, .object(["error": .string("Request body is not valid JSON for this model")]))
         }
+        let clipPath = SubmissionRules.uploadedClip(videoURL: body.videoURL ?? "", uploadDirectory: state.uploadDirectory)
+        let clip = clipPath.flatMap { try? Probe.file(atPath: $0) }
         if let problem = body.encodingProblem(accepting: state.configuration.acceptedEncoding)
             ?? SubmissionRules.problem(with: body)
-            ?? SubmissionRules.mediaProblem(videoURL: body.videoURL ?? "", uploadDirectory: state.uploadDirectory) {
+            ?? clip.flatMap(SubmissionRules.mediaProblem(clip:)) {
             return json(.badRequest, .object(["error": .string(problem)]))
         }
         let seconds = body.duration ?? 5
         guard await state.charge(seconds: seconds) else {
             return json(.init(code: 406), .object(["error": .string("Insufficient credits")]))
         }
-        let size = SubmissionRules.outputSize(aspectRatio: body.aspectRatio ?? "auto")
+        let size = SubmissionRules.outputSize(aspectRatio: body.aspectRatio ?? "auto", clip: clip)
         let blocked = (body.prompt ?? "").contains("[blocked]")
             || Double.random(in: 0..<1) < state.configuration.failRate
         let job = SimulatedJob(
-            id: UUID().uuidString.lowercased(), submitted: .now, width: size.width, height: size.height,
+            id: UUID().uuidString.lowercased(), submitted: Date(), width: size.width, height: size.height,
             seconds: seconds, audio: body.keepAudio ?? false,
-            failure: blocked ? "Content blocked: the prompt or an input was flagged by the safety system (RAI)" : nil)
+            failure: blocked ? "Content blocked: the prompt or an input was flagged by the safety system (RAI)" : nil,
+            sourceClip: clip == nil ? nil : clipPath)
         await state.add(job)
         let base = "http://127.0.0.1:\(port())/v2/requests/\(job.id)"
         return json(.ok, .object([
@@ -172,7 +175,7 @@ struct SimulatorRoutes: Sendable {
     }
 
     private func status(id: String, full: Bool) async -> Response {
-        let now = ContinuousClock.now
+        let now = Date()
         let configuration = state.configuration
         guard let job = await state.job(id), !job.isExpired(at: now, configuration: configuration) else {
             return json(.notFound, .object(["error": .string("Request \(id) not found")]))

@@ -59,12 +59,17 @@ actor SimulatorState {
 
     /// Where uploaded files go: beside the outputs.
     nonisolated let uploadDirectory: String
+    /// Where jobs are kept, with `--state-dir`; without it they live as long as the process.
+    private let store: SimulatedJobStore?
 
-    init(configuration: SimulatorConfiguration) {
+    init(configuration: SimulatorConfiguration) throws(PrivateFolderError) {
         self.configuration = configuration
         creditSecondsLeft = configuration.creditSeconds
         uploadDirectory = configuration.outputDirectory + "/uploads"
         try? FileManager.default.createDirectory(atPath: uploadDirectory, withIntermediateDirectories: true)
+        store = try configuration.stateDirectory.map { directory throws(PrivateFolderError) in
+            try SimulatedJobStore(directory: directory + "/jobs")
+        }
     }
 
     private let started = ContinuousClock.now
@@ -95,9 +100,8 @@ actor SimulatorState {
     }
 
     func record(method: String, path: String, host: String, sentAPIKey: Bool, range: String? = nil) -> Int {
-        let elapsed = started.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        log.append(RequestRecord(method: method, path: path, host: host, sentAPIKey: sentAPIKey, arrived: seconds, range: range))
+        log.append(RequestRecord(method: method, path: path, host: host, sentAPIKey: sentAPIKey,
+                                 arrived: started.duration(to: .now).inSeconds, range: range))
         return log.count - 1
     }
 
@@ -141,30 +145,33 @@ actor SimulatorState {
 
     func add(_ job: SimulatedJob) {
         jobs[job.id] = job
-        let key = "\(job.width)x\(job.height)-\(job.seconds)s\(job.audio ? "-audio" : "")"
+        store?.save(job)
+        render(job)
+    }
+
+    /// Makes a job's output: a continuation of its clip when the clip was uploaded here, else the
+    /// generated pattern (one per size and length, linked under each job's name).
+    private func render(_ job: SimulatedJob) {
+        guard job.failure == nil else { return }
         let directory = configuration.outputDirectory
-        // Rendering (x264) and grabbing a frame take seconds of CPU: on threads of their own, never
-        // on the cooperative pool that answers the simulator's requests (and, in the tests' process,
-        // runs every test).
-        let render = renderedClips[key] ?? Task {
-            let path = directory + "/.render-\(key).mp4"
-            let result: Result<Void, FFmpegError> = await RenderQueue.shared.run {
-                do throws(FFmpegError) {
-                    try SyntheticClip.write(to: path, width: job.width, height: job.height, seconds: job.seconds, audio: job.audio)
-                    return .success(())
-                } catch {
-                    return .failure(error)
+        let output = directory + "/\(job.id).mp4"
+        Task {
+            // Rendering (x264) and grabbing a frame take seconds of CPU: on threads of their own,
+            // never on the cooperative pool that answers the simulator's requests (and, in the
+            // tests' process, runs every test).
+            var made = false
+            if let clip = job.sourceClip, configuration.look == .continuation {
+                made = await RenderQueue.shared.run {
+                    (try? SimulatedShot.write(continuing: clip, to: output, width: job.width, height: job.height,
+                                              seconds: job.seconds, audio: job.audio)) != nil
                 }
             }
-            try result.get()
-            return path
-        }
-        renderedClips[key] = render
-        Task {
-            guard let rendered = try? await render.value else { return }
-            let output = directory + "/\(job.id).mp4"
-            try? FileManager.default.removeItem(atPath: output)
-            try? FileManager.default.linkItem(atPath: rendered, toPath: output)
+            if !made {
+                let pattern = self.patternClip(width: job.width, height: job.height, seconds: job.seconds, audio: job.audio)
+                guard let rendered = try? await pattern.value else { return }
+                try? FileManager.default.removeItem(atPath: output)
+                try? FileManager.default.linkItem(atPath: rendered, toPath: output)
+            }
             // What other result shapes point at: a thumbnail, and a page that is not a video.
             await RenderQueue.shared.run {
                 _ = try? FrameGrab.write(from: output, at: .first, to: directory + "/\(job.id).thumb.png")
@@ -175,7 +182,43 @@ actor SimulatorState {
         }
     }
 
-    private func markReady(_ id: String) { jobs[id]?.outputReady = true }
+    /// The generated pattern for a size and length, rendered once.
+    private func patternClip(width: Int, height: Int, seconds: Int, audio: Bool) -> Task<String, any Error> {
+        let key = "\(width)x\(height)-\(seconds)s\(audio ? "-audio" : "")"
+        if let rendered = renderedClips[key] { return rendered }
+        let path = configuration.outputDirectory + "/.render-\(key).mp4"
+        let render = Task {
+            if FileManager.default.fileExists(atPath: path) { return path }
+            let temporary = AtomicFile.temporaryPath(besides: path)
+            let result: Result<Void, FFmpegError> = await RenderQueue.shared.run {
+                do throws(FFmpegError) {
+                    try SyntheticClip.write(to: temporary, width: width, height: height, seconds: seconds, audio: audio)
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            try result.get()
+            try FileManager.default.moveItem(atPath: temporary, toPath: path)
+            return path
+        }
+        renderedClips[key] = render
+        return render
+    }
 
-    func job(_ id: String) -> SimulatedJob? { jobs[id] }
+    private func markReady(_ id: String) {
+        jobs[id]?.outputReady = true
+        if let job = jobs[id] { store?.save(job) }
+    }
+
+    /// A job by id: held here, or kept on disk by this or another simulator sharing the folder. A
+    /// kept job whose output is missing (never finished, or removed) is made again.
+    func job(_ id: String) -> SimulatedJob? {
+        if let job = jobs[id] { return job }
+        guard var job = store?.load(id) else { return nil }
+        if !FileManager.default.fileExists(atPath: configuration.outputDirectory + "/\(id).mp4") { job.outputReady = false }
+        jobs[id] = job
+        if !job.outputReady { render(job) }
+        return job
+    }
 }

@@ -4,14 +4,19 @@ import Support
 
 /// What Segmind's endpoint refuses with 400, judged as `validate` judges the same parameters.
 enum SubmissionRules {
-    /// The first error `validate` finds in the clip, when it is a file uploaded to this simulator
-    /// (the media rules need the file; other URLs it does not fetch).
-    static func mediaProblem(videoURL: String, uploadDirectory: String) -> String? {
+    /// The clip a video URL names when it is a file uploaded to this simulator; nil for any other
+    /// URL (the simulator never fetches one).
+    static func uploadedClip(videoURL: String, uploadDirectory: String) -> String? {
         guard let range = videoURL.firstRange(of: "/uploads/") else { return nil }
         let name = videoURL[range.upperBound...].prefix { $0 != "?" && $0 != "/" }
-        guard !name.isEmpty, !name.hasPrefix("."),
-              let info = try? Probe.file(atPath: uploadDirectory + "/" + name) else { return nil }
-        let verdict = Validator().validate(ValidationRequest(video: info))
+        guard !name.isEmpty, !name.hasPrefix(".") else { return nil }
+        let path = uploadDirectory + "/" + name
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    /// The first error `validate` finds in an uploaded clip (the media rules need the file).
+    static func mediaProblem(clip: MediaInfo) -> String? {
+        let verdict = Validator().validate(ValidationRequest(video: clip))
         return verdict.errors.first.map { "video_url: the clip \($0.message)" }
     }
 
@@ -42,8 +47,14 @@ enum SubmissionRules {
 
     /// Kling O1's standard sizes: 1280×720, 720×1280, 960×960. `auto` comes out 16:9 here, as
     /// the simulator does not fetch the input to look at it.
-    static func outputSize(aspectRatio: String) -> (width: Int, height: Int) {
-        switch AspectRatioOption(rawValue: aspectRatio) {
+    /// The size Kling O1 (standard) returns for an aspect ratio; `auto` takes the fixed ratio
+    /// nearest the clip as displayed, when the clip is known.
+    static func outputSize(aspectRatio: String, clip: MediaInfo?) -> (width: Int, height: Int) {
+        var option = AspectRatioOption(rawValue: aspectRatio) ?? .auto
+        if option == .auto, let video = clip?.primaryVideo, let width = video.displayWidth, let height = video.displayHeight {
+            option = AspectChoice(displayWidth: width, displayHeight: height, requested: .auto).nearest
+        }
+        switch option {
         case .portrait: return (720, 1280)
         case .square: return (960, 960)
         default: return (1280, 720)

@@ -48,6 +48,16 @@ public enum AppFolders {
         (nonEmpty(environment["XDG_CONFIG_HOME"]) ?? (environment["HOME"] ?? "") + "/.config") + "/kling-media"
     }
 
+    /// A simulation's state: `simulation/` in the state folder, never mixed with real jobs.
+    public static func simulationState(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        state(environment: environment) + "/simulation"
+    }
+
+    /// A simulation's cache: `simulation/` in the cache folder (its uploads, the simulator's files).
+    public static func simulationCache(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        cache(environment: environment) + "/simulation"
+    }
+
     private static func nonEmpty(_ value: String?) -> String? {
         value.flatMap { $0.isEmpty ? nil : $0 }
     }

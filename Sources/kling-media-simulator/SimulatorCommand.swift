@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Simulator
+import Support
 
 /// `kling-media-simulator` (also run as `kling-media simulator`): Segmind's v2 API for Kling O1 on
 /// 127.0.0.1, for trying the tool without an API key and for tests.
@@ -16,8 +17,13 @@ struct SimulatorCommand: AsyncParsableCommand {
             stay downloadable. Wrong or missing keys get 401, bad parameters 400, spent credits 406, a \
             busy key 429 with x-rate-limit-reset-at-utc.
 
-            Point kling-media at it with SEGMIND_API_BASE=http://127.0.0.1:PORT and SEGMIND_API_KEY set \
-            to the key it accepts. Stop it with Ctrl-C.
+            It prints one line to paste into the shell that is to use it: `export SEGMIND_API_BASE=… \
+            SEGMIND_UPLOAD_URL=… SEGMIND_API_KEY=…` (the upload URL too, so files go to the simulator \
+            and not to Segmind's storage). Stop it with Ctrl-C: a folder it made for its files is \
+            removed then; one given with --output-dir is kept.
+
+            With --state-dir, its jobs are kept on disk: started again on the same folders, it still \
+            answers for them (what the built-in simulator of `--simulate` does).
             """
     )
 
@@ -39,37 +45,54 @@ struct SimulatorCommand: AsyncParsableCommand {
     var range = SimulatorConfiguration.RangeSupport.honoured
     @Option(help: "Which spelling of duration and elements submissions may use: any, documented (strings), native (integer, array).")
     var acceptEncoding = SimulatorConfiguration.AcceptedEncoding.any
-    @Option(help: "Where generated outputs go (default: a new temporary folder).") var outputDir: String?
+    @Option(help: "What a shot shows: continuation (the uploaded clip's last frame, moving on) or pattern (one generated pattern per size, cheap).")
+    var look = SimulatorConfiguration.Look.continuation
+    @Option(help: "Where generated outputs and uploads go (default: a temporary folder, removed when it stops).") var outputDir: String?
+    @Option(help: "Keep jobs in this folder, so that started again it still answers for them (default: in memory).") var stateDir: String?
     @Flag(help: "Print where it listens as JSON ({\"base_url\", \"port\"}).") var json = false
     @Flag(help: "Stop when standard input closes (so a parent that dies takes it along).") var exitWithStdin = false
 
     func run() async throws {
-        let directory = try outputDir ?? FileManager.default.url(
-            for: .itemReplacementDirectory, in: .userDomainMask,
-            appropriateFor: FileManager.default.temporaryDirectory, create: true).path
+        // A folder of its own (not one given) is removed when it stops: Ctrl-C, SIGTERM, or the
+        // parent going away with --exit-with-stdin.
+        let madeFolder = outputDir == nil
+        let directory = outputDir ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("kling-media-simulator-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let stop: @Sendable () -> Void = {
+            if madeFolder { try? FileManager.default.removeItem(atPath: directory) }
+            Foundation.exit(0)
+        }
+        SignalPipe.listen(stop)
         var configuration = SimulatorConfiguration(
             apiKey: apiKey, port: port, queueSeconds: queue, latency: latency, failRate: failRate,
             recordLifetime: lifetime, requestsPerMinute: rateLimit, creditSeconds: credits, flakyRate: flaky,
             outputDirectory: directory)
+        configuration.stateDirectory = stateDir
         configuration.resultShape = resultShape
         configuration.rangeSupport = range
         configuration.acceptedEncoding = acceptEncoding
+        configuration.look = look
         if exitWithStdin {
             // The parent holds the other end of our standard input: when it exits, for any reason,
             // the read ends and so do we. No orphaned server stays behind.
             Thread.detachNewThread {
                 var byte: UInt8 = 0
                 while read(STDIN_FILENO, &byte, 1) > 0 {}
-                Foundation.exit(0)
+                stop()
             }
         }
         let announceJSON = json
-        let keyNote = apiKey == Self.defaultKey ? "SEGMIND_API_KEY=\(apiKey)" : "SEGMIND_API_KEY as given with --api-key"
+        let key = apiKey == Self.defaultKey ? apiKey : "<the key given with --api-key>"
         try await SegmindSimulator.run(configuration) { bound in
+            let base = "http://127.0.0.1:\(bound)"
             let line = announceJSON
-                ? "{\"base_url\": \"http://127.0.0.1:\(bound)\", \"port\": \(bound)}"
-                : "Segmind simulator on http://127.0.0.1:\(bound) (SEGMIND_API_BASE=http://127.0.0.1:\(bound) \(keyNote)); outputs in \(directory)"
+                ? "{\"base_url\": \"\(base)\", \"upload_url\": \"\(base)/upload-asset\", \"port\": \(bound)}"
+                : """
+                    Segmind simulator on \(base); files in \(directory)\(madeFolder ? " (removed when it stops)" : ""). \
+                    To use it from another shell, paste:
+                    export SEGMIND_API_BASE=\(base) SEGMIND_UPLOAD_URL=\(base)/upload-asset SEGMIND_API_KEY=\(key)
+                    """
             // Unbuffered, so a script waiting on a pipe for this line gets it at once.
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
@@ -79,3 +102,4 @@ struct SimulatorCommand: AsyncParsableCommand {
 extension SimulatorConfiguration.ResultShape: ExpressibleByArgument {}
 extension SimulatorConfiguration.RangeSupport: ExpressibleByArgument {}
 extension SimulatorConfiguration.AcceptedEncoding: ExpressibleByArgument {}
+extension SimulatorConfiguration.Look: ExpressibleByArgument {}

@@ -40,8 +40,10 @@ import Testing
         #expect(shots.first?["path"] as? String == folder.appendingPathComponent("landscape+next.shot1.mp4").path)
         let facts = try await DecodeReport(path: output)
         #expect(facts.video?.decodedFrames == 240 && facts.decodeErrors == "")
-        // Nothing of the simulation stays in the user's journal.
-        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".local/state/kling-media").path))
+        // The simulation keeps its own journal, beside the real one, which it never touches.
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".local/state/kling-media/jobs").path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(".local/state/kling-media/simulation/jobs").path)
+            .contains { $0.hasSuffix(".json") })
     }
 
     @Test func invalidInputExitsOneWithTheVerdictAndSendsNothing() async throws {

@@ -104,7 +104,7 @@ import Testing
         let result = try await process.finish()
         let text = result.standardError
         #expect(result.status == 130)
-        #expect(text.contains("resume with `kling-media wait \(id)`"))
+        #expect(text.contains("goes on at Segmind; `kling-media wait \(id)` finishes it"))
     }
 
     @Test func anIDThatIsNotARequestIDIsRefusedBeforeAnythingIsAskedOrWritten() async throws {

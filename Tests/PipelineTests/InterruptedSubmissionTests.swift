@@ -28,7 +28,8 @@ import Testing
             let job = try #require(try harness.journal.all().first)
             let requestID = try #require(job.requestID)
             guard case .failure(PipelineError.cancelled(let resume)) = result else { Issue.record("got \(result)"); return }
-            #expect(resume.contains("`kling-media wait \(requestID)`"))
+            #expect(resume == .wait(requestID, stitching: true))
+            #expect(resume.text(simulated: false).contains("`kling-media wait \(requestID)`"))
             #expect(job.state == .queued)
             // Run again: the job is waited for and saved, not submitted again.
             let outcome = try await harness.runner().start(request)

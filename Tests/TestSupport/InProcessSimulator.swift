@@ -12,6 +12,8 @@ public enum InProcessSimulator {
         defer { try? FileManager.default.removeItem(at: folder) }
         var configuration = SimulatorConfiguration(apiKey: key, queueSeconds: queueSeconds, latency: latency,
                                                    outputDirectory: folder.path)
+        // Many jobs per test: the shared pattern, unless a test asks for the continuation look.
+        configuration.look = .pattern
         adjust(&configuration)
         let simulator = try await SegmindSimulator.start(configuration)
         do {

@@ -51,6 +51,11 @@ public final class RunningProcess: @unchecked Sendable {
 
     public var isRunning: Bool { process.isRunning }
 
+    /// What it has written to standard output so far.
+    public var standardOutputSoFar: String {
+        (try? String(contentsOf: scratch.appendingPathComponent("out"), encoding: .utf8)) ?? ""
+    }
+
     /// What it has written to standard error so far.
     public var standardErrorSoFar: String {
         (try? String(contentsOf: scratch.appendingPathComponent("err"), encoding: .utf8)) ?? ""

@@ -18,7 +18,7 @@ public final class SimulatorProcess: @unchecked Sendable {
             .appendingPathComponent("kling-media-simulator").path
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--port", "0", "--json", "--exit-with-stdin", "--output-dir", outputDirectory.path] + arguments
+        process.arguments = ["--port", "0", "--json", "--exit-with-stdin", "--output-dir", outputDirectory.path, "--look", "pattern"] + arguments
         let output = Pipe()
         lifeline = Pipe()
         process.standardInput = lifeline

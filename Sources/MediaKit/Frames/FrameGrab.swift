@@ -20,6 +20,13 @@ public enum FrameGrab {
     }
 
     public static func write(from input: String, at position: FramePosition, to output: String) throws(FrameGrabError) -> Result {
+        let (picture, seconds) = try displayedPicture(of: input, at: position)
+        try PNGFile.write(picture, to: output)
+        return Result(width: picture.width, height: picture.height, seconds: seconds)
+    }
+
+    /// The frame at `position` as a viewer sees it, and its time in the clip.
+    static func displayedPicture(of input: String, at position: FramePosition) throws(FrameGrabError) -> (RGBPicture, Double) {
         let file: MediaFile
         let info: MediaInfo
         do { (file, info) = try Probe.open(atPath: input) } catch { throw .unreadable(error) }
@@ -31,9 +38,7 @@ public enum FrameGrab {
                                       sampleAspect: videoInfo.sampleAspectRatio, rotation: nil)
             // Scale to the displayed proportions first (even sizes, as most codecs want), then turn.
             let scaled = try RGBPicture(frame, width: display.width, height: display.height)
-            let turned = scaled.rotated(clockwise: videoInfo.rotation ?? 0)
-            try PNGFile.write(turned, to: output)
-            return Result(width: turned.width, height: turned.height, seconds: seconds)
+            return (scaled.rotated(clockwise: videoInfo.rotation ?? 0), seconds)
         } catch let error as FrameGrabError {
             throw error
         } catch let error as FFmpegError {

@@ -30,7 +30,7 @@ struct ClipPreparation {
                 events(.conforming(number, done: done, total: total))
             }
         } catch {
-            if error == .cancelled { throw .cancelled(resume: "nothing was submitted; run the same command again") }
+            if error == .cancelled { throw .cancelled(resume: .runAgain(detail: "nothing was submitted")) }
             throw .edit(error)
         }
         let info = try probe(target)

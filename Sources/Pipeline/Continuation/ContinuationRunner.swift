@@ -114,7 +114,7 @@ public struct ContinuationRunner: Sendable {
             }
         } catch {
             if error == .cancelled {
-                throw .cancelled(resume: "the shots are saved; `kling-media resume \(record.localID)` stitches them")
+                throw .cancelled(resume: .resume(continuation: record.localID))
             }
             throw .edit(error)
         }

@@ -84,7 +84,7 @@ struct ShotMaker {
             case .journal(let failure): throw .journal(failure)
             case .api(let failure, let noted):
                 if failure == .cancelled {
-                    throw .cancelled(resume: "nothing had been sent for shot \(shot) (journal entry \(noted.localID)); run the same command again")
+                    throw .cancelled(resume: .runAgain(detail: "nothing had been sent for shot \(shot) (journal entry \(noted.localID))"))
                 }
                 if failure.isOutcomeUnknown { throw .outcomeUnknown(shot: shot, localID: noted.localID, detail: failure.description) }
                 throw .api(failure, shot: shot, requestID: nil)
@@ -93,7 +93,7 @@ struct ShotMaker {
         record = linked
         events(.submitted(number, requestID: submitted.requestID, aspect: aspect, duration: request.duration))
         if Task.isCancelled, let requestID = submitted.requestID {
-            throw .cancelled(resume: Self.resumeAdvice(requestID, stitching: record.outputPath != nil))
+            throw .cancelled(resume: .wait(requestID, stitching: record.outputPath != nil))
         }
         return submitted
     }
@@ -108,7 +108,8 @@ struct ShotMaker {
             (_, saved) = try await JobTracker(client: session.client, journal: session.journal).finish(
                 job, to: path, deadline: options.deadline, maxBytes: options.maxDownloadBytes) { events(.job(number, $0)) }
         } catch {
-            let resume = job.requestID.map { Self.resumeAdvice($0, stitching: record.outputPath != nil) } ?? ""
+            let resume = job.requestID.map { ResumeAdvice.wait($0, stitching: record.outputPath != nil) }
+                ?? .runAgain(detail: "nothing had been sent for shot \(shot)")
             switch error {
             case .cancelled: throw .cancelled(resume: resume)
             case .notSubmitted(let job): throw .outcomeUnknown(shot: shot, localID: job.localID, detail: job.error)
@@ -133,12 +134,8 @@ struct ShotMaker {
             }
             return uploaded.url
         } catch {
-            if case .transport(.cancelled) = error { throw .cancelled(resume: "nothing was submitted; run the same command again") }
+            if case .transport(.cancelled) = error { throw .cancelled(resume: .runAgain(detail: "nothing was submitted")) }
             throw .upload(error)
         }
-    }
-
-    static func resumeAdvice(_ requestID: RequestID, stitching: Bool) -> String {
-        "job \(requestID) goes on at Segmind; `kling-media wait \(requestID)` finishes it (download\(stitching ? " and stitch" : ""))"
     }
 }

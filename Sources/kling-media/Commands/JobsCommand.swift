@@ -6,14 +6,18 @@ struct JobsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs",
         abstract: "List the jobs in the journal: state, age, how long Segmind keeps the record, output.",
-        discussion: "Reads the journal only; it sends nothing. The journal lives in $XDG_STATE_HOME/kling-media/jobs (or ~/.local/state/kling-media/jobs)."
+        discussion: """
+            Reads the journal only; it sends nothing. The journal lives in $XDG_STATE_HOME/kling-media/jobs \
+            (or ~/.local/state/kling-media/jobs); the simulation's (--simulate) in simulation/jobs beside it.
+            """
     )
 
+    @OptionGroup var simulation: SimulationOption
     @Flag(help: "Print JSON: an array of {request_id, local_id, state, submitted_at, record_expires_at, output_url, output_path, error, continuation: {local_id, shot}}.")
     var json = false
 
     func run() throws {
-        let journal = try JobContext.openJournal()
+        let journal = try JobContext.openJournal(simulated: simulation.simulate)
         let records: [JobRecord]
         do { records = try journal.all() } catch { throw Terminal.fail(error, status: .unusable) }
         if json {
@@ -21,7 +25,11 @@ struct JobsCommand: ParsableCommand {
             return
         }
         guard !records.isEmpty else {
-            Terminal.print("no jobs in \(journal.directory)")
+            if simulation.simulate {
+                Terminal.printError("kling-media: no simulated jobs (in \(journal.directory))")
+            } else {
+                Terminal.printError("kling-media: no real jobs on this machine (in \(journal.directory)). " + JobCount.simulatedNote(command: "jobs"))
+            }
             return
         }
         let now = Date()

@@ -21,11 +21,16 @@ struct ResumeCommand: AsyncParsableCommand {
     @Flag(help: "Submit again a shot whose earlier job FAILED or expired unfetched.") var retryFailed = false
     @Flag(help: "Submit again a shot whose earlier submission's answer was lost (it may be billed twice).") var resubmit = false
     @OptionGroup var download: DownloadOptions
+    @OptionGroup var simulation: SimulationOption
     @Flag(help: "Print JSON: an array of continuations as `continue --json` prints them.") var json = false
 
     func run() async throws {
         let printer = EventPrinter(line: StatusLine(wanted: true), json: json)
-        let session = try CommandSession.real(notices: printer.notices).session
+        // Nothing real to resume is nothing to do, not a failure.
+        let command = try CommandSession.forJobs("resume", simulate: simulation.simulate, notices: printer.notices, whenNothingReal: .success)
+        defer { command.close() }
+        let session = command.session
+        let simulated = command.isSimulated
         let targets = try continuations(in: session)
         guard !targets.isEmpty else {
             if json { JSONOutput.print([String]()) } else { Terminal.printError("kling-media: nothing to resume: every continuation is done") }
@@ -43,16 +48,16 @@ struct ResumeCommand: AsyncParsableCommand {
                 })
             } catch let error as PipelineError {
                 printer.line.finish()
-                let status = PipelineFailure.report(error, json: false, simulated: false, request: target.request)
+                let status = PipelineFailure.report(error, json: false, simulated: simulated, request: target.request)
                 worst = worst ?? status
                 if case .cancelled = error { break }
             }
         }
         printer.line.finish()
         if json {
-            JSONOutput.print(outcomes.map { ContinuationOutput.Simulated(outcome: $0, simulated: false) })
+            JSONOutput.print(outcomes.map { ContinuationOutput.Simulated(outcome: $0, simulated: simulated) })
         } else {
-            for outcome in outcomes { ContinuationOutput.print(outcome, json: false, simulated: false) }
+            for outcome in outcomes { ContinuationOutput.print(outcome, json: false, simulated: simulated) }
         }
         if let worst { throw worst }
     }

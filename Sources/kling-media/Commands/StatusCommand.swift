@@ -11,10 +11,12 @@ struct StatusCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "The job's request id (or a prefix of it).") var id: String
+    @OptionGroup var simulation: SimulationOption
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let context = try JobContext.load(notices: NoticePrinter(line: StatusLine(wanted: !json)))
+        let context = try JobContext.load("status \(id)", simulate: simulation.simulate, notices: NoticePrinter(line: StatusLine(wanted: !json)))
+        defer { context.command.close() }
         let (record, requestID) = try context.submittedJob(id)
         let location = record.location ?? JobLocation(requestID: requestID)
         do {

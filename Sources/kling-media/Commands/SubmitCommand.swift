@@ -29,6 +29,7 @@ struct SubmitCommand: AsyncParsableCommand {
     var element: [String] = []
     @OptionGroup var request: RequestOptions
     @Option(name: .shortAndLong, help: "Where `wait` should save the output.") var output: String?
+    @OptionGroup var simulation: SimulationOption
     @Flag(help: "Print JSON: {request_id, status, local_id}.") var json = false
 
     func validate() throws {
@@ -40,7 +41,8 @@ struct SubmitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let context = try JobContext.load(notices: NoticePrinter(line: StatusLine(wanted: !json)))
+        let context = try JobContext.load("submit", simulate: simulation.simulate, notices: NoticePrinter(line: StatusLine(wanted: !json)))
+        defer { context.command.close() }
         guard let prompt = try request.promptText() else { throw ExitStatus.unusable.code }
         let elements = element.map { spec in
             let urls = spec.split(separator: ",").map(String.init)
@@ -87,8 +89,8 @@ struct SubmitCommand: AsyncParsableCommand {
             Terminal.print(requestID.rawValue)
         }
         if interrupted.load(ordering: .relaxed) {
-            Terminal.printError("kling-media: interrupted; job \(requestID) was submitted and goes on at Segmind: "
-                                + "`kling-media wait \(requestID)` fetches it")
+            Terminal.printError("kling-media: interrupted after the submission; "
+                                + ResumeAdvice.wait(requestID, stitching: false).text(simulated: context.command.isSimulated))
             throw ExitStatus.interrupted.code
         }
     }

@@ -27,6 +27,7 @@ struct WaitCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Where to save the output (default: as given to submit, else ./ID.mp4).")
     var output: String?
     @OptionGroup var download: DownloadOptions
+    @OptionGroup var simulation: SimulationOption
     @Flag(help: "Print JSON: {request_id, status, output_url, output_urls, output_path}.") var json = false
 
     func validate() throws {
@@ -36,7 +37,7 @@ struct WaitCommand: AsyncParsableCommand {
     func run() async throws {
         let line = StatusLine(wanted: !json)
         // A 429 whose reset is further off than this command may wait stops it, saying when.
-        let context = try JobContext.load(notices: NoticePrinter(line: line)) { client in
+        let context = try JobContext.load("wait \(id)", simulate: simulation.simulate, notices: NoticePrinter(line: line)) { client in
             if let timeout { client.longestRateLimitWait = timeout }
         }
         let job = try context.submittedJob(id)
@@ -63,7 +64,8 @@ struct WaitCommand: AsyncParsableCommand {
             line.finish()
             switch failure {
             case .cancelled:
-                Terminal.printError("kling-media: interrupted; job \(requestID) goes on at Segmind: resume with `kling-media wait \(requestID)`")
+                Terminal.printError("kling-media: interrupted; "
+                                    + ResumeAdvice.wait(requestID, stitching: false).text(simulated: context.command.isSimulated))
                 throw ExitStatus.interrupted.code
             case .api(let error, _): throw Terminal.fail(error, status: ExitStatus(error))
             case .download(let error): throw Terminal.fail(error, status: ExitStatus(error))
@@ -113,10 +115,10 @@ struct WaitCommand: AsyncParsableCommand {
                 try await runner.resume(link.localID, options: options)
             }
             printer.line.finish()
-            ContinuationOutput.print(outcome, json: json, simulated: false)
+            ContinuationOutput.print(outcome, json: json, simulated: context.command.isSimulated)
         } catch let error as PipelineError {
             printer.line.finish()
-            throw PipelineFailure.report(error, json: json, simulated: false)
+            throw PipelineFailure.report(error, json: json, simulated: context.command.isSimulated)
         }
     }
 }

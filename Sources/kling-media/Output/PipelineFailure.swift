@@ -17,8 +17,8 @@ enum PipelineFailure {
             if let hint { Terminal.printError("kling-media: \(hint)") }
         case .unreadable(let failures):
             for failure in failures { Terminal.report(failure) }
-        case .cancelled where simulated:
-            Terminal.printError("kling-media: interrupted; this was a simulation, so nothing goes on without it")
+        case .cancelled(let resume):
+            Terminal.printError("kling-media: interrupted; " + resume.text(simulated: simulated))
         default:
             Terminal.report(error)
         }

@@ -1,26 +1,28 @@
 import Support
 import SystemPackage
 
-/// The simulator as a child process on a free port: the built-in default of `continue` and
-/// `batch` without an API key (or with --simulate). It is the `kling-media-simulator` installed
-/// beside this binary; it stops when this process ends, however it ends (it watches its stdin).
+/// The simulator as a child process on a free port: what `--simulate` (or no API key) runs
+/// against. It is the `kling-media-simulator` installed beside this binary; it stops when this
+/// process ends, however it ends (it watches its stdin). Its jobs and files are kept in the
+/// simulation's folders, so a simulated job can be resumed or waited for later, as a real one can.
 final class BuiltInSimulator: @unchecked Sendable {
     // Set once in init and read-only after; `stop` only signals and reaps the child.
     let baseURL: String
-    let outputDirectory: String
     private let pid: pid_t
     private let stdinWriter: Int32
 
     static let apiKey = "SG_5151a7e0c0ffee00"
 
-    init() throws(SimulatorLaunchError) {
+    /// Starts it with its jobs in `stateFolder` and its outputs and uploads in `filesFolder`.
+    init(stateFolder: String, filesFolder: String) throws(SimulatorLaunchError) {
         let binary = SimulatorForwarding.simulatorPath
         guard access(binary, X_OK) == 0 else { throw .missing(binary) }
-        var template = Array("/tmp/kling-media-simulation-XXXXXX".utf8CString)
-        guard let folder = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }).map({ String(cString: $0) }) else {
-            throw .failed("cannot make a temporary folder")
+        do {
+            try PrivateFolder.make(stateFolder)
+            try PrivateFolder.make(filesFolder)
+        } catch {
+            throw .failed("\(error)")
         }
-        outputDirectory = folder
         var output: [Int32] = [0, 0], input: [Int32] = [0, 0]
         guard pipe(&output) == 0, pipe(&input) == 0 else { throw .failed("\(SystemCalls.lastError)") }
         var actions = SpawnFileActions()
@@ -31,7 +33,7 @@ final class BuiltInSimulator: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0)
         for descriptor in [input[1], output[0]] { posix_spawn_file_actions_addclose(&actions, descriptor) }
         let arguments = [binary, "--port", "0", "--json", "--queue", "1", "--latency", "4", "--exit-with-stdin",
-                         "--output-dir", folder + "/outputs"]
+                         "--output-dir", filesFolder, "--state-dir", stateFolder]
         let argv = arguments.map { strdup($0) } + [nil]
         // This process's environment, as posix_spawn takes it (Darwin has no `environ` to hand over).
         let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -64,7 +66,6 @@ final class BuiltInSimulator: @unchecked Sendable {
         close(stdinWriter)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
-        try? FileManager.default.removeItem(atPath: outputDirectory)
     }
 }
 

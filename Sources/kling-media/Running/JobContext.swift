@@ -14,14 +14,18 @@ struct JobContext {
     var journal: JobJournal { command.session.journal }
     var configuration: SegmindConfiguration { command.configuration }
 
-    /// Loads them, or ends the command with status 2 and a line saying what to set.
-    static func load(notices: NoticePrinter, adjust: (inout SegmindClient) -> Void = { _ in }) throws -> JobContext {
-        JobContext(command: try CommandSession.real(notices: notices, adjust: adjust))
+    /// Loads them (the simulation's with `simulate`), or ends the command with status 2 and a line
+    /// saying what to set or add.
+    static func load(_ command: String, simulate: Bool, notices: NoticePrinter,
+                     adjust: (inout SegmindClient) -> Void = { _ in }) throws -> JobContext {
+        JobContext(command: try CommandSession.forJobs(command, simulate: simulate, notices: notices, adjust: adjust))
     }
 
-    /// The journal alone (for `jobs`, which sends nothing and needs no key).
-    static func openJournal() throws -> JobJournal {
-        do { return try JobJournal(directory: JobJournal.defaultDirectory()) } catch {
+    /// The journal alone (for `jobs`, which sends nothing and needs no key): the real one, or the
+    /// simulation's.
+    static func openJournal(simulated: Bool) throws -> JobJournal {
+        let directory = simulated ? Session.Folders.simulation().journal : JobJournal.defaultDirectory()
+        do { return try JobJournal(directory: directory) } catch {
             throw Terminal.fail(error, status: .unusable)
         }
     }

@@ -1,0 +1,26 @@
+import Segmind
+
+/// What to run to go on after a Ctrl-C, by what had happened: nothing sent (run the command
+/// again), a job in flight (`wait ID`), or the shots saved but not stitched (`resume ID`). The
+/// command's words depend on whether the session was a simulation (`--simulate` then).
+public enum ResumeAdvice: Sendable, Equatable {
+    /// Nothing had left; `detail` says what was stopped.
+    case runAgain(detail: String)
+    /// The job goes on; waiting for it finishes the shot (and the stitching, when there is one).
+    case wait(RequestID, stitching: Bool)
+    /// Every shot is saved; resuming the continuation stitches them.
+    case resume(continuation: String)
+
+    public func text(simulated: Bool) -> String {
+        let flag = simulated ? " --simulate" : ""
+        switch self {
+        case .runAgain(let detail):
+            return "\(detail); run the same command again"
+        case .wait(let requestID, let stitching):
+            return "job \(requestID) goes on at \(simulated ? "the simulator" : "Segmind"); "
+                + "`kling-media wait \(requestID)\(flag)` finishes it (download\(stitching ? " and stitch" : ""))"
+        case .resume(let continuation):
+            return "the shots are saved; `kling-media resume \(continuation)\(flag)` stitches them"
+        }
+    }
+}

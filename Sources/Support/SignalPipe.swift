@@ -1,0 +1,43 @@
+import Synchronization
+import SystemPackage
+
+/// SIGINT and SIGTERM, turned into calls on an ordinary thread: the handler only writes a byte to
+/// a pipe (all a signal handler may safely do), and a thread reading the pipe calls the listener.
+///
+/// A real handler, not SIG_IGN plus a dispatch source: a signal whose disposition is "ignore" is
+/// discarded by the kernel unless every thread blocks it, so under load a Ctrl-C could vanish.
+public enum SignalPipe {
+    /// Made (and its reader started) before any handler can run: the handler reads only this.
+    fileprivate static let writeEnd: Int32 = {
+        guard let (readEnd, writeEnd) = try? FileDescriptor.pipe() else { return -1 }
+        for end in [readEnd, writeEnd] { _ = fcntl(end.rawValue, F_SETFD, FD_CLOEXEC) }
+        // A thread of its own, blocked in read() for the life of the process: never waiting
+        // for a busy pool to hand it one.
+        DedicatedThread.start {
+            var byte: [UInt8] = [0]
+            while (try? byte.withUnsafeMutableBytes { try readEnd.read(into: $0) }) == 1 {
+                let callback = listener.withLock { $0 }
+                callback?()
+            }
+        }
+        return writeEnd.rawValue
+    }()
+
+    private static let listener = Mutex<(@Sendable () -> Void)?>(nil)
+
+    public static func listen(_ callback: @escaping @Sendable () -> Void) {
+        _ = writeEnd
+        listener.withLock { $0 = callback }
+        for number in [SIGINT, SIGTERM] { signal(number, signalPipeHandler) }
+    }
+
+    public static func stopListening() {
+        for number in [SIGINT, SIGTERM] { signal(number, SIG_DFL) }
+        listener.withLock { $0 = nil }
+    }
+}
+
+private let signalPipeHandler: @convention(c) (Int32) -> Void = { _ in
+    var byte: UInt8 = 1
+    _ = write(SignalPipe.writeEnd, &byte, 1)
+}
