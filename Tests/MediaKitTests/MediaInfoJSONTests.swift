@@ -29,10 +29,20 @@ import Testing
         #expect(video["avg_frame_rate"] as? String == "30/1")
         #expect(video["sample_aspect_ratio"] as? String == "1:1")
         #expect(video["nb_frames"] as? Int == 120)
-        #expect(video["rotation"] as? Int == 90)
-        #expect(video["display_width"] as? Int == 720)
-        #expect(video["display_height"] as? Int == 1280)
-        #expect(video["display_aspect_ratio"] as? String == "9:16")
+        // ffprobe's names keep ffprobe's meanings; ours are grouped under names it does not use.
+        #expect(video["display_aspect_ratio"] as? String == "16:9")
+        #expect(video["rotation"] == nil && video["display_width"] == nil && video["display_height"] == nil)
+        let sideData = try #require((video["side_data_list"] as? [[String: Any]])?.first)
+        #expect(sideData["side_data_type"] as? String == "Display Matrix")
+        #expect(sideData["rotation"] as? Int == -90)
+        let displayed = try #require(video["displayed"] as? [String: Any])
+        #expect(displayed["width"] as? Int == 720)
+        #expect(displayed["height"] as? Int == 1280)
+        #expect(displayed["aspect_ratio"] as? String == "9:16")
+        #expect(displayed["rotation_cw"] as? Int == 90)
+        #expect(video["start_time"] as? Double == 0)
+        #expect((video["disposition"] as? [String: Int])?["default"] == 1)
+        #expect((video["tags"] as? [String: String])?["handler_name"] == "VideoHandler")
         #expect(video["variable_frame_rate"] as? Bool == false)
         #expect(video["bit_depth"] as? Int == 8)
         #expect(video["attached_pic"] as? Bool == false)
@@ -40,7 +50,7 @@ import Testing
         #expect(audio["sample_rate"] as? Int == 48000)
         #expect(audio["channels"] as? Int == 2)
         #expect(audio["channel_layout"] as? String == "stereo")
-        #expect(audio["rotation"] == nil)
+        #expect(audio["displayed"] == nil)
     }
 
     @Test func decodingWhatWasEncodedGivesTheSameFacts() throws {

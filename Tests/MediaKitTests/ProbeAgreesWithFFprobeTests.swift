@@ -18,6 +18,7 @@ import Testing
         // ffprobe prints seconds to six decimals.
         #expect(close(ours.duration, FFprobeReport.number(oracle["duration"]), within: 0.000_001))
         #expect(close(ours.startTime, FFprobeReport.number(oracle["start_time"]), within: 0.000_001))
+        #expect(ours.tags == oracle["tags"] as? [String: String])
     }
 
     @Test(arguments: Fixtures.readable)
@@ -48,11 +49,37 @@ import Testing
             #expect(stream.sampleRate == FFprobeReport.integer(expected["sample_rate"]))
             #expect(stream.channels == expected["channels"] as? Int)
             #expect(stream.channelLayout == expected["channel_layout"] as? String)
+            // ffprobe's names with ffprobe's meanings: the aspect before rotation, its own
+            // start time, tags and flags.
+            #expect(stream.storedAspectRatio?.description == expected["display_aspect_ratio"] as? String)
+            #expect(close(stream.startTime, FFprobeReport.number(expected["start_time"]), within: 0.000_001))
+            #expect(stream.tags == expected["tags"] as? [String: String])
+            let flags = try #require(expected["disposition"] as? [String: Int])
+            let ourFlags = try #require(stream.disposition)
+            for (name, value) in flags { #expect(ourFlags[name] == value, "disposition.\(name)") }
         }
     }
 
-    /// Rotation is ours clockwise, ffprobe's counter-clockwise; display size and aspect follow
-    /// from ffprobe's stored size, SAR and rotation.
+    /// The display matrix in `side_data_list` reads as ffprobe prints it, counter-clockwise
+    /// rotation included (byte for byte, as scripts parse it).
+    @Test(arguments: Fixtures.readable)
+    func displayMatrixIsFFprobes(fixture: String) async throws {
+        let path = Fixtures.path(fixture)
+        let ours = try Probe.file(atPath: path).streams
+        let oracle = try await FFprobeReport(path: path).streams
+        for (stream, expected) in zip(ours, oracle) {
+            let theirs = (expected["side_data_list"] as? [[String: Any]] ?? []).filter { $0["side_data_type"] as? String == "Display Matrix" }
+            let mine = stream.sideDataList ?? []
+            #expect(mine.count == theirs.count)
+            for (entry, oracleEntry) in zip(mine, theirs) {
+                #expect(entry.displaymatrix == oracleEntry["displaymatrix"] as? String)
+                #expect(entry.rotation == FFprobeReport.integer(oracleEntry["rotation"]))
+            }
+        }
+    }
+
+    /// Our `displayed` group follows from ffprobe's facts: clockwise rotation from its
+    /// counter-clockwise one, size and aspect from its stored size, SAR and rotation.
     @Test(arguments: Fixtures.readable)
     func displayGeometryFollowsFromFFprobesFacts(fixture: String) async throws {
         let path = Fixtures.path(fixture)
@@ -60,7 +87,7 @@ import Testing
         let oracle = try await FFprobeReport(path: path).streams
         for (stream, expected) in zip(ours, oracle) where stream.codecType == .video {
             let counterClockwise = FFprobeReport.rotation(of: expected)
-            #expect(stream.rotation == counterClockwise.map { ((-$0 % 360) + 360) % 360 })
+            #expect(stream.rotation == counterClockwise.map { ((-$0 % 360) + 360) % 360 } ?? 0)
             let width = try #require(expected["width"] as? Int)
             let height = try #require(expected["height"] as? Int)
             let sar = (expected["sample_aspect_ratio"] as? String)?.split(separator: ":").compactMap { Int($0) } ?? [1, 1]
@@ -68,8 +95,9 @@ import Testing
             let turned = counterClockwise.map { abs($0) % 180 == 90 } ?? false
             #expect(stream.displayWidth == (turned ? height : displayedWidth))
             #expect(stream.displayHeight == (turned ? displayedWidth : height))
-            if !turned, let aspect = expected["display_aspect_ratio"] as? String {
-                #expect(stream.displayAspectRatio?.description == aspect)
+            if let aspect = expected["display_aspect_ratio"] as? String {
+                let parts = aspect.split(separator: ":").compactMap { Int($0) }
+                #expect(stream.displayAspectRatio == (turned ? AspectRatio(parts[1], parts[0]) : AspectRatio(parts[0], parts[1])))
             }
         }
     }

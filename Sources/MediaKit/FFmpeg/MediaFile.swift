@@ -70,15 +70,41 @@ final class MediaFile {
     /// when the stream has no display matrix. It is stream side data (where depends on the
     /// version: the shim knows), and `av_display_rotation_get` answers counter-clockwise.
     func rotation(of stream: UnsafeMutablePointer<AVStream>) -> Int? {
+        guard let counterClockwise = displayMatrix(of: stream)?.counterClockwise else { return nil }
+        let clockwise = Int((-counterClockwise).rounded()) % 360
+        return clockwise < 0 ? clockwise + 360 : clockwise
+    }
+
+    /// The stream's display matrix (nine 16.16 and 2.30 fixed-point values, row by row) and the
+    /// counter-clockwise angle FFmpeg reads from it (nil when it is degenerate); nil without one.
+    func displayMatrix(of stream: UnsafeMutablePointer<AVStream>) -> (values: [Int32], counterClockwise: Double?)? {
         var size = 0
         guard let data = CFFmpeg_stream_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size),
               size >= 9 * MemoryLayout<Int32>.size else { return nil }
-        let counterClockwise = data.withMemoryRebound(to: Int32.self, capacity: 9) {
-            av_display_rotation_get($0)
+        return data.withMemoryRebound(to: Int32.self, capacity: 9) { matrix in
+            let angle = av_display_rotation_get(matrix)
+            return (Array(UnsafeBufferPointer(start: matrix, count: 9)), angle.isFinite ? angle : nil)
         }
-        guard counterClockwise.isFinite else { return nil }
-        let clockwise = Int((-counterClockwise).rounded()) % 360
-        return clockwise < 0 ? clockwise + 360 : clockwise
+    }
+
+    /// The container's metadata (ffprobe's `format.tags`).
+    var tags: [String: String] {
+        Self.entries(of: context.pointee.metadata)
+    }
+
+    /// A stream's metadata (ffprobe's `tags`).
+    func tags(of stream: UnsafeMutablePointer<AVStream>) -> [String: String] {
+        Self.entries(of: stream.pointee.metadata)
+    }
+
+    private static func entries(of dictionary: OpaquePointer?) -> [String: String] {
+        var entries: [String: String] = [:]
+        var entry: UnsafeMutablePointer<AVDictionaryEntry>?
+        while let next = av_dict_get(dictionary, "", entry, AV_DICT_IGNORE_SUFFIX) {
+            entries[String(cString: next.pointee.key)] = String(cString: next.pointee.value)
+            entry = next
+        }
+        return entries
     }
 
     /// The sample aspect ratio a player would use: the container's, else the codec's

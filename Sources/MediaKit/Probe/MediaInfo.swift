@@ -43,6 +43,8 @@ public struct FormatInfo: Codable, Sendable, Equatable {
     /// Set (and only then present in JSON) when the container's index refers to bytes past the end
     /// of the file: a download or copy cut short.
     public var truncated: Bool?
+    /// The container's metadata (ffprobe's `format.tags`); absent when it has none.
+    public var tags: [String: String]?
 
     public init(filename: String, formatName: String, formatLongName: String? = nil, streamCount: Int,
                 duration: Double? = nil, startTime: Double? = nil, size: Int64, bitRate: Int64? = nil,
@@ -77,6 +79,7 @@ public struct FormatInfo: Codable, Sendable, Equatable {
         case streamCount = "nb_streams"
         case duration
         case startTime = "start_time"
+        case tags
         case size
         case bitRate = "bit_rate"
         case truncated

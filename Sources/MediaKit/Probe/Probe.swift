@@ -38,7 +38,10 @@ public enum Probe {
             // MP4/MOV index every packet in the header, so this costs no reads.
             truncated: indexes.joined().contains { $0.position + $0.size > size } ? true : nil
         )
-        return (file, MediaInfo(format: format, streams: streams))
+        var described = format
+        let tags = file.tags
+        described.tags = tags.isEmpty ? nil : tags
+        return (file, MediaInfo(format: described, streams: streams))
     }
 
     /// Refuses, with a clear reason, whatever is not a non-empty regular file, before FFmpeg sees it.
@@ -81,6 +84,12 @@ public enum Probe {
         }
         info.frameCount = stream.pointee.nb_frames > 0 ? Int(stream.pointee.nb_frames) : nil
         info.isAttachedPicture = stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC != 0
+        if stream.pointee.start_time != CFFmpeg_AV_NOPTS_VALUE() {
+            info.startTime = Double(stream.pointee.start_time) * av_q2d(timeBase)
+        }
+        let tags = file.tags(of: stream)
+        info.tags = tags.isEmpty ? nil : tags
+        info.disposition = disposition(stream.pointee.disposition)
         info.nominalFrameRate = Rational(Int(stream.pointee.r_frame_rate.num), Int(stream.pointee.r_frame_rate.den))
         info.averageFrameRate = Rational(Int(stream.pointee.avg_frame_rate.num), Int(stream.pointee.avg_frame_rate.den))
         guard let parameters = stream.pointee.codecpar?.pointee else { return info }
@@ -120,7 +129,16 @@ public enum Probe {
             info.bitDepth = Int(descriptor.pointee.comp.0.depth)
         }
         info.sampleAspectRatio = file.sampleAspectRatio(of: stream)
-        info.rotation = file.rotation(of: stream)
+        if let sar = info.sampleAspectRatio, width > 0, height > 0 {
+            // As ffprobe reduces it (av_reduce, terms up to 1024²), so the two print the same.
+            var num: Int32 = 0, den: Int32 = 0
+            av_reduce(&num, &den, Int64(width * sar.width), Int64(height * sar.height), 1024 * 1024)
+            info.storedAspectRatio = AspectRatio(Int(num), Int(den))
+        }
+        if let matrix = file.displayMatrix(of: stream) {
+            info.sideDataList = [.displayMatrix(matrix.values, counterClockwise: matrix.counterClockwise)]
+        }
+        info.rotation = file.rotation(of: stream) ?? 0
         if width > 0, height > 0 {
             let display = DisplaySize(storedWidth: width, storedHeight: height,
                                       sampleAspect: info.sampleAspectRatio, rotation: info.rotation)
@@ -135,6 +153,16 @@ public enum Probe {
             info.isVariableFrameRate = FrameTiming.isVariable(nominal: info.nominalFrameRate,
                                                               average: info.averageFrameRate)
         }
+    }
+
+    /// Every disposition flag this FFmpeg names, set or not, as ffprobe prints them.
+    private static func disposition(_ flags: Int32) -> [String: Int] {
+        var named: [String: Int] = [:]
+        for bit in 0..<31 {
+            guard let name = av_disposition_to_string(Int32(1) << Int32(bit)) else { continue }
+            named[String(cString: name)] = flags & (Int32(1) << Int32(bit)) != 0 ? 1 : 0
+        }
+        return named
     }
 
     private static func describeAudio(_ parameters: AVCodecParameters, into info: inout StreamInfo) {

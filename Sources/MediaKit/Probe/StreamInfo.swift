@@ -3,18 +3,70 @@ public enum MediaKind: String, Codable, Sendable {
     case video, audio, subtitle, data, attachment, unknown
 }
 
-/// One stream of a media file (an element of ffprobe's `streams` array).
+/// One stream of a media file (an element of ffprobe's `streams` array). Every name ffprobe
+/// prints holds ffprobe's value for the same file: `display_aspect_ratio` is the stored size times
+/// the sample aspect (before any rotation), and the display matrix is in `side_data_list` with
+/// ffprobe's counter-clockwise `rotation`.
 ///
-/// Names of our own, which ffprobe does not print:
-/// - `rotation`: degrees clockwise, 0 ..< 360, that a player turns the picture to display it
-///   (ffprobe prints the display matrix's counter-clockwise angle in `side_data_list`).
-/// - `display_width`, `display_height`: the picture as shown, after sample aspect and rotation.
-/// - `display_aspect_ratio`: of the displayed picture, so after rotation too (ffprobe's is before).
+/// Names of our own, which ffprobe does not use:
+/// - `displayed`: the picture as a player shows it, after sample aspect and rotation: `width`,
+///   `height`, `aspect_ratio`, and `rotation_cw`, the degrees clockwise (0 ..< 360) it is turned.
 /// - `variable_frame_rate`: whether frame durations differ.
 /// - `bit_depth`: bits per component of the pixel format.
 /// - `attached_pic`: whether the stream is cover art, a still picture stored as a one-frame video
 ///   stream (ffprobe has it as `disposition.attached_pic`).
 public struct StreamInfo: Codable, Sendable, Equatable {
+    /// The picture as shown (kling-media's `displayed` group).
+    public struct DisplayedPicture: Codable, Sendable, Equatable {
+        public var width: Int?
+        public var height: Int?
+        public var aspectRatio: AspectRatio?
+        /// Degrees clockwise, 0 ..< 360, that a player turns the stored picture.
+        public var rotationClockwise: Int?
+
+        public init(width: Int? = nil, height: Int? = nil, aspectRatio: AspectRatio? = nil, rotationClockwise: Int? = nil) {
+            self.width = width
+            self.height = height
+            self.aspectRatio = aspectRatio
+            self.rotationClockwise = rotationClockwise
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case width, height
+            case aspectRatio = "aspect_ratio"
+            case rotationClockwise = "rotation_cw"
+        }
+    }
+
+    /// An entry of ffprobe's `side_data_list`; only the display matrix is read.
+    public struct SideData: Codable, Sendable, Equatable {
+        public var sideDataType: String
+        /// The matrix as ffprobe prints it: a row per line, `%08x: ` then three ` %11d` values.
+        public var displaymatrix: String?
+        /// The matrix's counter-clockwise angle, truncated to whole degrees as ffprobe prints it.
+        public var rotation: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case sideDataType = "side_data_type"
+            case displaymatrix, rotation
+        }
+
+        /// The entry for a display matrix (nine values, row by row).
+        public static func displayMatrix(_ values: [Int32], counterClockwise: Double?) -> SideData {
+            var text = "\n"
+            for row in 0..<3 {
+                let number = String(row, radix: 16)
+                text += String(repeating: "0", count: 8 - number.count) + number + ": "
+                for column in 0..<3 {
+                    let value = String(values[row * 3 + column])
+                    text += " " + String(repeating: " ", count: max(0, 11 - value.count)) + value
+                }
+                text += "\n"
+            }
+            return SideData(sideDataType: "Display Matrix", displaymatrix: text, rotation: counterClockwise.map { Int($0) })
+        }
+    }
+
     public var index: Int
     public var codecName: String?
     public var codecLongName: String?
@@ -29,10 +81,11 @@ public struct StreamInfo: Codable, Sendable, Equatable {
     public var sampleAspectRatio: AspectRatio?
     public var pixelFormat: String?
     public var bitDepth: Int?
-    public var rotation: Int?
-    public var displayWidth: Int?
-    public var displayHeight: Int?
-    public var displayAspectRatio: AspectRatio?
+    /// ffprobe's `display_aspect_ratio`: the stored size times the sample aspect, reduced, before
+    /// any rotation; absent when the sample aspect is unknown (as ffprobe leaves it out).
+    public var storedAspectRatio: AspectRatio?
+    public var sideDataList: [SideData]?
+    public var displayed: DisplayedPicture?
 
     // Audio
     public var sampleFormat: String?
@@ -51,6 +104,38 @@ public struct StreamInfo: Codable, Sendable, Equatable {
     /// Frames (video) or packets (audio) the container declares; absent where it does not say.
     public var frameCount: Int?
     public var isAttachedPicture: Bool
+    /// Seconds (ffprobe's stream `start_time`).
+    public var startTime: Double?
+    /// The stream's metadata; absent when it has none (as ffprobe leaves it out).
+    public var tags: [String: String]?
+    /// ffprobe's `disposition`: every flag this FFmpeg knows, 0 or 1.
+    public var disposition: [String: Int]?
+
+    /// Degrees clockwise, 0 ..< 360, that a player turns the picture (0 for a video without a
+    /// display matrix); nil for other streams.
+    public var rotation: Int? {
+        get { displayed?.rotationClockwise }
+        set { displayed = (displayed ?? DisplayedPicture()).with { $0.rotationClockwise = newValue } }
+    }
+
+    /// The width shown, after sample aspect and rotation.
+    public var displayWidth: Int? {
+        get { displayed?.width }
+        set { displayed = (displayed ?? DisplayedPicture()).with { $0.width = newValue } }
+    }
+
+    /// The height shown, after sample aspect and rotation.
+    public var displayHeight: Int? {
+        get { displayed?.height }
+        set { displayed = (displayed ?? DisplayedPicture()).with { $0.height = newValue } }
+    }
+
+    /// The proportion of the picture as shown: after sample aspect and rotation (unlike ffprobe's
+    /// `display_aspect_ratio`, `storedAspectRatio` here).
+    public var displayAspectRatio: AspectRatio? {
+        get { displayed?.aspectRatio }
+        set { displayed = (displayed ?? DisplayedPicture()).with { $0.aspectRatio = newValue } }
+    }
 
     public init(index: Int, codecType: MediaKind, codecName: String? = nil, codecLongName: String? = nil,
                 profile: String? = nil, timeBase: Rational = Rational(0, 0), duration: Double? = nil,
@@ -79,10 +164,10 @@ public struct StreamInfo: Codable, Sendable, Equatable {
         self.sampleAspectRatio = sampleAspectRatio
         self.pixelFormat = pixelFormat
         self.bitDepth = bitDepth
-        self.rotation = rotation
-        self.displayWidth = displayWidth
-        self.displayHeight = displayHeight
-        self.displayAspectRatio = displayAspectRatio
+        if rotation != nil || displayWidth != nil || displayHeight != nil || displayAspectRatio != nil {
+            displayed = DisplayedPicture(width: displayWidth, height: displayHeight, aspectRatio: displayAspectRatio,
+                                         rotationClockwise: rotation)
+        }
         self.nominalFrameRate = nominalFrameRate
         self.averageFrameRate = averageFrameRate
         self.isVariableFrameRate = isVariableFrameRate
@@ -109,10 +194,11 @@ public struct StreamInfo: Codable, Sendable, Equatable {
         case sampleAspectRatio = "sample_aspect_ratio"
         case pixelFormat = "pix_fmt"
         case bitDepth = "bit_depth"
-        case rotation
-        case displayWidth = "display_width"
-        case displayHeight = "display_height"
-        case displayAspectRatio = "display_aspect_ratio"
+        case storedAspectRatio = "display_aspect_ratio"
+        case sideDataList = "side_data_list"
+        case displayed
+        case startTime = "start_time"
+        case tags, disposition
         case nominalFrameRate = "r_frame_rate"
         case averageFrameRate = "avg_frame_rate"
         case isVariableFrameRate = "variable_frame_rate"
@@ -125,5 +211,13 @@ public struct StreamInfo: Codable, Sendable, Equatable {
         case channels
         case channelLayout = "channel_layout"
         case isAttachedPicture = "attached_pic"
+    }
+}
+
+extension StreamInfo.DisplayedPicture {
+    fileprivate func with(_ change: (inout Self) -> Void) -> Self {
+        var copy = self
+        change(&copy)
+        return copy
     }
 }
