@@ -27,6 +27,17 @@ extension ConformOptions {
         return options
     }
 
+    /// Whether re-encoding (`proposed`) fixes this problem; a clip too short, say, stays too short.
+    public static func fixes(_ problem: ValidationProblem) -> Bool {
+        switch problem {
+        case .tooLong, .sizeOutOfRange, .storedAndDisplayedSizesDisagree, .frameRateTooLow, .filmRateUnderMinimum,
+             .variableFrameRateUnderMinimum, .frameRateTooHigh, .frameRateUnknown:
+            true
+        default:
+            false
+        }
+    }
+
     /// These options, with any rate they leave to the clip brought into the model's range.
     public func keepingKlingRates(_ limits: KlingO1Limits = .current) -> ConformOptions {
         var options = self

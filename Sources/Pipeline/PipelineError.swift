@@ -19,6 +19,8 @@ public enum PipelineError: Error, CustomStringConvertible {
     /// `continue` checks and stitches the clip, so it must be on disk.
     case clipIsAURL(String)
     case options(String)
+    /// The stitched result asked for is already on disk (refused before anything was sent).
+    case outputExists(String)
     case edit(EditError)
     case upload(UploadError)
     /// Segmind's answer for shot `shot` (of the job `requestID`, once it has one).
@@ -43,12 +45,14 @@ public enum PipelineError: Error, CustomStringConvertible {
         case .unreadable(let errors): return errors.map(\.description).joined(separator: "\n")
         case .unreadableFile(let description): return description
         case .invalid(let verdict, let clip, let hint):
-            return "\(clip.format.filename): the model would reject this request (\(verdict.errors.count) errors); nothing was uploaded"
+            return "\(clip.format.filename): the model would reject this request (\(Formatting.count(verdict.errors.count, "error"))); nothing was uploaded"
                 + (hint.map { "; \($0)" } ?? "")
         case .clipIsAURL(let url):
             return "\(Redaction.url(url)): continue needs the clip on disk, to check it and stitch after it; "
                 + "fetch it with `kling-media download`, or send it as it is with `kling-media submit --video-url`"
         case .options(let text): return text
+        case .outputExists(let path):
+            return "\(path): already exists; nothing was sent. Choose another -o, or add --overwrite to replace it"
         case .edit(let error): return error.description
         case .upload(let error): return error.description
         case .api(let error, let shot, _): return "shot \(shot): \(error)"

@@ -174,7 +174,7 @@ actor SimulatorState {
             }
             // What other result shapes point at: a thumbnail, and a page that is not a video.
             await RenderQueue.shared.run {
-                _ = try? FrameGrab.write(from: output, at: .first, to: directory + "/\(job.id).thumb.png")
+                _ = try? FrameGrab.write(from: output, at: .first, to: directory + "/\(job.id).thumb.png", replacing: true)
                 _ = FileManager.default.createFile(atPath: directory + "/\(job.id)-preview.mp4",
                                                contents: Data("<html><body>Preview unavailable</body></html>".utf8))
             }

@@ -28,6 +28,24 @@ public enum SystemCalls {
         guard CLibrary.rename(from, to) == 0 else { throw lastError }
     }
 
+    /// Moves `from` to `to` only if nothing is there (`Errno.fileExists` otherwise), atomically:
+    /// a hard link fails rather than replace, then the old name goes. A file system without hard
+    /// links (some network and FUSE ones) gets a look first and a rename: a race is possible there.
+    public static func renameWithoutReplacing(_ from: String, to: String) throws(Errno) {
+        if link(from, to) == 0 {
+            remove(from)
+            return
+        }
+        let error = lastError
+        switch error {
+        case .notPermitted, .notSupported, Errno(rawValue: EOPNOTSUPP), .tooManyLinks, .improperLink:
+            if exists(to) { throw .fileExists }
+            try rename(from, to: to)
+        default:
+            throw error
+        }
+    }
+
     /// Removes a file; one that is already gone is no error.
     public static func remove(_ path: String) {
         _ = unlink(path)

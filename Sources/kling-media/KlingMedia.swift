@@ -19,15 +19,22 @@ struct KlingMedia: ParsableCommand {
 @main
 enum Main {
     static func main() async {
+        var parsed: (any ParsableCommand)?
         do {
             var command = try KlingMedia.parseAsRoot()
+            parsed = command
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
         } catch {
-            if KlingMedia.exitCode(for: error) == .validationFailure {
+            let status = KlingMedia.exitCode(for: error)
+            if FailureDocument.wanted(by: parsed) {
+                let documented = status == .validationFailure ? ExitStatus.unusable.code : status
+                FailureDocument.printIfOwed(status: documented.rawValue, fallbackMessage: KlingMedia.message(for: error))
+            }
+            if status == .validationFailure {
                 Terminal.printError(KlingMedia.fullMessage(for: error))
                 KlingMedia.exit(withError: ExitStatus.unusable.code)
             }

@@ -51,9 +51,16 @@ import Testing
         defer { sandbox.close() }
         let result = try await sandbox.run(["continue", Fixtures.path("too_short.mp4"), "--refs", Fixtures.path("ref_ok.png"), "--prompt", prompt])
         #expect(result.status == 1)
-        #expect(result.standardOutput.hasPrefix("\(Fixtures.path("too_short.mp4")): INVALID for Kling O1: 1 error"))
-        #expect(result.standardError.contains("--conform fixes the clip before sending"))
+        // Standard output is for results: the verdict is the story, on standard error.
+        #expect(result.standardOutput == "")
+        #expect(result.standardError.hasPrefix("\(Fixtures.path("too_short.mp4")): INVALID for Kling O1: 1 error"))
+        // Re-encoding cannot lengthen a clip: --conform is not offered for it.
+        #expect(!result.standardError.contains("--conform"))
         #expect(try await sandbox.simulator.control.log().isEmpty)
+        // A clip only --conform can fix is told so.
+        let fixable = try await sandbox.run(["continue", Fixtures.path("low_fps.mp4"), "--prompt", "Based on @Video1, go on"])
+        #expect(fixable.status == 1 && fixable.standardOutput == "")
+        #expect(fixable.standardError.contains("--conform fixes the clip before sending"))
     }
 
     @Test func aProcessKilledMidPollIsFinishedByWaitWithTheStitchedResult() async throws {

@@ -34,13 +34,15 @@ import Testing
     @Test func conformJSONAndAClipThatStillFailsExitsOne() async throws {
         let folder = try scratchFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let result = try await KlingMediaBinary.run(["conform", Fixtures.path("too_short.mp4"), "-o", folder + "/short.mp4",
-                                                     "--fps", "24", "--no-audio", "--json"])
+        // Made, and still refused by the model: the report says why, and the status is 1.
+        let result = try await KlingMediaBinary.run(["conform", Fixtures.path("landscape.mp4"), "-o", folder + "/small.mp4",
+                                                     "--fit", "300..600", "--fps", "24", "--no-audio", "--json"])
         #expect(result.status == 1)
         let report = try json(result)
         #expect(report["valid"] as? Bool == false)
-        #expect(report["frame_rate"] as? String == "24/1" && report["frame_count"] as? Int == 48 && report["audio"] as? Bool == false)
-        #expect((report["findings"] as? [[String: Any]])?.first?["code"] as? String == "duration_too_short")
+        #expect(report["width"] as? Int == 600 && report["height"] as? Int == 338)
+        #expect(report["frame_rate"] as? String == "24/1" && report["frame_count"] as? Int == 120 && report["audio"] as? Bool == false)
+        #expect((report["findings"] as? [[String: Any]])?.first?["code"] as? String == "size_out_of_range")
         let bad = try await KlingMediaBinary.run(["conform", Fixtures.path("landscape.mp4"), "--last", "3", "--first", "2"])
         #expect(bad.status == 2 && bad.standardError.contains("give one of --last, --first, --max-duration"))
     }
@@ -61,7 +63,8 @@ import Testing
         let facts = try await DecodeReport(path: output)
         #expect(facts.video?.decodedFrames == 300 && facts.decodeErrors == "")
         #expect(abs((facts.audioDuration ?? 0) - (facts.video?.duration ?? 0)) < 0.05)
-        let missing = try await KlingMediaBinary.run(["stitch", Fixtures.path("landscape.mp4"), folder + "/nope.mp4", "-o", output])
+        let missing = try await KlingMediaBinary.run(["stitch", Fixtures.path("landscape.mp4"), folder + "/nope.mp4",
+                                                      "-o", folder + "/other.mp4"])
         #expect(missing.status == 2 && missing.standardError.contains("nope.mp4"))
     }
 

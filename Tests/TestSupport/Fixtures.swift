@@ -8,6 +8,9 @@ public enum Fixtures {
         .deletingLastPathComponent()   // package root
         .appendingPathComponent("fixtures")
 
+    /// The package's root, where the README is.
+    public static var repositoryRoot: String { directory.deletingLastPathComponent().path }
+
     public static func path(_ name: String) -> String {
         directory.appendingPathComponent(name).path
     }

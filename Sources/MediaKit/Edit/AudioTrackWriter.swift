@@ -5,7 +5,7 @@ internal import CFFmpeg
 final class AudioTrackWriter {
     static let sampleRate = 48_000
     private let encoder: MediaEncoder
-    private let writer: MP4Writer
+    private let writer: MovieWriter
     let stream: Int
     private let fifo: OpaquePointer
     private let encoderFrame: Frame
@@ -14,7 +14,7 @@ final class AudioTrackWriter {
     /// Samples of the output track so far: encoded plus waiting in the FIFO.
     private(set) var samplesWritten: Int64 = 0
 
-    init(writer: MP4Writer) throws(FFmpegError) {
+    init(writer: MovieWriter) throws(FFmpegError) {
         self.writer = writer
         encoder = try MediaEncoder.aac(sampleRate: Self.sampleRate, channels: 2, globalHeader: writer.needsGlobalHeader)
         stream = try writer.addStream(from: encoder.context)

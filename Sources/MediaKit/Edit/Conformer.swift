@@ -32,6 +32,8 @@ public struct ConformOptions: Sendable, Equatable, Encodable {
     public var keepAudio = true
     public var crf = 20
     public var preset = "veryfast"
+    /// Replace a file already at the output; without it, the file is kept and `.outputExists` thrown.
+    public var replaceExisting = false
 
     enum CodingKeys: String, CodingKey {
         case trim, fit, crf, preset
@@ -88,7 +90,7 @@ public enum Conformer {
         let info: MediaInfo
         do { info = try Probe.file(atPath: input) } catch { throw .unreadable(error) }
         guard let video = info.primaryVideo, !info.format.isImage, let displayed = video.displayedSize else { throw .noVideo(input) }
-        try OutputPath.check(output, against: [input])
+        try OutputPath.check(output, against: [input], replacing: options.replaceExisting)
         let clipSeconds = video.duration ?? info.format.duration ?? 0
         let (start, length) = range(of: clipSeconds, trim: options.trim)
         let size = try fittedSize(displayed, into: options.fit)
@@ -99,7 +101,7 @@ public enum Conformer {
         let segment = Segment(path: input, info: info, video: video, start: start, duration: length,
                               firstFrame: 0, frameCount: frames)
         let total = Double(frames) / (rate.value ?? 24)
-        try EditRun.perform(input: input, output: output) { writer throws in
+        try EditRun.perform(input: input, output: output, replacing: options.replaceExisting) { writer throws in
             let videoTrack = try VideoTrackWriter(writer: writer, settings: .init(size: size, frameRate: rate, crf: options.crf, preset: options.preset))
             let audioTrack = audio ? try AudioTrackWriter(writer: writer) : nil
             try EditRun.begin(writer, output: output)
@@ -111,7 +113,7 @@ public enum Conformer {
         return ConformReport(input: input, output: output, start: start, duration: total, width: size.width, height: size.height,
                              frameRate: rate, frameCount: Int(frames), audio: audio,
                              changes: changes(info: info, video: video, start: start, length: length, clipSeconds: clipSeconds,
-                                              size: size, rate: rate, audio: audio))
+                                              size: size, rate: rate, audio: audio, container: VideoContainer(forOutput: output) ?? .mp4))
     }
 
     /// The part of a clip of `seconds` that a trim keeps: (start, length).
@@ -152,7 +154,7 @@ public enum Conformer {
     }
 
     private static func changes(info: MediaInfo, video: StreamInfo, start: Double, length: Double, clipSeconds: Double,
-                                size: PixelSize, rate: Rational, audio: Bool) -> [String] {
+                                size: PixelSize, rate: Rational, audio: Bool, container: VideoContainer) -> [String] {
         typealias F = Formatting
         var changes: [String] = []
         if start > 0 { changes.append("kept the last \(F.seconds(length)) (from \(F.seconds(start)) of \(F.seconds(clipSeconds)))") }
@@ -168,7 +170,7 @@ public enum Conformer {
         if video.constantFrameRate != rate { changes.append("frame rate \(from) → \(rate.frameRateText) fps, constant") }
         if info.primaryAudio != nil && !audio { changes.append("audio dropped") }
         if audio { changes.append("audio re-encoded: AAC 48 kHz stereo") }
-        changes.append("re-encoded: H.264 (x264) in MP4")
+        changes.append("re-encoded: H.264 (x264) in \(container.name)")
         return changes
     }
 }
@@ -176,12 +178,16 @@ public enum Conformer {
 /// The output side of an edit, shared by conform and stitch: refuse to overwrite an input, write
 /// to a temporary file, rename on success, and turn every failure into an `EditError`.
 enum EditRun {
-    static func perform(input: String, output: String, _ body: (MP4Writer) throws -> Void) throws(EditError) {
+    static func perform(input: String, output: String, replacing: Bool, _ body: (MovieWriter) throws -> Void) throws(EditError) {
         do {
-            let writer: MP4Writer
-            do { writer = try MP4Writer(path: output) } catch { throw EditError.unwritable(output, error) }
+            let writer: MovieWriter
+            do { writer = try MovieWriter(path: output, replacing: replacing) } catch { throw EditError.unwritable(output, error) }
             try body(writer)
-            do { try writer.finish() } catch { throw EditError.unwritable(output, error) }
+            do { try writer.finish() } catch {
+                // Something was put there while the output was being made: it is kept.
+                if error.code == CFFmpeg_AVERROR(EEXIST) { throw EditError.outputExists(output) }
+                throw EditError.unwritable(output, error)
+            }
         } catch let error as EditError {
             throw error
         } catch is CancellationError {
@@ -196,20 +202,24 @@ enum EditRun {
 
 extension EditRun {
     /// Opens the output file; failing here is about the output path, not the inputs.
-    static func begin(_ writer: MP4Writer, output: String) throws(EditError) {
+    static func begin(_ writer: MovieWriter, output: String) throws(EditError) {
         do { try writer.begin() } catch { throw .unwritable(output, error) }
     }
 }
 
 /// Checks on where an edit writes.
 enum OutputPath {
-    /// Refuses an output that is one of the inputs (same file, whatever the path says).
-    static func check(_ output: String, against inputs: [String]) throws(EditError) {
+    /// Refuses, before any work: an extension that names no container written here, a file already
+    /// at the output unless `replacing`, and an output that is one of the inputs (same file, whatever
+    /// the path says).
+    static func check(_ output: String, against inputs: [String], replacing: Bool) throws(EditError) {
+        guard VideoContainer(forOutput: output) != nil else { throw .unsupportedContainer(output) }
         guard let target = try? FilePath(output).stat() else { return }
         for input in inputs {
             if let source = try? FilePath(input).stat(), source.deviceID == target.deviceID, source.inode == target.inode {
                 throw .outputIsAnInput(output)
             }
         }
+        if !replacing { throw .outputExists(output) }
     }
 }

@@ -6,6 +6,10 @@ public enum EditError: Error, Equatable, CustomStringConvertible {
     case noVideo(String)
     case invalidOption(String)
     case outputIsAnInput(String)
+    /// A file is at the output and replacing it was not asked for.
+    case outputExists(String)
+    /// The output's extension names no container written here.
+    case unsupportedContainer(String)
     case nothingLeft(String, seconds: Double)
     case failed(String, FFmpegError)
     case unwritable(String, FFmpegError)
@@ -17,6 +21,9 @@ public enum EditError: Error, Equatable, CustomStringConvertible {
         case .noVideo(let path): return "\(path): has no video stream"
         case .invalidOption(let reason): return reason
         case .outputIsAnInput(let path): return "\(path): the output would overwrite an input; choose another -o"
+        case .outputExists(let path): return "\(path): already exists; it was left as it was"
+        case .unsupportedContainer(let path):
+            return "\(path): the output's extension decides its container: \(VideoContainer.choices)"
         case .nothingLeft(let path, let seconds):
             return "\(path): trimming leaves \(Formatting.seconds(seconds)) of it, too little to make a clip"
         case .failed(let path, let error): return "\(path): could not be converted (FFmpeg: \(error))"

@@ -9,7 +9,7 @@ enum GeneratedClip {
 
     static func write(to path: String, width: Int, height: Int, seconds: Int, framesPerSecond: Int,
                       audio: Bool, crf: Int, paint: Painter) throws(FFmpegError) {
-        let writer = try MP4Writer(path: path)
+        let writer = try MovieWriter(path: path)
         let video = try MediaEncoder.h264(width: width, height: height, frameRate: Rational(framesPerSecond, 1),
                                           crf: crf, preset: "ultrafast", globalHeader: writer.needsGlobalHeader)
         let videoStream = try writer.addStream(from: video.context)
@@ -41,12 +41,12 @@ enum GeneratedClip {
 /// The synthetic clip's sound: a 440 Hz sine at -20 dBFS, encoded in AAC frames as time advances.
 final class ToneTrack {
     private let encoder: MediaEncoder
-    private let writer: MP4Writer
+    private let writer: MovieWriter
     private let stream: Int
     private let frame: Frame
     private var samplesWritten: Int64 = 0
 
-    init(writer: MP4Writer) throws(FFmpegError) {
+    init(writer: MovieWriter) throws(FFmpegError) {
         self.writer = writer
         encoder = try MediaEncoder.aac(globalHeader: writer.needsGlobalHeader)
         stream = try writer.addStream(from: encoder.context)

@@ -106,7 +106,7 @@ struct Normaliser {
         let settings = VideoTrackWriter.Settings(size: size, frameRate: rate, crf: options.crf, preset: options.preset)
         let framesPerSecond = rate.value ?? 24
         let total = Double(segments.last.map { $0.firstFrame + $0.frameCount } ?? 0) / framesPerSecond
-        try EditRun.perform(input: clips[0].path, output: output) { writer throws in
+        try EditRun.perform(input: clips[0].path, output: output, replacing: options.replaceExisting) { writer throws in
             let videoTrack: VideoTrackWriter
             if let model, let configuration = AVCConfiguration(record: model.extradata) {
                 let file = try MediaFile(path: model.path)

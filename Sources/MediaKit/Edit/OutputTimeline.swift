@@ -32,7 +32,7 @@ struct CopiedRun {
 /// joints. Frames are decoded, fitted and re-encoded, or, in a segment's copied run, carried by
 /// their own packets; where segments overlap they are cross-faded.
 final class OutputTimeline {
-    let writer: MP4Writer
+    let writer: MovieWriter
     let video: VideoTrackWriter
     let audio: AudioTrackWriter?
     private let rate: Rational
@@ -45,7 +45,7 @@ final class OutputTimeline {
     private var blended: Frame?
     private lazy var mixing = MixBuffers()
 
-    init(writer: MP4Writer, video: VideoTrackWriter, audio: AudioTrackWriter?, progress: @escaping (Double) -> Void) {
+    init(writer: MovieWriter, video: VideoTrackWriter, audio: AudioTrackWriter?, progress: @escaping (Double) -> Void) {
         self.writer = writer
         self.video = video
         self.audio = audio

@@ -20,6 +20,8 @@ public struct StitchOptions: Sendable, Equatable {
     /// Seconds over which each clip fades into the next (picture and sound); 0 cuts straight.
     /// The output is shorter by that much at every joint.
     public var crossfade = 0.0
+    /// Replace a file already at the output; without it, the file is kept and `.outputExists` thrown.
+    public var replaceExisting = false
 
     public init(target: StitchTarget = .last) {
         self.target = target
@@ -95,14 +97,14 @@ public enum Stitcher {
     static func stitchHere(_ inputs: [String], to output: String, options: StitchOptions,
                            progress: @escaping (_ done: Double, _ total: Double) -> Void) throws(EditError) -> StitchReport {
         guard !inputs.isEmpty else { throw .invalidOption("give at least one clip to stitch") }
-        try OutputPath.check(output, against: inputs)
+        try OutputPath.check(output, against: inputs, replacing: options.replaceExisting)
         var clips: [StitchClip] = []
         for path in inputs { clips.append(try StitchClip(path: path)) }
         guard options.crossfade >= 0, options.crossfade.isFinite else { throw .invalidOption("a cross-fade lasts 0 seconds or more") }
         let fading = options.crossfade > 0 && clips.count > 1
         let comparison = StreamCopier.compare(clips)
         if options.allowCopy, !fading, comparison == .alike {
-            return try StreamCopier.copy(clips, to: output, progress: progress)
+            return try StreamCopier.copy(clips, to: output, replacing: options.replaceExisting, progress: progress)
         }
         let reason = if fading { "a cross-fade re-encodes around each joint" }
             else if case .different(let difference) = comparison { difference } else { "stream copy was turned off" }

@@ -60,11 +60,11 @@ enum StreamCopier {
         return "\(clip.path)'s audio is \(Formatting.seconds(abs(gap))) \(gap < 0 ? "shorter" : "longer") than its video"
     }
 
-    static func copy(_ clips: [StitchClip], to output: String,
+    static func copy(_ clips: [StitchClip], to output: String, replacing: Bool,
                      progress: @escaping (Double, Double) -> Void) throws(EditError) -> StitchReport {
         let total = clips.reduce(0) { $0 + $1.seconds }
         var reports: [StitchReport.Clip] = []
-        try EditRun.perform(input: clips[0].path, output: output) { writer throws in
+        try EditRun.perform(input: clips[0].path, output: output, replacing: replacing) { writer throws in
             let template = try MediaFile(path: clips[0].path)
             try template.findStreamInfo()
             let first = clips[0]
@@ -92,7 +92,7 @@ enum StreamCopier {
                             duration: total, audio: clips[0].info.primaryAudio != nil, clips: reports)
     }
 
-    private static func copyPackets(of clip: StitchClip, offset: Double, video: Int, audio: Int?, writer: MP4Writer,
+    private static func copyPackets(of clip: StitchClip, offset: Double, video: Int, audio: Int?, writer: MovieWriter,
                                     progress: (Double) -> Void) throws {
         let file = try MediaFile(path: clip.path)
         try file.findStreamInfo()

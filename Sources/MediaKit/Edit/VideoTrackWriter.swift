@@ -16,7 +16,7 @@ final class VideoTrackWriter {
 
     let stream: Int
     let settings: Settings
-    private let writer: MP4Writer
+    private let writer: MovieWriter
     private let x264Parameters: String?
     /// Set with passthrough: x264's packets are rewritten with prefixes of this many bytes.
     private let lengthSize: Int?
@@ -24,7 +24,7 @@ final class VideoTrackWriter {
     private let picture: Frame
 
     /// A track of re-encoded runs only.
-    init(writer: MP4Writer, settings: Settings) throws(FFmpegError) {
+    init(writer: MovieWriter, settings: Settings) throws(FFmpegError) {
         self.writer = writer
         self.settings = settings
         x264Parameters = nil
@@ -36,7 +36,7 @@ final class VideoTrackWriter {
     }
 
     /// A track that carries `passthrough`'s packets as they are, with runs re-encoded around them.
-    init(writer: MP4Writer, settings: Settings, passthrough source: UnsafeMutablePointer<AVStream>,
+    init(writer: MovieWriter, settings: Settings, passthrough source: UnsafeMutablePointer<AVStream>,
          configuration: AVCConfiguration) throws(FFmpegError) {
         self.writer = writer
         self.settings = settings

@@ -1,3 +1,4 @@
+import Support
 internal import CFFmpeg
 
 /// Which frame of a clip to take.
@@ -8,8 +9,9 @@ public enum FramePosition: Sendable, Equatable {
     case seconds(Double)
 }
 
-/// One frame of a clip saved as a PNG, as a viewer sees it: scaled by the sample aspect ratio and
-/// turned by the display matrix (decoding does neither). Useful as a reference image for continuity.
+/// One frame of a clip saved as a PNG or a JPEG (the output's extension decides), as a viewer sees
+/// it: scaled by the sample aspect ratio and turned by the display matrix (decoding does neither).
+/// Useful as a reference image for continuity.
 public enum FrameGrab {
     /// What was written.
     public struct Result: Sendable, Equatable {
@@ -19,9 +21,13 @@ public enum FrameGrab {
         public let seconds: Double
     }
 
-    public static func write(from input: String, at position: FramePosition, to output: String) throws(FrameGrabError) -> Result {
+    /// Unless `replacing`, a file already at `output` is kept and `.outputExists` thrown (before any decoding).
+    public static func write(from input: String, at position: FramePosition, to output: String,
+                             replacing: Bool = false) throws(FrameGrabError) -> Result {
+        guard let format = PictureFormat(forOutput: output) else { throw .unsupportedFormat(output) }
+        if !replacing, SystemCalls.exists(output) { throw .outputExists(output) }
         let (picture, seconds) = try displayedPicture(of: input, at: position)
-        try PNGFile.write(picture, to: output)
+        try PictureFile.write(picture, to: output, format: format, replacing: replacing)
         return Result(width: picture.width, height: picture.height, seconds: seconds)
     }
 
@@ -31,6 +37,10 @@ public enum FrameGrab {
         let info: MediaInfo
         do { (file, info) = try Probe.open(atPath: input) } catch { throw .unreadable(error) }
         guard let videoInfo = info.primaryVideo else { throw .noVideo(input) }
+        let duration = videoInfo.duration ?? info.format.duration
+        if case .seconds(let asked) = position, let duration, asked > duration {
+            throw .pastTheEnd(input, asked: asked, duration: duration)
+        }
         do {
             guard let stream = file.streams.first(where: { Int($0.pointee.index) == videoInfo.index }) else { throw FrameGrabError.noVideo(input) }
             let (frame, seconds) = try decode(position, from: file, stream: stream, duration: info.format.duration ?? 0)
@@ -101,6 +111,12 @@ public enum FrameGrabError: Error, Equatable, CustomStringConvertible {
     case noFrame
     case failed(String, FFmpegError)
     case unwritable(String, String)
+    /// A time after the clip's end.
+    case pastTheEnd(String, asked: Double, duration: Double)
+    /// A file is at the output and replacing it was not asked for.
+    case outputExists(String)
+    /// The output's extension names no picture format written here.
+    case unsupportedFormat(String)
 
     public var description: String {
         switch self {
@@ -109,6 +125,10 @@ public enum FrameGrabError: Error, Equatable, CustomStringConvertible {
         case .noFrame: return "no frame could be decoded there"
         case .failed(let path, let error): return "\(path): decoding failed (FFmpeg: \(error))"
         case .unwritable(let path, let reason): return "\(path): cannot write the picture (\(reason))"
+        case .pastTheEnd(let path, let asked, let duration):
+            return "\(path): is \(Formatting.seconds(duration)) long; there is no frame at \(Formatting.seconds(asked))"
+        case .outputExists(let path): return "\(path): already exists; it was left as it was"
+        case .unsupportedFormat(let path): return "\(path): the output's extension decides its format: \(PictureFormat.choices)"
         }
     }
 }

@@ -21,6 +21,12 @@ public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notFound(let path):
+            let lowered = path.lowercased()
+            if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") {
+                // Nothing here fetches the network: a URL is read as a file name, and is not one.
+                return "\(path): a URL; only files on disk are probed, nothing is fetched. Download it first "
+                    + "(`kling-media download URL -o clip.mp4`), then give the file"
+            }
             return "\(path): no such file"
         case .isDirectory(let path):
             return "\(path): is a directory, not a media file"

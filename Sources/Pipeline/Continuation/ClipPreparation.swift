@@ -22,6 +22,9 @@ struct ClipPreparation {
         guard var preparation else { return (source, aspect) }
         let target = shot == 1 ? record.sentPath : FilePlan.sentPath(source: source, output: nil)
         preparation.keepAudio = true
+        // The record owns this path (a name chosen free when it was made): one left by an
+        // interrupted run of it is ours to replace.
+        preparation.replaceExisting = true
         events(.preparing(number, path: target, options: preparation))
         let report: ConformReport
         do throws(EditError) {

@@ -44,6 +44,10 @@ struct ContinuationCheck {
         } else if tooLong {
             preparation = fixes
         } else if !clipErrors.isEmpty {
+            // Offer --conform only for what re-encoding can fix.
+            guard clipErrors.allSatisfy({ ConformOptions.fixes($0.problem) }) else {
+                throw .invalid(verdict, clip: clip, hint: request.conform ? "re-encoding cannot fix this" : nil)
+            }
             guard request.conform else {
                 throw .invalid(verdict, clip: clip, hint: "--conform fixes the clip before sending (`kling-media conform` shows how)")
             }

@@ -34,6 +34,9 @@ public struct ContinuationRunner: Sendable {
             return try await run(earlier, check: check, options: options)
         }
         let output = FilePlan.output(for: request)
+        if let asked = request.output, request.stitch, !options.overwrite, SystemCalls.exists(asked) {
+            throw .outputExists(asked)
+        }
         let record = ContinuationRecord(
             key: key, apiBase: session.client.configuration.apiBase, request: request, outputPath: output,
             shotPaths: FilePlan.shotPaths(source: request.source, output: output, named: request.stitch ? nil : request.output,
@@ -41,6 +44,12 @@ public struct ContinuationRunner: Sendable {
             sentPath: FilePlan.sentPath(source: request.source, output: output))
         try journalled { () throws(JournalError) in try session.continuations.save(record) }
         return try await run(record, check: check, options: options)
+    }
+
+    /// The checks `start` makes first (all local, nothing written or sent), without a session: for
+    /// a caller that refuses bad input before it sets anything up.
+    public static func check(_ request: ContinuationRequest) throws(PipelineError) {
+        _ = try ContinuationCheck(request)
     }
 
     /// Goes on with a journalled continuation.
@@ -105,6 +114,9 @@ public struct ContinuationRunner: Sendable {
     private func stitch(_ record: ContinuationRecord, to output: String) async throws(PipelineError) -> StitchReport {
         var options = StitchOptions(target: .last)
         options.crossfade = record.request.crossfade
+        // Checked when the record was made (a file there then was refused unless replacing was
+        // asked); one there now is this continuation's own, from a run cut off before it was recorded.
+        options.replaceExisting = true
         let clips = [record.request.source] + record.shotPaths
         let report: StitchReport
         do throws(EditError) {

@@ -4,6 +4,9 @@ import HTTP
 public struct RunOptions: Sendable {
     /// Make a new take even though this exact continuation was done before (it is paid for again).
     public var again = false
+    /// Replace a file already at the stitched result's path asked for (`-o`); without it, a new
+    /// continuation refuses one before anything is sent.
+    public var overwrite = false
     /// Submit again a shot whose earlier job FAILED or expired unfetched.
     public var retryFailed = false
     /// Submit again a shot whose earlier submission's answer was lost (it may be billed twice).

@@ -2,7 +2,7 @@ import ArgumentParser
 import Pipeline
 import Synchronization
 
-struct BatchCommand: AsyncParsableCommand {
+struct BatchCommand: AsyncParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "batch",
         abstract: "Run many continuations from a JSON Lines file, N at a time, and sum them up.",
@@ -20,10 +20,17 @@ struct BatchCommand: AsyncParsableCommand {
             each line goes on where it stood: finished lines are not redone, jobs in flight are waited \
             for, never submitted twice. It ends with a table (or --json) of every line.
 
-            Exit status: 0 when every line is done; otherwise that of the first line that is not \
-            (see below), or 130 when interrupted.
+            Exit status: 0 when every line is done; otherwise that of the first line that is not, or \
+            130 when interrupted.
 
-            \(ExitStatus.summary)
+            \(CommandHelp.sections(
+                exits: [.success: "every line is done", .invalid: "the first line not done was rejected (see each line's status)",
+                   .unusable: "the batch file has faults (every one is named; nothing ran), or a line's input cannot be read",
+                   .jobFailed: nil, .refused: nil, .unavailable: nil, .notFound: nil,
+                   .interrupted: "interrupted (Ctrl-C); run the same batch again to go on"],
+                examples: ["kling-media batch shots.jsonl",
+                   "kling-media batch shots.jsonl --concurrency 8 --json > report.json",
+                   "SEGMIND_REQUESTS_PER_MINUTE=30 kling-media batch shots.jsonl"]))
             """
     )
 

@@ -3,7 +3,7 @@ import KlingRules
 import MediaKit
 import Support
 
-struct ConformCommand: AsyncParsableCommand {
+struct ConformCommand: AsyncParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "conform",
         abstract: "Re-encode a clip so that Kling O1 accepts it: trim, scale, frame rate, H.264 MP4.",
@@ -16,12 +16,19 @@ struct ConformCommand: AsyncParsableCommand {
             written to a temporary file and renamed. It is then validated: exit status 1 when it \
             still does not pass (a clip too short, say).
 
-            \(ExitStatus.summary)
+            \(CommandHelp.sections(
+                exits: [.success: "written, and it passes validate; or already valid, nothing written",
+                   .invalid: "it would still not pass validate (too short, say): refused before any work, or after, with why",
+                   .unusable: nil, .interrupted: "interrupted (Ctrl-C); nothing was written"],
+                examples: ["kling-media conform phone.mov",
+                   "kling-media conform long.mp4 --last 10 -o end.mp4",
+                   "kling-media conform clip.mp4 --fit 720..1920 --fps 24 -o fixed.mov"]))
             """
     )
 
     @Argument(help: "The clip.") var input: String
-    @Option(name: .shortAndLong, help: "The MP4 to write (default: NAME.conformed.mp4 beside the input).") var output: String?
+    @Option(name: .shortAndLong, help: "The clip to write, .mp4 or .mov (default: NAME.conformed.mp4 beside the input).") var output: String?
+    @OptionGroup var overwriting: OverwriteOption
     @Option(help: ArgumentHelp("Keep the last SECONDS.", valueName: "seconds")) var last: Double?
     @Option(help: ArgumentHelp("Keep the first SECONDS.", valueName: "seconds")) var first: Double?
     @Option(name: .customLong("max-duration"), help: ArgumentHelp(
@@ -30,6 +37,8 @@ struct ConformCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Both displayed sides in MIN..MAX px, aspect kept.", valueName: "min..max")) var fit: SideRange?
     @Option(help: ArgumentHelp("Constant frame rate: 24, 29.97, 30000/1001…", valueName: "rate")) var fps: FrameRateArgument?
     @Flag(help: "Leave the audio out.") var noAudio = false
+    @Flag(help: "Re-encode even a clip that already passes validate (with no other options, it is left alone).")
+    var force = false
     @Option(help: "x264 quality, 0 (lossless) to 51; lower is better and larger.") var crf: Int = 20
     @Flag(help: "Print JSON: what was written and what changed.") var json = false
 
@@ -38,20 +47,42 @@ struct ConformCommand: AsyncParsableCommand {
         if trims.count > 1 { throw ValidationError("give one of --last, --first, --max-duration") }
         if let seconds = trims.first, !(seconds > 0) { throw ValidationError("the seconds to keep must be more than 0") }
         if !(0...51).contains(crf) { throw ValidationError("--crf must be from 0 to 51") }
+        try overwriting.checkClip(output ?? Formatting.conformedName(input))
     }
 
     func run() async throws {
         let output = output ?? Formatting.conformedName(input)
+        let info: MediaInfo
+        do { info = try Probe.file(atPath: input) } catch { throw Terminal.fail(error, status: .unusable) }
+        guard let video = info.primaryVideo, !info.format.isImage else {
+            throw Terminal.fail(EditError.noVideo(input), status: .unusable)
+        }
+        let verdict = Validator().validate(ValidationRequest(video: info))
         var options = ConformOptions(fit: fit?.range, frameRate: fps?.rate, keepAudio: !noAudio)
         if let seconds = last ?? maxDuration { options.trim = .last(seconds) }
         if let first { options.trim = .first(first) }
         let proposed = last == nil && first == nil && maxDuration == nil && fit == nil && fps == nil
         if proposed {
-            options = try proposedOptions(keepAudio: !noAudio)
+            if verdict.isValid && !force { return reportNothingToDo(verdict) }
+            options = ConformOptions.proposed(for: verdict.findings.map(\.problem))
+            options.keepAudio = !noAudio
+        }
+        // What re-encoding cannot change is refused before any work: too short a clip stays too short.
+        let seconds = video.duration ?? info.format.duration ?? 0
+        let kept = switch options.trim {
+        case .first(let wanted), .last(let wanted): min(wanted, seconds)
+        case nil: seconds
+        }
+        let shortest = KlingO1Limits.current.videoDuration.lowerBound
+        if kept < shortest {
+            let what = kept < seconds ? "keeping \(Formatting.seconds(kept)) of it" : "it is \(Formatting.seconds(seconds)) long"
+            throw Terminal.fail(ConformRefusal("\(input): \(what); Kling O1 needs at least \(Formatting.seconds(shortest)), "
+                                               + "which re-encoding cannot make; nothing was written"), status: .invalid)
         }
         // Whatever was asked, a rate the model takes (the clip's own when it is one).
         options = options.keepingKlingRates()
         options.crf = crf
+        options.replaceExisting = overwriting.overwrite
         let line = StatusLine(wanted: !json)
         let meter = EditMeter("conforming", line: line)
         let input = input, chosen = options
@@ -65,28 +96,42 @@ struct ConformCommand: AsyncParsableCommand {
             throw Terminal.fail(error, status: error == .cancelled ? .interrupted : .unusable)
         }
         line.finish()
-        let verdict = Validator().validate(ValidationRequest(video: try Probe.file(atPath: output)))
+        let written = try Probe.file(atPath: output)
+        let result = Validator().validate(ValidationRequest(video: written))
         if json {
-            JSONOutput.print(ConformJSON(report: report, valid: verdict.isValid, findings: verdict.findings))
+            JSONOutput.print(ConformJSON(report: report, valid: result.isValid, findings: result.findings))
         } else {
             Terminal.print("\(output): \(report.width)×\(report.height), \(report.frameRate.frameRateText) fps, "
                            + "\(Formatting.seconds(report.duration))\(report.audio ? ", with audio" : ", no audio") "
                            + "(\(Formatting.fixed(meter.elapsed, places: 1)) s)")
             for change in report.changes { Terminal.print("  - \(change)") }
-            Terminal.print(verdict.isValid ? "passes validate" : VerdictText.render(verdict, video: try Probe.file(atPath: output)))
+            Terminal.print(result.isValid ? "passes validate" : VerdictText.render(result, video: written))
         }
-        if !verdict.isValid { throw ExitStatus.invalid.code }
+        if !result.isValid { throw ExitStatus.invalid.code }
     }
 
-    /// The fixes `validate` names for this clip, as options; printed so the user sees what is done.
-    private func proposedOptions(keepAudio: Bool) throws -> ConformOptions {
-        let info: MediaInfo
-        do { info = try Probe.file(atPath: input) } catch { throw Terminal.fail(error, status: .unusable) }
-        let problems = Validator().validate(ValidationRequest(video: info)).findings.map(\.problem)
-        var options = ConformOptions.proposed(for: problems)
-        options.keepAudio = keepAudio
-        return options
+    /// A clip that passes as it is, with nothing asked of it: nothing is written (`--force` writes).
+    private func reportNothingToDo(_ verdict: Verdict) {
+        if json {
+            JSONOutput.print(ConformSkipped(input: input, findings: verdict.findings))
+        } else {
+            Terminal.print("\(input): already valid for Kling O1, nothing written (--force re-encodes it anyway)")
+        }
     }
+}
+
+/// Why conform will not start.
+struct ConformRefusal: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// `conform --json` for a clip left alone.
+struct ConformSkipped: Encodable {
+    let input: String
+    let written = false
+    let valid = true
+    let findings: [Finding]
 }
 
 struct ConformJSON: Encodable {

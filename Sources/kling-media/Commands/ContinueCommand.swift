@@ -1,10 +1,11 @@
 import ArgumentParser
+import MediaKit
 import Pipeline
 import Segmind
 import Support
 import Uploader
 
-struct ContinueCommand: AsyncParsableCommand {
+struct ContinueCommand: AsyncParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "continue",
         abstract: "Generate the next shot of a clip with Kling O1 and stitch it after the clip: the whole job in one command.",
@@ -27,22 +28,30 @@ struct ContinueCommand: AsyncParsableCommand {
 
             With no SEGMIND_API_KEY (or with --simulate) it runs against the built-in simulator, and says so.
 
-            \(ExitStatus.summary)
+            \(CommandHelp.sections(
+                exits: [.success: nil, .invalid: nil, .unusable: nil, .jobFailed: nil, .refused: nil,
+                   .unavailable: nil, .notFound: "an earlier job of this continuation expired before its shot was fetched",
+                   .interrupted: "interrupted (Ctrl-C); `kling-media resume` (or the `wait` it names) goes on"],
+                examples: ["kling-media continue shot.mp4 --prompt \"Based on @Video1, the next shot\"",
+                           "kling-media continue shot.mp4 --refs hero.png --prompt-file p.txt -o next.mp4",
+                           "kling-media continue long.mp4 --shots 3 --crossfade 0.5 --prompt-file p.txt",
+                           "kling-media continue shot.mp4 --prompt-file p.txt --dry-run --json"]))
             """
     )
 
-    @Argument(help: "The clip to continue (@Video1).") var clip: String
+    @Argument(help: "The clip to continue (@Video1); required, before --refs.") var clip: String?
     @OptionGroup var references: ReferenceOptions
     @OptionGroup var request: RequestOptions
     @Option(name: .shortAndLong, help: "The stitched result (default: NAME+next.mp4 beside the clip); with --no-stitch, the new shot.")
     var output: String?
+    @OptionGroup var overwriting: OverwriteOption
     @Flag(help: "Keep the new shot only; do not stitch it after the clip.") var noStitch = false
     @Flag(help: "Fix the clip's problems (size, frame rate…) before sending, as `conform` would.") var conform = false
     @Option(help: ArgumentHelp("Send only the clip's last SECONDS (default: all of it, or as much as the model takes).", valueName: "seconds"))
     var tail: Double?
     @Option(help: "Shots to generate, each from the end of the one before (1 to 20).") var shots = 1
-    @Option(help: ArgumentHelp("Fade each shot into the next over SECONDS when stitching.", valueName: "seconds"))
-    var crossfade = 0.0
+    @Option(help: ArgumentHelp("Fade each shot into the next over SECONDS when stitching (default: 0, a cut).", valueName: "seconds"))
+    var crossfade: Double?
     @Flag(help: "Check, choose and show the exact request body, with local paths for URLs; upload and submit nothing.")
     var dryRun = false
     @Flag(help: "Run against the built-in simulator even when an API key is set.") var simulate = false
@@ -56,26 +65,40 @@ struct ContinueCommand: AsyncParsableCommand {
         try request.check()
         if request.prompt == nil && request.promptFile == nil { throw ValidationError("--prompt (or --prompt-file) is required") }
         // The same checks a batch line gets.
-        let problems = ContinuationRequest.problems(duration: request.duration, shots: shots, tail: tail, crossfade: crossfade,
+        let problems = ContinuationRequest.problems(duration: request.duration, shots: shots, tail: tail, crossfade: crossfade ?? 0,
                                                     stitch: !noStitch)
         if let problem = problems.first { throw ValidationError(problem.message { "--\($0)" }) }
         try references.check()
+        _ = try references.clip(clip)
+        if let output {
+            if noStitch, URL(fileURLWithPath: output).pathExtension.lowercased() != "mp4" {
+                throw ValidationError("\(output): with --no-stitch, -o is the new shot as Segmind made it, an MP4: name it .mp4")
+            }
+            if !noStitch, VideoContainer(forOutput: output) == nil {
+                throw ValidationError("\(output): the output's extension decides its container: \(VideoContainer.choices)")
+            }
+        }
     }
 
     func run() async throws {
         guard let prompt = try request.promptText() else { throw ExitStatus.unusable.code }
-        let source = Self.absolute(clip)
+        let source = Self.absolute(try references.clip(clip))
         let continuation = ContinuationRequest(
-            source: source, references: references.refs.map(Self.absolute), elements: references.elementImages.map { $0.map(Self.absolute) },
+            source: source, references: references.images.map(Self.absolute), elements: references.elementImages.map { $0.map(Self.absolute) },
             prompt: prompt, duration: request.duration, aspect: request.aspect, keepAudio: request.keepAudio,
-            shots: shots, tail: tail, conform: conform, crossfade: crossfade, stitch: !noStitch, output: output.map(Self.absolute))
+            shots: shots, tail: tail, conform: conform, crossfade: crossfade ?? 0, stitch: !noStitch, output: output.map(Self.absolute))
         let printer = EventPrinter(line: StatusLine(wanted: true), json: json)
         if dryRun { return try runDry(continuation, printer: printer) }
+        // Bad input is refused before a simulator is started or a journal opened.
+        do { try ContinuationRunner.check(continuation) } catch {
+            throw PipelineFailure.report(error, json: json, simulated: false, request: continuation)
+        }
 
         let session = try CommandSession.open(simulate: simulate, notices: printer.notices)
         defer { session.close() }
         let runner = session.session.runner { printer.print($0) }
         var options = RunOptions(again: again, retryFailed: retryFailed, resubmitUnknown: resubmit)
+        options.overwrite = overwriting.overwrite
         options.maxDownloadBytes = download.maxBytes
         let outcome: ContinuationOutcome
         do {

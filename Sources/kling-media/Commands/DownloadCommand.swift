@@ -2,7 +2,7 @@ import ArgumentParser
 import Pipeline
 import Support
 
-struct DownloadCommand: AsyncParsableCommand {
+struct DownloadCommand: AsyncParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "download",
         abstract: "Download a result URL: streamed, resumed after drops, checked to be a video, then saved.",
@@ -11,7 +11,11 @@ struct DownloadCommand: AsyncParsableCommand {
             readable as a video; an HTML error page or a cut file is an error, not an output. No API key \
             is sent. Without -o the file is named after the URL (sanitised).
 
-            \(ExitStatus.summary)
+            \(CommandHelp.sections(
+                exits: [.success: "saved: its path is printed", .unusable: "unusable arguments, an unwritable output, a file over --max-bytes",
+                   .unavailable: nil, .interrupted: "interrupted (Ctrl-C); nothing was saved"],
+                examples: ["kling-media download https://cdn.example.com/out.mp4",
+                   "kling-media download URL -o shot.mp4 --max-bytes 500M"]))
             """
     )
 
@@ -37,7 +41,7 @@ struct DownloadCommand: AsyncParsableCommand {
             line.finish()
             switch failure {
             case .download(.cancelled):
-                Terminal.printError("kling-media: interrupted; nothing was saved")
+                Terminal.reportFailure("interrupted; nothing was saved")
                 throw ExitStatus.interrupted.code
             case .download(let error): throw Terminal.fail(error, status: ExitStatus(error))
             case .noVideo: throw Terminal.fail(failure, status: .unavailable)

@@ -2,13 +2,17 @@ import ArgumentParser
 import Journal
 import Support
 
-struct JobsCommand: ParsableCommand {
+struct JobsCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "jobs",
         abstract: "List the jobs in the journal: state, age, how long Segmind keeps the record, output.",
         discussion: """
             Reads the journal only; it sends nothing. The journal lives in $XDG_STATE_HOME/kling-media/jobs \
             (or ~/.local/state/kling-media/jobs); the simulation's (--simulate) in simulation/jobs beside it.
+
+            \(CommandHelp.sections(
+                exits: [.success: nil, .unusable: "unusable arguments, or a journal that cannot be read"],
+                examples: ["kling-media jobs", "kling-media jobs --json", "kling-media jobs --simulate"]))
             """
     )
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import MediaKit
 
-struct ProbeCommand: ParsableCommand {
+struct ProbeCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "probe",
         abstract: "Show what media files hold: container, streams, display size, frame rate, audio.",
@@ -10,12 +10,16 @@ struct ProbeCommand: ParsableCommand {
             one file at a time, so a folder of thousands of files needs no more memory than one.
 
             --json prints one object per file (an array for several) named as ffprobe names them \
-            (format.duration, streams[].codec_type, r_frame_rate, …) with numbers as JSON numbers, plus \
-            rotation (degrees clockwise), display_width, display_height, display_aspect_ratio (after \
-            sample aspect and rotation), variable_frame_rate, bit_depth and attached_pic. A file that \
-            cannot be read appears as {"filename": …, "error": …}.
+            (format.duration, streams[].codec_type, r_frame_rate, display_aspect_ratio, side_data_list, \
+            tags, disposition, …), each with ffprobe's value, numbers as JSON numbers. What ffprobe does \
+            not print is under names it does not use: displayed {width, height, aspect_ratio, \
+            rotation_cw} (the picture as a player shows it, turned clockwise), variable_frame_rate, \
+            bit_depth and attached_pic. A file that cannot be read appears as {"filename": …, "error": …}.
 
-            Exit status: 0 when every file was read, 2 when any could not be.
+            \(CommandHelp.sections(
+                exits: [.success: "every file was read", .unusable: "any could not be (the others are still printed)"],
+                examples: ["kling-media probe shot.mp4", "kling-media probe *.mp4 --json | jq '.[].format.duration'",
+                           "kling-media probe phone.mov --json"]))
             """
     )
 
@@ -28,6 +32,8 @@ struct ProbeCommand: ParsableCommand {
     func run() throws {
         var failures = 0
         let several = files.count > 1
+        // The files' documents (an unreadable one's error in its place) are the answer, failures included.
+        if json { FailureDocument.notePrintedDocument() }
         if json && several { Terminal.print("[") }
         for (position, path) in files.enumerated() {
             let separator = json && several && position < files.count - 1 ? "," : ""

@@ -2,7 +2,7 @@ import ArgumentParser
 import Journal
 import Pipeline
 
-struct ResumeCommand: AsyncParsableCommand {
+struct ResumeCommand: AsyncParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "resume",
         abstract: "Go on with continuations that were cut off: wait for their jobs, make their remaining shots, stitch.",
@@ -13,7 +13,12 @@ struct ResumeCommand: AsyncParsableCommand {
             submission lost its answer, or whose job FAILED, stops the continuation with the reason \
             (--resubmit and --retry-failed say to submit it again).
 
-            \(ExitStatus.summary)
+            \(CommandHelp.sections(
+                exits: [.success: "every continuation asked for is done", .invalid: nil, .unusable: nil, .jobFailed: nil, .refused: nil,
+                   .unavailable: nil, .notFound: nil, .interrupted: nil],
+                examples: ["kling-media resume",
+                   "kling-media resume 3f2a",
+                   "kling-media resume --simulate"]))
             """
     )
 
@@ -77,7 +82,7 @@ struct ResumeCommand: AsyncParsableCommand {
         do { job = try session.journal.find(id) } catch { throw Terminal.fail(error, status: .unusable) }
         let named = job.requestID?.rawValue ?? id
         guard let link = job.continuation else {
-            Terminal.printError("kling-media: job \(named) is not part of a continuation; `kling-media wait \(named)` fetches it")
+            Terminal.reportFailure("job \(named) is not part of a continuation; `kling-media wait \(named)` fetches it")
             throw ExitStatus.unusable.code
         }
         do { return [try session.continuations.record(localID: link.localID)] } catch {

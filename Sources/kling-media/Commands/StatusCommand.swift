@@ -3,11 +3,20 @@ import Journal
 import Segmind
 import Support
 
-struct StatusCommand: AsyncParsableCommand {
+struct StatusCommand: AsyncParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Ask Segmind where a job stands (one request), and note it in the journal.",
-        discussion: "ID is a request id, a journal id, or an unambiguous prefix.\n\n\(ExitStatus.summary)"
+        discussion: """
+            ID is a request id, a journal id, or an unambiguous prefix.
+
+            \(CommandHelp.sections(
+                exits: [.success: "the job is known: its state is printed (QUEUED, PROCESSING, COMPLETED)", .unusable: nil,
+                   .jobFailed: nil, .refused: nil, .unavailable: nil, .notFound: nil, .interrupted: nil],
+                examples: ["kling-media status 0f8e3c2a",
+                   "kling-media status 0f8e3c2a --json",
+                   "kling-media status 0f8e3c2a --simulate"]))
+            """
     )
 
     @Argument(help: "The job's request id (or a prefix of it).") var id: String

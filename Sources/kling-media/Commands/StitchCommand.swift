@@ -2,7 +2,7 @@ import ArgumentParser
 import MediaKit
 import Support
 
-struct StitchCommand: AsyncParsableCommand {
+struct StitchCommand: AsyncParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "stitch",
         abstract: "Join clips in order into one MP4: stream copy when they are alike, otherwise normalised.",
@@ -23,16 +23,21 @@ struct StitchCommand: AsyncParsableCommand {
             it: a clip that matches the target keeps its packets from its first keyframe after the \
             fade to its last keyframe before the next one.
 
-            \(ExitStatus.summary)
+            \(CommandHelp.sections(
+                exits: [.success: nil, .unusable: nil, .interrupted: "interrupted (Ctrl-C); nothing was written"],
+                examples: ["kling-media stitch a.mp4 b.mp4 -o ab.mp4",
+                   "kling-media stitch a.mp4 b.mp4 c.mp4 --crossfade 0.5 -o abc.mov",
+                   "kling-media stitch a.mp4 b.mp4 --target 1920x1080@24 -o ab.mp4 --overwrite"]))
             """
     )
 
     @Argument(help: "The clips, in order.") var clips: [String]
-    @Option(name: .shortAndLong, help: "The MP4 to write.") var output: String
+    @Option(name: .shortAndLong, help: "The clip to write: .mp4 (MP4) or .mov (QuickTime).") var output: String
+    @OptionGroup var overwriting: OverwriteOption
     @Option(help: ArgumentHelp("The output's picture: first, last, or WxH@FPS (e.g. 1920x1080@24).", valueName: "target"))
     var target: StitchTargetArgument = .init(.last)
-    @Option(help: ArgumentHelp("Fade each clip into the next over SECONDS (picture and sound).", valueName: "seconds"))
-    var crossfade: Double = 0
+    @Option(help: ArgumentHelp("Fade each clip into the next over SECONDS, picture and sound (default: 0, a cut).", valueName: "seconds"))
+    var crossfade: Double?
     @Flag(help: "Re-encode even when the clips could be stream-copied.") var noCopy = false
     @Flag(help: "Re-encode even the clips that already match the target.") var noPassthrough = false
     @Option(help: "x264 quality for re-encoded clips, 0 to 51; lower is better and larger.") var crf: Int = 18
@@ -41,7 +46,8 @@ struct StitchCommand: AsyncParsableCommand {
     func validate() throws {
         if clips.isEmpty { throw ValidationError("give the clips to stitch") }
         if !(0...51).contains(crf) { throw ValidationError("--crf must be from 0 to 51") }
-        if !(crossfade >= 0 && crossfade <= 60) { throw ValidationError("--crossfade must be from 0 to 60 seconds") }
+        if let crossfade, !(crossfade >= 0 && crossfade <= 60) { throw ValidationError("--crossfade must be from 0 to 60 seconds") }
+        try overwriting.checkClip(output)
     }
 
     func run() async throws {
@@ -49,7 +55,8 @@ struct StitchCommand: AsyncParsableCommand {
         options.allowCopy = !noCopy
         options.allowPassthrough = !noPassthrough
         options.crf = crf
-        options.crossfade = crossfade
+        options.crossfade = crossfade ?? 0
+        options.replaceExisting = overwriting.overwrite
         let line = StatusLine(wanted: !json)
         let meter = EditMeter("stitching", line: line)
         let clips = clips, output = output, chosen = options
@@ -69,7 +76,13 @@ struct StitchCommand: AsyncParsableCommand {
         }
         let rate = report.frameRate.map { ", \($0.frameRateText) fps" } ?? ""
         let method = report.method == .streamCopy ? "stream copy" : "normalised (\(report.reason))"
-        let fade = report.crossfade.map { "; \(Formatting.seconds($0)) cross-fades" } ?? ""
+        let fade = report.crossfade.map { made in
+            // A fade lasts whole frames: say so when that is not what was asked.
+            let asked = crossfade ?? 0
+            let rounding = abs(made - asked) > 0.000_5
+                ? " (\(Formatting.seconds(asked)) asked, rounded to whole frames\(rate.isEmpty ? "" : " at" + rate.dropFirst()))" : ""
+            return "; \(Formatting.seconds(made)) cross-fades\(rounding)"
+        } ?? ""
         Terminal.print("\(output): \(report.width)×\(report.height)\(rate), \(Formatting.seconds(report.duration))"
                        + "\(report.audio ? ", with audio" : ", no audio"); \(method)\(fade); \(Formatting.fixed(meter.elapsed, places: 1)) s")
         for clip in report.clips {
@@ -86,6 +99,14 @@ struct StitchCommand: AsyncParsableCommand {
 /// `--target first|last|WxH@FPS`.
 struct StitchTargetArgument: ExpressibleByArgument {
     let target: StitchTarget
+
+    var defaultValueDescription: String {
+        switch target {
+        case .first: "first"
+        case .last: "last"
+        case .custom(let size, let rate): "\(size.width)x\(size.height)@\(rate.frameRateText)"
+        }
+    }
 
     init(_ target: StitchTarget) { self.target = target }
 

@@ -5,7 +5,7 @@ import Pipeline
 import Segmind
 import Synchronization
 
-struct SubmitCommand: AsyncParsableCommand {
+struct SubmitCommand: AsyncParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "submit",
         abstract: "Submit a Kling O1 job for inputs already at URLs, and print its request id.",
@@ -16,7 +16,12 @@ struct SubmitCommand: AsyncParsableCommand {
             sending, it is not retried (that could pay twice): the journal marks it outcome_unknown and \
             the message says how to check.
 
-            \(ExitStatus.summary)
+            \(CommandHelp.sections(
+                exits: [.success: "submitted: the request id is printed", .invalid: "Segmind's 400: the request was refused, nothing was paid",
+                   .unusable: nil, .refused: nil, .unavailable: nil,
+                   .interrupted: "interrupted (Ctrl-C); if it was sent, its request id is printed and `wait` picks it up"],
+                examples: ["kling-media submit --video-url https://example.com/a.mp4 --prompt-file p.txt",
+                           "kling-media submit --video-url URL --image-url URL --prompt-file p.txt --json"]))
             """
     )
 
@@ -72,7 +77,7 @@ struct SubmitCommand: AsyncParsableCommand {
             case .journal(let failure): throw Terminal.fail(failure, status: .unusable)
             case .api(let failure, let noted):
                 if failure == .cancelled {
-                    Terminal.printError("kling-media: interrupted before anything was sent; nothing was submitted")
+                    Terminal.reportFailure("interrupted before anything was sent; nothing was submitted")
                     throw ExitStatus.interrupted.code
                 }
                 if failure.isOutcomeUnknown {

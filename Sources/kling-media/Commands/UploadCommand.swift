@@ -3,7 +3,7 @@ import Segmind
 import Support
 import Uploader
 
-struct UploadCommand: AsyncParsableCommand {
+struct UploadCommand: AsyncParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "upload",
         abstract: "Turn local files into URLs the model can fetch (Segmind Storage), cached by content.",
@@ -19,7 +19,11 @@ struct UploadCommand: AsyncParsableCommand {
             streamed from disk, multipart above 64 MiB, and answers with a presigned GET URL valid for \
             --expires seconds. Signed URLs are shown without their signature except with --json.
 
-            \(ExitStatus.summary)
+            \(CommandHelp.sections(
+                exits: [.success: "uploaded: each file's URL is printed", .unusable: nil, .refused: "the storage refused the key or credentials",
+                   .unavailable: nil, .interrupted: nil],
+                examples: ["kling-media upload hero.png",
+                   "kling-media upload shot.mp4 --to s3://bucket/kling --expires 3600 --json"]))
             """
     )
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import KlingRules
 
-struct ValidateCommand: ParsableCommand {
+struct ValidateCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check a clip, reference images and prompt against Kling O1's rules before paying.",
@@ -16,12 +16,16 @@ struct ValidateCommand: ParsableCommand {
             It also chooses the aspect_ratio to request from the picture as displayed (after rotation \
             and pixel aspect): 16:9, 9:16 or 1:1 when the clip is within 5 % of one, else auto.
 
-            Exit status: 0 valid (warnings allowed), 1 invalid, 2 unusable arguments or unreadable input.
+            \(CommandHelp.sections(
+                exits: [.success: "valid (warnings allowed)", .invalid: "invalid: the model would reject it (each reason and its fix printed)",
+                        .unusable: nil],
+                examples: ["kling-media validate shot.mp4", "kling-media validate shot.mp4 --refs hero.png --prompt \"Based on @Video1\"",
+                           "kling-media validate shot.mp4 --json"]))
             """
     )
 
     @Argument(help: "The clip to continue (@Video1).")
-    var video: String
+    var video: String?
 
     @OptionGroup var references: ReferenceOptions
     @OptionGroup var request: RequestOptions
@@ -32,12 +36,13 @@ struct ValidateCommand: ParsableCommand {
     func validate() throws {
         try request.check()
         try references.check()
+        _ = try references.clip(video)
     }
 
     func run() throws {
         let request: ValidationRequest
         do {
-            request = try ValidationRequest.probing(video: video, images: references.refs, elements: references.elementImages,
+            request = try ValidationRequest.probing(video: try references.clip(video), images: references.images, elements: references.elementImages,
                                                     prompt: try self.request.promptText(), keepAudio: self.request.keepAudio,
                                                     aspect: self.request.aspect)
         } catch let unreadable as UnreadableInputs {
@@ -47,7 +52,7 @@ struct ValidateCommand: ParsableCommand {
         }
         let verdict = Validator().validate(request)
         if json {
-            JSONOutput.print(ValidationReport(video: video, verdict: verdict, duration: self.request.duration,
+            JSONOutput.print(ValidationReport(video: try references.clip(video), verdict: verdict, duration: self.request.duration,
                                               keepAudio: self.request.keepAudio))
         } else {
             Terminal.print(VerdictText.render(verdict, video: request.video))

@@ -4,7 +4,7 @@ import Pipeline
 import Segmind
 import Support
 
-struct WaitCommand: AsyncParsableCommand {
+struct WaitCommand: AsyncParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "wait",
         abstract: "Wait for a job to finish and download its output; resumes after Ctrl-C or a crash.",
@@ -18,7 +18,12 @@ struct WaitCommand: AsyncParsableCommand {
             `continue` said, the shots after it are made, and the result is stitched; it prints the \
             stitched result.
 
-            \(ExitStatus.summary)
+            \(CommandHelp.sections(
+                exits: [.success: "done: the saved file (or the stitched result) is printed", .unusable: nil, .jobFailed: nil, .refused: nil,
+                   .unavailable: nil, .notFound: nil, .interrupted: "interrupted (Ctrl-C); the job goes on: the same `wait` picks it up"],
+                examples: ["kling-media wait 0f8e3c2a",
+                   "kling-media wait 0f8e3c2a -o shot.mp4 --timeout 600",
+                   "kling-media wait 0f8e3c2a --simulate"]))
             """
     )
 
@@ -64,7 +69,7 @@ struct WaitCommand: AsyncParsableCommand {
             line.finish()
             switch failure {
             case .cancelled:
-                Terminal.printError("kling-media: interrupted; "
+                Terminal.reportFailure("interrupted; "
                                     + ResumeAdvice.wait(requestID, stitching: false).text(simulated: context.command.isSimulated))
                 throw ExitStatus.interrupted.code
             case .api(let error, _): throw Terminal.fail(error, status: ExitStatus(error))
@@ -101,7 +106,7 @@ struct WaitCommand: AsyncParsableCommand {
     /// A job made by `continue`: the continuation goes on from it (download, later shots, stitching).
     private func finishContinuation(_ link: ContinuationLink, of requestID: RequestID, context: JobContext) async throws {
         if output != nil {
-            Terminal.printError("kling-media: job \(requestID) is shot \(link.shot) of continuation \(link.localID), whose files are "
+            Terminal.reportFailure("job \(requestID) is shot \(link.shot) of continuation \(link.localID), whose files are "
                                 + "already named; run `kling-media wait \(requestID)` without -o")
             throw ExitStatus.unusable.code
         }

@@ -33,7 +33,7 @@ struct RequestOptions: ParsableArguments {
         guard let promptFile else { return prompt }
         guard let data = FileManager.default.contents(atPath: promptFile),
               let text = String(validating: data, as: UTF8.self) else {
-            Terminal.printError("kling-media: \(promptFile): cannot read the prompt file as UTF-8 text")
+            Terminal.reportFailure("\(promptFile): cannot read the prompt file as UTF-8 text")
             throw ExitStatus.unusable.code
         }
         return text

@@ -1,4 +1,5 @@
 import HTTP
+import KlingRules
 import MediaKit
 import Pipeline
 import Support
@@ -19,8 +20,14 @@ enum EventText {
             let seconds = info.primaryVideo?.duration ?? info.format.duration ?? 0
             var line = "checked \(clip): \(Formatting.seconds(seconds))"
             if let video = info.primaryVideo, let width = video.displayWidth, let height = video.displayHeight { line += ", \(width)×\(height)" }
-            line += verdict.warnings.isEmpty ? "; valid for Kling O1"
-                : "; valid for Kling O1 with \(Formatting.count(verdict.warnings.count, "warning"))"
+            let limit = KlingO1Limits().videoDuration.upperBound
+            if case .last(let kept) = preparation?.trim, seconds > limit {
+                // Valid only because its end is what goes: say so, not "valid".
+                line += ": over the \(Formatting.seconds(limit)) limit; its last \(Formatting.seconds(kept)) will be sent"
+            } else {
+                line += verdict.warnings.isEmpty ? "; valid for Kling O1"
+                    : "; valid for Kling O1 with \(Formatting.count(verdict.warnings.count, "warning"))"
+            }
             if let aspect = verdict.aspect { line += "; aspect_ratio \(aspect.chosen.rawValue) (\(aspect.reason))" }
             var lines = [Line.step(line)] + verdict.warnings.map { .step("warning: \($0.message)") }
             if let preparation { lines.append(.step("the clip will be re-encoded before sending: \(describe(preparation))")) }

@@ -53,7 +53,7 @@ extension ExitStatus {
     init(_ error: PipelineError) {
         switch error {
         case .journal(.busy): self = .unavailable
-        case .unreadable, .unreadableFile, .clipIsAURL, .options, .journal, .doneButFilesMissing: self = .unusable
+        case .unreadable, .unreadableFile, .clipIsAURL, .options, .outputExists, .journal, .doneButFilesMissing: self = .unusable
         case .invalid: self = .invalid
         case .edit(let failure): self = failure == .cancelled ? .interrupted : .unusable
         case .upload(let failure):

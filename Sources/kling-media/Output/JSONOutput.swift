@@ -17,7 +17,9 @@ enum JSONOutput {
         }
     }
 
+    /// A command's JSON document on standard output.
     static func print<T: Encodable>(_ value: T) {
+        FailureDocument.notePrintedDocument()
         Terminal.print(string(value))
     }
 }

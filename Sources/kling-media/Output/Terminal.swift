@@ -25,7 +25,15 @@ enum Terminal {
 
     /// A failure, as one line on standard error after the tool's name.
     static func report(_ error: any Error) {
+        FailureDocument.record("\(error)")
         printError("kling-media: \(error)")
+    }
+
+    /// A failure said in words of our own: one line on standard error, and the message of the
+    /// `--json` failure document.
+    static func reportFailure(_ text: String) {
+        FailureDocument.record(text)
+        printError("kling-media: \(text)")
     }
 
     /// Prints a failure and ends the command with the status that belongs to it.

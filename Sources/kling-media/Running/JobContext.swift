@@ -36,7 +36,7 @@ struct JobContext {
     /// not one (it could climb out of a URL path or a folder) is refused before anything is read.
     func record(for id: String) throws -> JobRecord {
         guard RequestID.isValid(id) else {
-            Terminal.printError("kling-media: \(Redaction.redact(String(id.prefix(80)))) is not a request id (letters, digits and -, at most 64)")
+            Terminal.reportFailure("\(Redaction.redact(String(id.prefix(80)))) is not a request id (letters, digits and -, at most 64)")
             throw ExitStatus.unusable.code
         }
         do { return try journal.find(id) } catch {

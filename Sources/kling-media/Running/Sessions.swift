@@ -42,7 +42,7 @@ final class CommandSession: Sendable {
             if command == "submit" { return try real(try userConfiguration(), notices: notices, adjust: adjust) }
             let realJobs = JobCount.in(JobJournal.defaultDirectory())
             if realJobs == 0 {
-                Terminal.printError("kling-media: no real jobs on this machine (and no SEGMIND_API_KEY to make one). "
+                Terminal.reportFailure("no real jobs on this machine (and no SEGMIND_API_KEY to make one). "
                                     + JobCount.simulatedNote(command: command))
                 throw whenNothingReal.code
             }

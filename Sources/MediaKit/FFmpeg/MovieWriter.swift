@@ -1,22 +1,27 @@
 import Support
 internal import CFFmpeg
 
-/// Writes an MP4 file: owns the output `AVFormatContext`. Writes to a temporary file beside the
-/// target and renames it into place on `finish()`, so a failure never leaves half a file there.
-final class MP4Writer {
+/// Writes an MP4 or QuickTime file (its extension decides; MP4 for any other name): owns the
+/// output `AVFormatContext`. Writes to a temporary file beside the target and renames it into place
+/// on `finish()`, so a failure never leaves half a file there; unless `replacing`, a file that
+/// appeared at the target meanwhile is kept and `finish()` fails with EEXIST.
+final class MovieWriter {
     private let context: UnsafeMutablePointer<AVFormatContext>
     private let temporaryPath: String
     private let destination: String
+    private let replacing: Bool
     private var finished = false
     /// The last decoding time written per stream, in the stream's time base: see `write`.
     private var lastDecodingTime: [Int: Int64] = [:]
 
-    init(path: String) throws(FFmpegError) {
+    init(path: String, replacing: Bool = true) throws(FFmpegError) {
         FFmpegLibrary.prepare()
         destination = path
+        self.replacing = replacing
         temporaryPath = AtomicFile.temporaryPath(besides: path)
+        let container = VideoContainer(forOutput: path) ?? .mp4
         var output: UnsafeMutablePointer<AVFormatContext>?
-        try FFmpegError.check(avformat_alloc_output_context2(&output, nil, "mp4", temporaryPath))
+        try FFmpegError.check(avformat_alloc_output_context2(&output, nil, container.muxer, temporaryPath))
         guard let output else { throw FFmpegError(code: CFFmpeg_AVERROR(ENOMEM)) }
         context = output
     }
@@ -122,9 +127,14 @@ final class MP4Writer {
     func finish() throws(FFmpegError) {
         try FFmpegError.check(av_write_trailer(context))
         avio_closep(&context.pointee.pb)
-        do { try AtomicFile.commit(temporaryPath, to: destination, permissions: [.ownerReadWrite, .groupRead, .otherRead]) } catch {
-            guard case .failed(_, let errno) = error else { throw FFmpegError.invalidData }
-            throw FFmpegError(code: CFFmpeg_AVERROR(errno.rawValue))
+        do {
+            try AtomicFile.commit(temporaryPath, to: destination, permissions: [.ownerReadWrite, .groupRead, .otherRead],
+                                  replacing: replacing)
+        } catch {
+            switch error {
+            case .failed(_, let errno): throw FFmpegError(code: CFFmpeg_AVERROR(errno.rawValue))
+            case .exists: throw FFmpegError(code: CFFmpeg_AVERROR(EEXIST))
+            }
         }
         finished = true
     }
