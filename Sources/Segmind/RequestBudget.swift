@@ -81,6 +81,12 @@ public actor RequestBudget {
         }
     }
 
+    /// The request never reached the server (no connection, no name, TLS refused): it spends
+    /// nothing of the window, so a run of refused connections does not pause the requests after it.
+    public func neverSent(_ ticket: Int) {
+        sent.removeAll { $0.ticket == ticket }
+    }
+
     /// The limit this budget keeps to.
     public nonisolated var requestsPerWindow: Int { limit }
 

@@ -243,7 +243,11 @@ public struct SegmindClient: Sendable {
     private func sendCounted(_ request: HTTPExchange, ticket: Int, patience: AnswerPatience?) async -> Result<HTTPAnswer, HTTPError> {
         let result: Result<HTTPAnswer, HTTPError>
         do { result = .success(try await http.send(request, patience: patience)) } catch { result = .failure(error) }
-        await budget.finished(ticket)
+        if case .failure(let error) = result, error.requestCertainlyNotSent {
+            await budget.neverSent(ticket)
+        } else {
+            await budget.finished(ticket)
+        }
         return result
     }
 

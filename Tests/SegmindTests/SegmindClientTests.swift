@@ -244,6 +244,24 @@ import Testing
         #expect(seconds > 10 && seconds <= 31)
     }
 
+    /// A refused connection never reached the server: it spends nothing of the request budget,
+    /// so a client retrying an unreachable API is never held up by a budget it did not use.
+    @Test func refusedConnectionsSpendNoBudget() async throws {
+        let budget = RequestBudget(requestsPerWindow: 2, window: .seconds(60))
+        // Port 9 (discard) on this machine: nothing listens, every connection is refused.
+        var client = SegmindClient(configuration: SegmindConfiguration(apiKey: APIKey("SG_ffff0000ffff0000"), apiBase: "http://127.0.0.1:9"),
+                                   retry: RetryPolicy(maxAttempts: 5, baseDelay: 0.01, maxDelay: 0.02), budget: budget)
+        let heard = Collected<ClientNotice>()
+        client.notices = { heard.add($0) }
+        await #expect(throws: APIError.self) { try await client.status(of: RequestID("0f8e3c2a-0000-4000-8000-000000000000")!) }
+        let retries = heard.all.filter { if case .retrying = $0 { true } else { false } }
+        #expect(retries.count == 4, "\(heard.all)")
+        #expect(!heard.all.contains { if case .waitingForBudget = $0 { true } else { false } }, "\(heard.all)")
+        // And the budget is whole: two requests may go at once.
+        await budget.finished(try await budget.acquire())
+        await budget.finished(try await budget.acquire())
+    }
+
     @Test func everyWaitIsReportedAsItBegins() async throws {
         try await SimulatorHarness.with { harness in
             let heard = Collected<ClientNotice>()
