@@ -59,16 +59,26 @@ struct AVCConfiguration: Equatable {
 
     /// The ids the record's SPS and PPS use (`seq_parameter_set_id`, `pic_parameter_set_id`).
     var usedIdentifiers: Set<Int> {
-        var ids = Set<Int>()
-        for unit in sequenceParameterSets {
-            var bits = BitReader(unescaping: unit, from: 4)   // after header, profile, constraints, level
-            if let id = bits.unsignedExpGolomb() { ids.insert(id) }
-        }
-        for unit in pictureParameterSets {
-            var bits = BitReader(unescaping: unit, from: 1)
-            if let id = bits.unsignedExpGolomb() { ids.insert(id) }
-        }
-        return ids
+        Set(sequenceParameterSets.compactMap(Self.sequenceIdentifier) + pictureParameterSets.compactMap(Self.pictureIdentifier))
+    }
+
+    /// This record with only the parameter sets whose id is in `ids` (x264 gives its SPS and PPS
+    /// the same id): one encoder's sets, taken back out of a merged record.
+    func keeping(identifiers ids: Set<Int>) -> AVCConfiguration {
+        var kept = self
+        kept.sequenceParameterSets = sequenceParameterSets.filter { Self.sequenceIdentifier($0).map(ids.contains) ?? false }
+        kept.pictureParameterSets = pictureParameterSets.filter { Self.pictureIdentifier($0).map(ids.contains) ?? false }
+        return kept
+    }
+
+    private static func sequenceIdentifier(_ unit: [UInt8]) -> Int? {
+        var bits = BitReader(unescaping: unit, from: 4)   // after header, profile, constraints, level
+        return bits.unsignedExpGolomb()
+    }
+
+    private static func pictureIdentifier(_ unit: [UInt8]) -> Int? {
+        var bits = BitReader(unescaping: unit, from: 1)
+        return bits.unsignedExpGolomb()
     }
 
     /// This record with `other`'s parameter sets added: what a track holding both streams declares.

@@ -10,6 +10,8 @@ public enum EditError: Error, Equatable, CustomStringConvertible {
     case outputExists(String)
     /// The output's extension names no container written here.
     case unsupportedContainer(String)
+    /// A stitch made ahead does not fit the shot that came (`StitchAhead`); nothing was written.
+    case predictionMissed(String)
     case nothingLeft(String, seconds: Double)
     case failed(String, FFmpegError)
     case unwritable(String, FFmpegError)
@@ -22,6 +24,7 @@ public enum EditError: Error, Equatable, CustomStringConvertible {
         case .invalidOption(let reason): return reason
         case .outputIsAnInput(let path): return "\(path): the output would overwrite an input; choose another -o"
         case .outputExists(let path): return "\(path): already exists; it was left as it was"
+        case .predictionMissed(let reason): return "the stitch made ahead does not fit: \(reason)"
         case .unsupportedContainer(let path):
             return "\(path): the output's extension decides its container: \(VideoContainer.choices)"
         case .nothingLeft(let path, let seconds):

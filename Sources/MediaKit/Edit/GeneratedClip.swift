@@ -9,14 +9,20 @@ enum GeneratedClip {
 
     static func write(to path: String, width: Int, height: Int, seconds: Int, framesPerSecond: Int,
                       audio: Bool, crf: Int, paint: Painter) throws(FFmpegError) {
+        try write(to: path, width: width, height: height, frameCount: seconds * framesPerSecond,
+                  frameRate: Rational(framesPerSecond, 1), audio: audio, crf: crf, paint: paint)
+    }
+
+    static func write(to path: String, width: Int, height: Int, frameCount: Int, frameRate: Rational,
+                      audio: Bool, crf: Int, paint: Painter) throws(FFmpegError) {
+        let framesPerSecond = frameRate.value ?? 24
         let writer = try MovieWriter(path: path)
-        let video = try MediaEncoder.h264(width: width, height: height, frameRate: Rational(framesPerSecond, 1),
+        let video = try MediaEncoder.h264(width: width, height: height, frameRate: frameRate,
                                           crf: crf, preset: "ultrafast", globalHeader: writer.needsGlobalHeader)
         let videoStream = try writer.addStream(from: video.context)
         let tone = try audio ? ToneTrack(writer: writer) : nil
         try writer.begin()
         let frame = try Frame(width: width, height: height, format: AV_PIX_FMT_YUV420P)
-        let frameCount = seconds * framesPerSecond
         func drain() throws(FFmpegError) {
             while case .packet(let packet) = try video.receive() {
                 try writer.write(packet, stream: videoStream, timeBase: video.context.pointee.time_base)
@@ -33,7 +39,7 @@ enum GeneratedClip {
         }
         try video.send(nil)
         try drain()
-        try tone?.finish(at: Double(seconds))
+        try tone?.finish(at: Double(frameCount) / framesPerSecond)
         try writer.finish()
     }
 }

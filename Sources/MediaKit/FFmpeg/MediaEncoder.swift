@@ -1,4 +1,18 @@
+import Synchronization
 internal import CFFmpeg
+
+/// Counts the encoders opened by the work of the task it is bound in: how a caller (a test) knows
+/// that an edit was a remux, with nothing encoded.
+public final class EncoderCount: Sendable {
+    @TaskLocal public static var current: EncoderCount?
+    private let count = Atomic<Int>(0)
+
+    public init() {}
+
+    public var opened: Int { count.load(ordering: .relaxed) }
+
+    func add() { count.add(1, ordering: .relaxed) }
+}
 
 /// An opened encoder: owns its `AVCodecContext` and the packet it hands out, frees them in
 /// `deinit`. `MediaEncoder+H264` and `MediaEncoder+AAC` make the ones MediaKit uses.
@@ -12,6 +26,7 @@ final class MediaEncoder {
         guard let context = avcodec_alloc_context3(codec) else { throw FFmpegError(code: CFFmpeg_AVERROR(ENOMEM)) }
         self.context = context
         packet = try Packet()
+        EncoderCount.current?.add()
         configure(context)
         for (name, value) in options { av_opt_set(context.pointee.priv_data, name, value, 0) }
         try FFmpegError.check(avcodec_open2(context, codec, nil))
