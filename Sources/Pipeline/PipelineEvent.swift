@@ -48,6 +48,12 @@ public enum PipelineEvent: Sendable {
 
     // MARK: The result
 
+    /// The stitch is being made ahead, while the last shot's job runs, for the shot predicted.
+    case stitchingAhead(prediction: ShotPrediction)
+    /// The stitch made ahead is ready: only the shot's packets remain to be copied.
+    case stitchedAhead
+    /// The stitch made ahead could not be used (the shot is not as predicted, say): stitching as usual.
+    case stitchAheadUnused(reason: String)
     case stitching(done: Double, total: Double)
     case stitched(output: String, report: StitchReport)
 }

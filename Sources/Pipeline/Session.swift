@@ -10,12 +10,15 @@ public struct Session: Sendable {
     public let journal: JobJournal
     public let continuations: ContinuationStore
     public let uploads: SharedUploads
+    /// The shots this API host returns, learned; nil to go by the documented shapes only.
+    public let shotShapes: ShotShapes?
 
-    public init(client: SegmindClient, journal: JobJournal, uploads: SharedUploads) throws(JournalError) {
+    public init(client: SegmindClient, journal: JobJournal, uploads: SharedUploads, shotShapes: ShotShapes? = nil) throws(JournalError) {
         self.client = client
         self.journal = journal
         continuations = try ContinuationStore(journal: journal)
         self.uploads = uploads
+        self.shotShapes = shotShapes
     }
 
     /// Where a session keeps its files: the user's state and cache folders, or (for a simulation)
@@ -24,18 +27,21 @@ public struct Session: Sendable {
         public var journal: String
         public var uploadCache: String
         public var encodingMemory: String
+        public var shotShapes: String
 
-        public init(journal: String, uploadCache: String, encodingMemory: String) {
+        public init(journal: String, uploadCache: String, encodingMemory: String, shotShapes: String) {
             self.journal = journal
             self.uploadCache = uploadCache
             self.encodingMemory = encodingMemory
+            self.shotShapes = shotShapes
         }
 
         /// The XDG folders (`$XDG_STATE_HOME/kling-media`, `$XDG_CACHE_HOME/kling-media`).
         public static func user(environment: [String: String] = ProcessInfo.processInfo.environment) -> Folders {
             Folders(journal: JobJournal.defaultDirectory(environment: environment),
                     uploadCache: UploadCache.defaultPath(environment: environment),
-                    encodingMemory: RequestEncodingMemory.defaultPath(environment: environment))
+                    encodingMemory: RequestEncodingMemory.defaultPath(environment: environment),
+                    shotShapes: ShotShapes.defaultPath(environment: environment))
         }
 
         /// A simulation's own: `simulation/` beside the real state and cache folders. Kept like the
@@ -43,7 +49,7 @@ public struct Session: Sendable {
         public static func simulation(environment: [String: String] = ProcessInfo.processInfo.environment) -> Folders {
             let state = AppFolders.simulationState(environment: environment)
             return Folders(journal: state + "/jobs", uploadCache: AppFolders.simulationCache(environment: environment) + "/uploads.json",
-                           encodingMemory: state + "/request-encoding.json")
+                           encodingMemory: state + "/request-encoding.json", shotShapes: state + "/shot-shapes.json")
         }
     }
 
@@ -56,7 +62,8 @@ public struct Session: Sendable {
         client.notices = notices
         adjust(&client)
         let uploader = FileUploader(backend: SegmindStorage(configuration: configuration), cache: UploadCache(path: folders.uploadCache))
-        return try Session(client: client, journal: try JobJournal(directory: folders.journal), uploads: SharedUploads(uploader: uploader))
+        return try Session(client: client, journal: try JobJournal(directory: folders.journal), uploads: SharedUploads(uploader: uploader),
+                           shotShapes: ShotShapes(path: folders.shotShapes))
     }
 
     /// A runner for continuations on this session.

@@ -63,20 +63,11 @@ public struct RequestEncodingMemory: Sendable {
     }
 
     public func encoding(for host: String) -> RequestEncoding? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return (try? JSONDecoder().decode([String: RequestEncoding].self, from: data))?[host]
+        KeyedMemory<RequestEncoding>(path: path).value(for: host)
     }
 
     /// Best effort: a memory that cannot be written only costs a refused request next time.
     public func remember(_ encoding: RequestEncoding, for host: String) {
-        guard self.encoding(for: host) != encoding else { return }
-        var all = FileManager.default.contents(atPath: path)
-            .flatMap { try? JSONDecoder().decode([String: RequestEncoding].self, from: $0) } ?? [:]
-        all[host] = encoding
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        guard let bytes = try? encoder.encode(all) else { return }
-        try? PrivateFolder.make(URL(fileURLWithPath: path).deletingLastPathComponent().path)
-        try? AtomicFile.write(Array(bytes), to: path)
+        KeyedMemory<RequestEncoding>(path: path).remember(encoding, for: host)
     }
 }

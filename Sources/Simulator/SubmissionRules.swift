@@ -50,14 +50,8 @@ enum SubmissionRules {
     /// The size Kling O1 (standard) returns for an aspect ratio; `auto` takes the fixed ratio
     /// nearest the clip as displayed, when the clip is known.
     static func outputSize(aspectRatio: String, clip: MediaInfo?) -> (width: Int, height: Int) {
-        var option = AspectRatioOption(rawValue: aspectRatio) ?? .auto
-        if option == .auto, let video = clip?.primaryVideo, let width = video.displayWidth, let height = video.displayHeight {
-            option = AspectChoice(displayWidth: width, displayHeight: height, requested: .auto).nearest
-        }
-        switch option {
-        case .portrait: return (720, 1280)
-        case .square: return (960, 960)
-        default: return (1280, 720)
-        }
+        let size = KlingO1Output.size(KlingO1Output.aspect(AspectRatioOption(rawValue: aspectRatio) ?? .auto, clip: clip))
+        return (size.width, size.height)
     }
+
 }

@@ -29,6 +29,8 @@ enum GeneratedClip {
             }
         }
         for index in 0..<frameCount {
+            // Cancelled: stop, and leave nothing (the writer removes its temporary file).
+            if Task.isCancelled { throw FFmpegError(code: CFFmpeg_AVERROR(EINTR)) }
             try frame.makeWritable()
             try paint(frame, index, frameCount)
             frame.raw.pointee.pts = Int64(index)

@@ -90,7 +90,7 @@ public enum StitchAhead {
                 Self.paintBlack(frame)
             }
         } catch {
-            throw .unwritable(path, error)
+            throw Task.isCancelled ? .cancelled : .unwritable(path, error)
         }
         var stitchOptions = options
         stitchOptions.replaceExisting = true

@@ -1,4 +1,5 @@
 import Journal
+import MediaKit
 import Support
 
 /// One `kling-media continue`: what was asked (the clip, references, prompt and options), where
@@ -33,6 +34,9 @@ public struct ContinuationRecord: JournalRecord, Equatable {
     public var jobs: [String?]
     public var state: State
     public var error: String?
+    /// The stitch made while the last shot's job ran (`StitchAhead`), once finished: a run
+    /// resumed later finishes it instead of stitching again.
+    public var stitchAhead: PreparedStitch?
 
     public init(localID: String = UUID().uuidString.lowercased(), key: String, apiBase: String,
                 request: ContinuationRequest, outputPath: String?, shotPaths: [String], sentPath: String,
@@ -66,5 +70,6 @@ public struct ContinuationRecord: JournalRecord, Equatable {
         case shotPaths = "shot_paths"
         case sentPath = "sent_path"
         case jobs, state, error
+        case stitchAhead = "stitch_ahead"
     }
 }

@@ -1,4 +1,5 @@
 import Journal
+import Synchronization
 import KlingRules
 import MediaKit
 import Segmind
@@ -73,12 +74,20 @@ public struct ContinuationRunner: Sendable {
                 }
             }
             let maker = ShotMaker(session: session, events: events)
-            for shot in 1...record.request.shots {
-                try await maker.make(shot, of: &record, check: check, options: options)
+            var ahead: AheadStitch?
+            do throws(PipelineError) {
+                for shot in 1...record.request.shots {
+                    if shot == record.request.shots { ahead = stitchAhead(record, check: check, options: options) }
+                    try await maker.make(shot, of: &record, check: check, options: options)
+                }
+            } catch {
+                // Nothing this run started outlives it: the stitch made ahead stops, and its files go.
+                await ahead?.stop()
+                throw error
             }
             var report: StitchReport?
             if let output = record.outputPath {
-                report = try await stitch(record, to: output)
+                report = try await stitch(record, to: output, ahead: await ahead?.readyOrStopped(events: events))
             }
             record = try journalled { () throws(JournalError) in
                 try session.continuations.update(record.localID) { $0.state = .done; $0.error = nil }
@@ -111,7 +120,70 @@ public struct ContinuationRunner: Sendable {
         return try outcome(record, alreadyDone: true, stitch: nil)
     }
 
-    private func stitch(_ record: ContinuationRecord, to output: String) async throws(PipelineError) -> StitchReport {
+    // MARK: The stitch made ahead
+
+    /// Starts the stitch of everything before the last shot, to run while its job does; nil when
+    /// none is worth making (no result, a cross-fade, the shot already here, a shot with its own
+    /// sound, turned off). A finished one journalled by an earlier run is taken as it is.
+    private func stitchAhead(_ record: ContinuationRecord, check: ContinuationCheck, options: RunOptions) -> AheadStitch? {
+        let request = record.request
+        guard options.stitchAhead, let output = record.outputPath, request.crossfade == 0 else { return nil }
+        let clips = [request.source] + record.shotPaths.prefix(request.shots - 1)
+        if let earlier = record.stitchAhead, earlier.clips == clips, SystemCalls.exists(earlier.path) { return AheadStitch(ready: earlier) }
+        guard !SystemCalls.exists(record.shotPaths[request.shots - 1]) else { return nil }
+        // The sound is encoded across the joint: made ahead, it cannot hold the shot's own.
+        guard !(request.keepAudio && check.clip.primaryAudio != nil) else { return nil }
+        let prediction: ShotPrediction
+        if request.shots > 1 {
+            // A chain's next shot is shaped like the one before it.
+            guard let previous = try? Probe.file(atPath: record.shotPaths[request.shots - 2]), let video = previous.primaryVideo,
+                  let width = video.width, let height = video.height, let rate = video.constantFrameRate,
+                  let seconds = video.duration, let perSecond = rate.value else { return nil }
+            prediction = ShotPrediction(width: width, height: height, frameRate: rate, frameCount: Int((seconds * perSecond).rounded()))
+        } else {
+            let host = session.client.configuration.apiHost
+            prediction = session.shotShapes?.prediction(host: host, aspect: check.aspectRatio, clip: check.clip, duration: request.duration)
+                ?? KlingO1Output.predictedShot(aspect: check.aspectRatio, clip: check.clip, duration: request.duration)
+        }
+        let path = FilePlan.aheadPath(output: output)
+        events(.stitchingAhead(prediction: prediction))
+        let (continuations, events, localID) = (session.continuations, events, record.localID)
+        return AheadStitch {
+            do throws(EditError) {
+                let prepared = try await StitchAhead.prepare(clips, before: prediction, to: path)
+                _ = try? continuations.update(localID) { $0.stitchAhead = prepared }
+                events(.stitchedAhead)
+                return prepared
+            } catch {
+                SystemCalls.remove(path)
+                if error != .cancelled { events(.stitchAheadUnused(reason: error.description)) }
+                return nil
+            }
+        }
+    }
+
+    /// The result from the stitch made ahead when the shot is as predicted; nil when it is not
+    /// (said, and the stitch is made as usual). Either way the stitch made ahead is gone after.
+    private func finishAhead(_ ahead: PreparedStitch, record: ContinuationRecord, output: String) async throws(PipelineError) -> StitchReport? {
+        guard let shot = record.shotPaths.last else { return nil }
+        let report: StitchReport?
+        do throws(EditError) {
+            report = try await StitchAhead.finish(ahead, shot: shot, to: output, replacing: true)
+        } catch {
+            if error == .cancelled { throw .cancelled(resume: .resume(continuation: record.localID)) }
+            events(.stitchAheadUnused(reason: error.description))
+            report = nil
+        }
+        SystemCalls.remove(ahead.path)
+        _ = try? session.continuations.update(record.localID) { $0.stitchAhead = nil }
+        return report
+    }
+
+    private func stitch(_ record: ContinuationRecord, to output: String, ahead: PreparedStitch?) async throws(PipelineError) -> StitchReport {
+        if let ahead, let report = try await finishAhead(ahead, record: record, output: output) {
+            events(.stitched(output: output, report: report))
+            return report
+        }
         var options = StitchOptions(target: .last)
         options.crossfade = record.request.crossfade
         // Checked when the record was made (a file there then was refused unless replacing was
@@ -166,4 +238,45 @@ public struct ContinuationRunner: Sendable {
 /// A journal call, its failure as a `PipelineError`.
 func journalled<T>(_ body: () throws(JournalError) -> T) throws(PipelineError) -> T {
     do { return try body() } catch { throw .journal(error) }
+}
+
+/// A stitch being made ahead of the last shot, in a task of its own.
+private final class AheadStitch: Sendable {
+    private final class Flag: Sendable {
+        let isSet = Atomic<Bool>(false)
+    }
+
+    private let task: Task<PreparedStitch?, Never>
+    private let finished = Flag()
+
+    init(_ work: @escaping @Sendable () async -> PreparedStitch?) {
+        let finished = finished
+        task = Task {
+            let made = await work()
+            finished.isSet.store(true, ordering: .releasing)
+            return made
+        }
+    }
+
+    init(ready: PreparedStitch) {
+        finished.isSet.store(true, ordering: .releasing)
+        task = Task { ready }
+    }
+
+    /// The stitch made ahead when it is ready as the shot arrives. One still running works at
+    /// low priority and may be far from done: it is stopped, and the stitch made as usual.
+    func readyOrStopped(events: PipelineEvents) async -> PreparedStitch? {
+        guard finished.isSet.load(ordering: .acquiring) else {
+            await stop()
+            events(.stitchAheadUnused(reason: "the shot came before the stitch made ahead was ready"))
+            return nil
+        }
+        return await task.value
+    }
+
+    /// Stops it and waits until it has (its files gone).
+    func stop() async {
+        task.cancel()
+        _ = await task.value
+    }
 }

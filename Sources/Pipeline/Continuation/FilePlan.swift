@@ -54,6 +54,13 @@ public enum FilePlan {
                       reserving: reserving)
     }
 
+    /// Where the stitch made ahead of the last shot goes: hidden beside the result (same file
+    /// system, so nothing is copied across), removed once the result is made.
+    public static func aheadPath(output: String) -> String {
+        let url = URL(fileURLWithPath: output)
+        return url.deletingLastPathComponent().appendingPathComponent("." + stem(of: output) + ".ahead.mp4").path
+    }
+
     /// `path`, or `NAME-2.mp4`, `NAME-3.mp4`… when it is taken (on disk, in `taken`, or handed out
     /// before by this process); with `reserving`, the name is handed out.
     public static func unique(_ path: String, besides taken: Set<String> = [], reserving: Bool = false) -> String {

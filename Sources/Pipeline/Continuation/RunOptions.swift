@@ -7,6 +7,9 @@ public struct RunOptions: Sendable {
     /// Replace a file already at the stitched result's path asked for (`-o`); without it, a new
     /// continuation refuses one before anything is sent.
     public var overwrite = false
+    /// Make the stitch while the last shot's job runs (`StitchAhead`), so the result is a remux
+    /// when the shot arrives.
+    public var stitchAhead = true
     /// Submit again a shot whose earlier job FAILED or expired unfetched.
     public var retryFailed = false
     /// Submit again a shot whose earlier submission's answer was lost (it may be billed twice).

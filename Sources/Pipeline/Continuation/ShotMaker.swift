@@ -25,7 +25,7 @@ struct ShotMaker {
                 || (job.requestID != nil && [.queued, .processing, .completed].contains(job.state))
             if fetchable {
                 events(.waitingForEarlierJob(number, job: job.requestID?.rawValue ?? job.localID))
-                try await finish(job, shot: shot, record: record, options: options)
+                try await finish(job, shot: shot, record: record, check: check, options: options)
                 return
             }
             switch job.state {
@@ -41,7 +41,7 @@ struct ShotMaker {
         }
         let (clip, aspect) = try await ClipPreparation(events: events).clip(for: shot, of: record, check: check)
         let job = try await submit(clip, aspect: aspect, shot: shot, of: &record, options: options)
-        try await finish(job, shot: shot, record: record, options: options)
+        try await finish(job, shot: shot, record: record, check: check, options: options)
     }
 
     /// Uploads the shot's inputs and submits it, journalled before the POST and linked to the continuation.
@@ -99,7 +99,8 @@ struct ShotMaker {
     }
 
     /// Waits for a submitted shot and saves its output.
-    private func finish(_ job: JobRecord, shot: Int, record: ContinuationRecord, options: RunOptions) async throws(PipelineError) {
+    private func finish(_ job: JobRecord, shot: Int, record: ContinuationRecord, check: ContinuationCheck,
+                        options: RunOptions) async throws(PipelineError) {
         let number = ShotNumber(shot, of: record.request.shots)
         let path = record.shotPaths[shot - 1]
         let events = events
@@ -121,6 +122,13 @@ struct ShotMaker {
             }
         }
         events(.saved(number, path: path, info: saved.info))
+        // What this host really returns, for the next stitch made ahead (`auto` is judged from the
+        // clip sent, known here for the first shot only).
+        let aspect = job.parameters.aspectRatio
+        if aspect != .auto || shot == 1 {
+            session.shotShapes?.remember(saved.info, host: session.client.configuration.apiHost, aspect: aspect,
+                                         clip: shot == 1 ? check.clip : nil, duration: job.parameters.duration)
+        }
     }
 
     private func upload(_ input: String, shot: ShotNumber) async throws(PipelineError) -> String {

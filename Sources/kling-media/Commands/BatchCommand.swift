@@ -37,6 +37,7 @@ struct BatchCommand: AsyncParsableCommand, JSONOutputting {
     @Argument(help: "The batch file (JSON Lines).") var file: String
     @Option(help: "Continuations run at once (1 to 64).") var concurrency = 4
     @Flag(help: "Run against the built-in simulator even when an API key is set.") var simulate = false
+    @Flag(help: "Stitch only after each shot arrives, not ahead while the model works.") var noStitchAhead = false
     @Flag(help: "Submit again shots whose earlier jobs FAILED or expired unfetched.") var retryFailed = false
     @Flag(help: "Submit again shots whose earlier submissions lost their answer (they may be billed twice).") var resubmit = false
     @OptionGroup var download: DownloadOptions
@@ -54,6 +55,7 @@ struct BatchCommand: AsyncParsableCommand, JSONOutputting {
         let session = try CommandSession.open(simulate: simulate, notices: printer.notices)
         defer { session.close() }
         var options = RunOptions(retryFailed: retryFailed, resubmitUnknown: resubmit)
+        options.stitchAhead = !noStitchAhead
         options.maxDownloadBytes = download.maxBytes
         let runner = BatchRunner(session: session.session, concurrency: concurrency, options: options)
         let tally = BatchTally(total: lines.count)

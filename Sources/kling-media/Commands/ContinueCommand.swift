@@ -46,6 +46,7 @@ struct ContinueCommand: AsyncParsableCommand, JSONOutputting {
     var output: String?
     @OptionGroup var overwriting: OverwriteOption
     @Flag(help: "Keep the new shot only; do not stitch it after the clip.") var noStitch = false
+    @Flag(help: "Stitch only after the shot arrives, not ahead while the model works.") var noStitchAhead = false
     @Flag(help: "Fix the clip's problems (size, frame rate…) before sending, as `conform` would.") var conform = false
     @Option(help: ArgumentHelp("Send only the clip's last SECONDS (default: all of it, or as much as the model takes).", valueName: "seconds"))
     var tail: Double?
@@ -98,6 +99,7 @@ struct ContinueCommand: AsyncParsableCommand, JSONOutputting {
         defer { session.close() }
         let runner = session.session.runner { printer.print($0) }
         var options = RunOptions(again: again, retryFailed: retryFailed, resubmitUnknown: resubmit)
+        options.stitchAhead = !noStitchAhead
         options.overwrite = overwriting.overwrite
         options.maxDownloadBytes = download.maxBytes
         let outcome: ContinuationOutcome

@@ -55,6 +55,13 @@ enum EventJSON {
             }
         case .saved(let n, let path, _):
             return shot(n, "saved", ["path": .string(path)])
+        case .stitchingAhead(let prediction):
+            return ["event": "stitching_ahead", "width": .number(Double(prediction.width)), "height": .number(Double(prediction.height)),
+                    "frame_rate": .string(prediction.frameRate.description), "frame_count": .number(Double(prediction.frameCount))]
+        case .stitchedAhead:
+            return ["event": "stitched_ahead"]
+        case .stitchAheadUnused(let reason):
+            return ["event": "stitch_ahead_unused", "reason": .string(reason)]
         case .stitching(let done, let total):
             return ["event": "stitching", "done_seconds": number(done), "total_seconds": number(total)]
         case .stitched(let output, let report):

@@ -68,6 +68,13 @@ enum EventText {
             let video = info.primaryVideo
             return [.step("\(label(shot)): saved \(path) (\(video?.displayWidth ?? 0)×\(video?.displayHeight ?? 0), "
                           + "\(Formatting.seconds(video?.duration ?? info.format.duration ?? 0)))")]
+        case .stitchingAhead(let prediction):
+            return [.step("stitching ahead while the model works, for a \(prediction.width)×\(prediction.height) shot at "
+                          + "\(prediction.frameRate.frameRateText) fps (at low priority)")]
+        case .stitchedAhead:
+            return [.step("stitched ahead: when the shot comes, only its packets are copied in")]
+        case .stitchAheadUnused(let reason):
+            return [.step("\(reason); stitching it now instead")]
         case .stitching(let done, let total):
             return [.progress("stitching: \(percent(done, total))")]
         case .stitched(let output, let report):
