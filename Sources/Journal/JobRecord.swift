@@ -48,6 +48,9 @@ public struct JobRecord: JournalRecord, Equatable {
     public var error: String?
     /// The continuation (`kling-media continue`) this job is a shot of: `wait` finishes it too.
     public var continuation: ContinuationLink?
+    /// When a poll first found the job COMPLETED (so at most this long after `submittedAt` it was
+    /// done): how long such jobs take here, for when to poll the next one.
+    public var completedAt: Date?
 
     /// The current time to the second, as the journal stores it (ISO 8601), so a record reads back equal.
     public static func now() -> Date { JournalClock.now() }
@@ -89,6 +92,7 @@ public struct JobRecord: JournalRecord, Equatable {
         case responseURL = "response_url"
         case error
         case continuation
+        case completedAt = "completed_at"
     }
 
     public init(localID: String = UUID().uuidString.lowercased(), parameters: KlingRequest, apiBase: String,

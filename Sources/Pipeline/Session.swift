@@ -28,12 +28,14 @@ public struct Session: Sendable {
         public var uploadCache: String
         public var encodingMemory: String
         public var shotShapes: String
+        public var resultPolling: String
 
-        public init(journal: String, uploadCache: String, encodingMemory: String, shotShapes: String) {
+        public init(journal: String, uploadCache: String, encodingMemory: String, shotShapes: String, resultPolling: String) {
             self.journal = journal
             self.uploadCache = uploadCache
             self.encodingMemory = encodingMemory
             self.shotShapes = shotShapes
+            self.resultPolling = resultPolling
         }
 
         /// The XDG folders (`$XDG_STATE_HOME/kling-media`, `$XDG_CACHE_HOME/kling-media`).
@@ -41,7 +43,8 @@ public struct Session: Sendable {
             Folders(journal: JobJournal.defaultDirectory(environment: environment),
                     uploadCache: UploadCache.defaultPath(environment: environment),
                     encodingMemory: RequestEncodingMemory.defaultPath(environment: environment),
-                    shotShapes: ShotShapes.defaultPath(environment: environment))
+                    shotShapes: ShotShapes.defaultPath(environment: environment),
+                    resultPolling: ResultPollingMemory.defaultPath(environment: environment))
         }
 
         /// A simulation's own: `simulation/` beside the real state and cache folders. Kept like the
@@ -49,7 +52,8 @@ public struct Session: Sendable {
         public static func simulation(environment: [String: String] = ProcessInfo.processInfo.environment) -> Folders {
             let state = AppFolders.simulationState(environment: environment)
             return Folders(journal: state + "/jobs", uploadCache: AppFolders.simulationCache(environment: environment) + "/uploads.json",
-                           encodingMemory: state + "/request-encoding.json", shotShapes: state + "/shot-shapes.json")
+                           encodingMemory: state + "/request-encoding.json", shotShapes: state + "/shot-shapes.json",
+                           resultPolling: state + "/result-polling.json")
         }
     }
 
@@ -60,6 +64,7 @@ public struct Session: Sendable {
                             adjust: (inout SegmindClient) -> Void = { _ in }) throws(JournalError) -> Session {
         var client = SegmindClient(configuration: configuration, encodingMemory: RequestEncodingMemory(path: folders.encodingMemory))
         client.notices = notices
+        client.pollingMemory = ResultPollingMemory(path: folders.resultPolling)
         adjust(&client)
         let uploader = FileUploader(backend: SegmindStorage(configuration: configuration), cache: UploadCache(path: folders.uploadCache))
         return try Session(client: client, journal: try JobJournal(directory: folders.journal), uploads: SharedUploads(uploader: uploader),

@@ -7,4 +7,7 @@ public enum ClientNotice: Sendable, Equatable {
     case rateLimited(until: Date, seconds: Double)
     /// A request failed in a way worth trying again; the next try is `seconds` away.
     case retrying(reason: String, seconds: Double, attempt: Int, of: Int)
+    /// The first poll of a job waits this long: jobs like it took about that long here (polls
+    /// before then would only spend the request budget).
+    case waitingForModel(seconds: Double)
 }

@@ -19,6 +19,9 @@ public struct SegmindClient: Sendable {
     public var longestRateLimitWait: Double = 900
     /// Where the body spelling Segmind accepted is remembered; nil to remember nothing.
     public var encodingMemory: RequestEncodingMemory?
+    /// Where each host's way of being polled is remembered (`ResultPolling`); nil to learn it on
+    /// every wait.
+    public var pollingMemory: ResultPollingMemory?
     private let http = HTTPClient()
     private let budget: RequestBudget
 
@@ -97,11 +100,37 @@ public struct SegmindClient: Sendable {
     /// Polls until the job finishes, then returns its result. The interval starts at 2 s and grows
     /// to 15 s (`polling`); `onStatus` hears each poll's answer. Throws `.stillRunning` past `deadline`, and
     /// `.cancelled` when the task is cancelled (the job itself goes on at Segmind).
-    public func waitForResult(of job: JobLocation, deadline: ContinuousClock.Instant? = nil,
+    ///
+    /// `firstPollAfter`: seconds before the first poll (the model's typical time for such a job,
+    /// less what has passed since it was submitted), said as a notice. The result endpoint is
+    /// polled directly unless this host is known not to answer it for a running job
+    /// (`ResultPolling`): a finished job then costs one request, not two.
+    public func waitForResult(of job: JobLocation, deadline: ContinuousClock.Instant? = nil, firstPollAfter: Double = 0,
                               onStatus: @Sendable (JobStatus) -> Void = { _ in }) async throws(APIError) -> JobResult {
+        try await waitForModel(firstPollAfter, deadline: deadline)
         var interval = polling.firstInterval
+        let host = configuration.apiHost
+        var direct = pollingMemory?.polling(for: host) != .separate
         while true {
-            let report = try await status(of: job.requestID, statusURL: job.statusURL, deadline: deadline)
+            let report: StatusReport
+            if direct {
+                switch try await pollResult(job, deadline: deadline) {
+                case .finished(let result):
+                    onStatus(.completed)
+                    pollingMemory?.remember(.direct, for: host)
+                    return result
+                case .running(let status):
+                    pollingMemory?.remember(.direct, for: host)
+                    report = StatusReport(status: status, error: nil)
+                case .refused:
+                    // This host's result endpoint does not answer a running job: the documented way.
+                    direct = false
+                    report = try await status(of: job.requestID, statusURL: job.statusURL, deadline: deadline)
+                    pollingMemory?.remember(.separate, for: host)
+                }
+            } else {
+                report = try await status(of: job.requestID, statusURL: job.statusURL, deadline: deadline)
+            }
             onStatus(report.status)
             switch report.status {
             case .completed:
@@ -121,6 +150,41 @@ public struct SegmindClient: Sendable {
     public func waitForResult(of id: RequestID, deadline: ContinuousClock.Instant? = nil,
                               onStatus: @Sendable (JobStatus) -> Void = { _ in }) async throws(APIError) -> JobResult {
         try await waitForResult(of: JobLocation(requestID: id), deadline: deadline, onStatus: onStatus)
+    }
+
+    /// What the result endpoint says of a job: its result, that it is still running, or nothing
+    /// usable for a running job (an error status other than FAILED's 422).
+    private enum ResultPoll {
+        case finished(JobResult)
+        case running(JobStatus)
+        case refused
+    }
+
+    private func pollResult(_ job: JobLocation, deadline: ContinuousClock.Instant?) async throws(APIError) -> ResultPoll {
+        do {
+            return .finished(try await result(of: job.requestID, responseURL: job.responseURL, deadline: deadline))
+        } catch {
+            switch error {
+            case .stillRunning(_, let status):
+                guard let running = JobStatus(rawValue: status) else { return .refused }
+                return .running(running)
+            // A 404 here may be this endpoint's way of saying "not finished": the status endpoint
+            // decides whether the job is unknown.
+            case .notFound, .badRequest, .unexpectedResponse:
+                return .refused
+            default:
+                throw error
+            }
+        }
+    }
+
+    /// Sleeps before the first poll, saying so; never past `deadline`.
+    private func waitForModel(_ seconds: Double, deadline: ContinuousClock.Instant?) async throws(APIError) {
+        var wait = seconds
+        if let deadline { wait = min(wait, max(0, ContinuousClock.now.duration(to: deadline).inSeconds)) }
+        guard wait > 0 else { return }
+        if wait >= 0.5 { notices(.waitingForModel(seconds: wait)) }
+        try await sleep(seconds: wait)
     }
 
     // MARK: Reading a submission's answer

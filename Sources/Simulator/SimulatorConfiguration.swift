@@ -37,6 +37,17 @@ public struct SimulatorConfiguration: Sendable {
     public var acceptedEncoding: AcceptedEncoding = .any
     /// What a generated shot shows.
     public var look: Look = .continuation
+    /// What the result endpoint answers for a job still running.
+    public var resultWhileRunning: ResultWhileRunning = .status
+
+    /// Segmind documents the result endpoint for finished jobs only; a running job may get its
+    /// status (as every v2 answer carries one) or a refusal.
+    public enum ResultWhileRunning: String, Sendable, CaseIterable {
+        /// 200 with the job's status, as the status endpoint answers.
+        case status
+        /// 404, as for an unknown request.
+        case notFound = "not-found"
+    }
 
     public enum Look: String, Sendable, CaseIterable {
         /// The uploaded clip's last frame, moving on (each job rendered on its own); the pattern

@@ -190,6 +190,9 @@ struct SimulatorRoutes: Sendable {
             return json(.init(code: 422), .object(body))
         case .completed where full:
             for (key, value) in result(of: id, shape: configuration.resultShape) { body[key] = value }
+        case .queued where full && configuration.resultWhileRunning == .notFound,
+             .processing where full && configuration.resultWhileRunning == .notFound:
+            return json(.notFound, .object(["error": .string("Request \(id) has no result yet")]))
         default:
             break
         }

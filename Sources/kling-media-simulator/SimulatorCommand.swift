@@ -45,6 +45,8 @@ struct SimulatorCommand: AsyncParsableCommand {
     var range = SimulatorConfiguration.RangeSupport.honoured
     @Option(help: "Which spelling of duration and elements submissions may use: any, documented (strings), native (integer, array).")
     var acceptEncoding = SimulatorConfiguration.AcceptedEncoding.any
+    @Option(help: "What the result endpoint answers for a running job: status (its status, 200) or not-found (404).")
+    var resultWhileRunning = SimulatorConfiguration.ResultWhileRunning.status
     @Option(help: "What a shot shows: continuation (the uploaded clip's last frame, moving on) or pattern (one generated pattern per size, cheap).")
     var look = SimulatorConfiguration.Look.continuation
     @Option(help: "Where generated outputs and uploads go (default: a temporary folder, removed when it stops).") var outputDir: String?
@@ -70,6 +72,7 @@ struct SimulatorCommand: AsyncParsableCommand {
             outputDirectory: directory)
         configuration.stateDirectory = stateDir
         configuration.resultShape = resultShape
+        configuration.resultWhileRunning = resultWhileRunning
         configuration.rangeSupport = range
         configuration.acceptedEncoding = acceptEncoding
         configuration.look = look
@@ -103,3 +106,4 @@ extension SimulatorConfiguration.ResultShape: ExpressibleByArgument {}
 extension SimulatorConfiguration.RangeSupport: ExpressibleByArgument {}
 extension SimulatorConfiguration.AcceptedEncoding: ExpressibleByArgument {}
 extension SimulatorConfiguration.Look: ExpressibleByArgument {}
+extension SimulatorConfiguration.ResultWhileRunning: ExpressibleByArgument {}

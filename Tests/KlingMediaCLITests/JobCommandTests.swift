@@ -80,7 +80,7 @@ import Testing
         let output = sandbox.home.appendingPathComponent("resumed.mp4").path
         let first = try RunningProcess(KlingMediaBinary.path, ["wait", id, "-o", output], environment: sandbox.environment)
         // Killed as soon as it has polled once: mid-wait, while the job is held unfinished.
-        try await eventually("a poll") { try await sandbox.simulator.control.count("GET", "/v2/requests/\(id)/status") > 0 }
+        try await eventually("a poll") { try await sandbox.simulator.control.count("GET", "/v2/requests/\(id)") > 0 }
         first.signal(SIGKILL)
         _ = try await first.finish()
         #expect(!FileManager.default.fileExists(atPath: output))
@@ -99,7 +99,7 @@ import Testing
         let id = try await sandbox.submit()
         let process = try RunningProcess(KlingMediaBinary.path, ["wait", id], environment: sandbox.environment)
         // Interrupted once it is waiting (it has polled), not while it is still starting up.
-        try await eventually("a poll") { try await sandbox.simulator.control.count("GET", "/v2/requests/\(id)/status") > 0 }
+        try await eventually("a poll") { try await sandbox.simulator.control.count("GET", "/v2/requests/\(id)") > 0 }
         process.signal(SIGINT)
         let result = try await process.finish()
         let text = result.standardError

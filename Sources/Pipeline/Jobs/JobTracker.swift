@@ -52,13 +52,18 @@ public struct JobTracker: Sendable {
         if job.resultURLs.isEmpty {
             let started = ContinuousClock.now
             do {
-                let result = try await client.waitForResult(of: location, deadline: deadline) { status in
+                let firstPoll = TypicalProcessing.firstPoll(for: job, in: journal)
+                // Only a job watched from its submission tells how long such jobs take: one waited
+                // for hours later (after a crash, say) would teach that they take hours.
+                let watchedFromSubmission = Date().timeIntervalSince(job.submittedAt) < TypicalProcessing.watchedWithin
+                let result = try await client.waitForResult(of: location, deadline: deadline, firstPollAfter: firstPoll) { status in
                     events(.polled(status, waited: started.duration(to: .now)))
                 }
                 job = note(job, events) {
                     $0.outputURL = result.outputURL
                     $0.outputURLs = result.outputURLs
                     $0.state = .completed
+                    if watchedFromSubmission { $0.completedAt = $0.completedAt ?? JobRecord.now() }
                 }
                 events(.completed(afterSubmission: Date().timeIntervalSince(job.submittedAt)))
             } catch {

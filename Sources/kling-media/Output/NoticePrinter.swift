@@ -38,6 +38,9 @@ final class NoticePrinter: Sendable {
                 + "(\(Formatting.seconds(seconds.rounded(.up)))); SEGMIND_REQUESTS_PER_MINUTE sets this machine's budget"
         case .retrying(let reason, let seconds, let attempt, let total):
             return "\(reason); trying again in \(Formatting.seconds(max(1, seconds.rounded()))) (\(attempt) of \(total)); Ctrl-C to stop"
+        case .waitingForModel(let seconds):
+            return "first poll in \(Formatting.clock(Int(seconds.rounded(.up)))): jobs like this one took about that long here, "
+                + "and earlier polls would only spend the request budget; Ctrl-C leaves the job running"
         }
     }
 }

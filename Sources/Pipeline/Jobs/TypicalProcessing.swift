@@ -1,0 +1,55 @@
+import Journal
+import Segmind
+import Support
+import Synchronization
+
+/// When to poll a job first: after the time jobs like it (same host, same duration) took on this
+/// machine, read from the journal, so a poll that could only say PROCESSING is not spent. Until
+/// there is history (three jobs), Segmind's own figure for the model on its hosts (about 224 s,
+/// its model page), and no wait on other hosts (a simulator, a proxy): nothing is known of them.
+///
+/// The times are upper bounds (a job is seen done at a poll, not when it finished), and the third
+/// quartile of them is taken: most jobs are done by then, and an upper bound that only ever
+/// equals the first poll's time cannot creep upwards.
+enum TypicalProcessing {
+    /// Segmind's page for Kling O1 video-to-video reference: about 224 s.
+    static let documentedSeconds = 224.0
+    static let fewestSamples = 3
+    /// The newest this many jobs count: what the service does now.
+    static let newest = 50
+    /// A job's time counts only when its wait began this soon after its submission.
+    static let watchedWithin: TimeInterval = 30
+
+    /// Journals read once per process (a batch asks for every line).
+    private static let cache = Mutex<[String: [String: [Double]]]>([:])
+
+    /// Seconds to wait before the first poll of `job`, less what has passed since its submission.
+    static func firstPoll(for job: JobRecord, in journal: JobJournal, now: Date = Date()) -> Double {
+        guard let typical = typicalSeconds(for: job, in: journal) else { return 0 }
+        return max(0, typical - now.timeIntervalSince(job.submittedAt))
+    }
+
+    static func typicalSeconds(for job: JobRecord, in journal: JobJournal) -> Double? {
+        let host = URLParts(job.apiBase)?.host ?? ""
+        let key = "\(host) \(job.parameters.duration)"
+        let samples = cache.withLock { $0[journal.directory]?[key] } ?? load(journal)[key] ?? []
+        if samples.count >= fewestSamples {
+            let sorted = samples.sorted()
+            return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * 0.75).rounded()))]
+        }
+        return host == "segmind.com" || host.hasSuffix(".segmind.com") ? documentedSeconds : nil
+    }
+
+    private static func load(_ journal: JobJournal) -> [String: [Double]] {
+        let records = (try? journal.all()) ?? []
+        var samples: [String: [(Date, Double)]] = [:]
+        for record in records {
+            guard let done = record.completedAt else { continue }
+            let key = "\(URLParts(record.apiBase)?.host ?? "") \(record.parameters.duration)"
+            samples[key, default: []].append((record.submittedAt, done.timeIntervalSince(record.submittedAt)))
+        }
+        let recent = samples.mapValues { list in list.sorted { $0.0 > $1.0 }.prefix(newest).map(\.1) }
+        cache.withLock { $0[journal.directory] = recent }
+        return recent
+    }
+}
