@@ -4,11 +4,15 @@ public struct PollingPolicy: Sendable {
     public var firstInterval: Double
     public var growth: Double
     public var longestInterval: Double
+    /// Whether the first poll waits for the time jobs like it took before (`firstPollAfter`, as the
+    /// pipeline learns it from the journal); off, it comes after `firstInterval`.
+    public var waitsForTypicalTime: Bool
 
-    public init(firstInterval: Double = 2, growth: Double = 1.5, longestInterval: Double = 15) {
+    public init(firstInterval: Double = 2, growth: Double = 1.5, longestInterval: Double = 15, waitsForTypicalTime: Bool = true) {
         self.firstInterval = firstInterval
         self.growth = growth
         self.longestInterval = longestInterval
+        self.waitsForTypicalTime = waitsForTypicalTime
     }
 }
 

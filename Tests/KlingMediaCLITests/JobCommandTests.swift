@@ -140,7 +140,8 @@ import Testing
         #expect(result.status == 5)
         #expect(result.standardError.contains("rate-limited by Segmind (429: Simulated 429) until 20"))
         #expect(result.standardError.contains("longer than this command waits (--timeout, or 15 minutes)"))
-        #expect(started.duration(to: .now) < .seconds(20))
+        // Stopped at once, not after the 30 s it was allowed (a busy machine takes a while to start it).
+        #expect(started.duration(to: .now) < .seconds(28))
     }
 
     @Test func aRateLimitWaitIsSaidOnStandardError() async throws {

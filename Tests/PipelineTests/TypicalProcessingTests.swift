@@ -21,6 +21,7 @@ import Testing
             }
             let heard = Collected<(seconds: Double, at: Date)>()
             var client = harness.client
+            client.polling.waitsForTypicalTime = true
             client.notices = { notice in
                 if case .waitingForModel(let seconds) = notice { heard.add((seconds, Date())) }
             }

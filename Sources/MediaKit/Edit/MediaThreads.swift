@@ -1,5 +1,5 @@
 import Dispatch
-import Support
+import Synchronization
 
 /// Where MediaKit's long work (conform, stitch) runs: decoding and x264 encoding hold a thread for
 /// seconds, and on Swift's cooperative pool (one thread per core) that would stall every other task
@@ -7,50 +7,58 @@ import Support
 /// executor, the work still runs inside its task, so cancelling the task stops it (the edit checks
 /// between frames).
 final class MediaThreads: TaskExecutor {
-    static let shared = MediaThreads(background: false)
-    /// For work done ahead of need (a stitch prepared while the model works): it yields the CPU
-    /// to everything else, so it never delays a poll, a transfer or a stitch someone waits for.
-    static let background = MediaThreads(background: true)
+    static let shared = MediaThreads()
 
-    private let queue: DispatchQueue
-    private let background: Bool
-
-    private init(background: Bool) {
-        self.background = background
-        queue = DispatchQueue(label: background ? "kling-media.media.background" : "kling-media.media",
-                              qos: background ? .utility : .userInitiated, attributes: .concurrent)
-    }
+    private let queue = DispatchQueue(label: "kling-media.media", qos: .userInitiated, attributes: .concurrent)
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let executor = asUnownedTaskExecutor()
-        guard background else {
-            queue.async { job.runSynchronously(on: executor) }
-            return
-        }
-        // A thread of its own, lowered and then gone: Linux ignores dispatch's QoS, a thread's nice
-        // value is its own there (the encoder's threads started from it inherit it), and it cannot
-        // be raised back, so a lowered thread must not return to a shared pool.
-        DedicatedThread.start {
-            ThreadPriority.lower()
-            job.runSynchronously(on: executor)
-        }
+        queue.async { job.runSynchronously(on: executor) }
     }
 
-    /// Runs `work` (blocking media work) on these threads, inside the calling task.
+    /// Work done ahead of need (a stitch made while the model works) runs one at a time in a
+    /// process, so a batch's preparations never crowd out the work someone waits for.
+    ///
+    /// Not at a lowered priority: on Linux a thread's nice value cannot be raised back without
+    /// privileges, and threads started from a lowered one (the runtime's own workers among them,
+    /// when it hands the task back) inherit it, so the whole process would slowly sink.
+    private static let ahead = OneAtATime()
+
+    /// Runs `work` (blocking media work) on these threads, inside the calling task; with
+    /// `background`, after any other background work of this process is done.
     static func run<T: Sendable, Failure: Error>(background: Bool = false, _ work: () throws(Failure) -> T) async throws(Failure) -> T {
-        try await withTaskExecutorPreference(background ? Self.background : shared) { () async throws(Failure) -> T in try work() }
+        if background { await ahead.acquire() }
+        defer { if background { ahead.release() } }
+        return try await withTaskExecutorPreference(shared) { () async throws(Failure) -> T in try work() }
     }
 }
 
-/// The calling thread's scheduling priority.
-enum ThreadPriority {
-    /// Nice 10 for this thread alone: on Linux, `PRIO_PROCESS` with id 0 is the calling thread.
-    static func lower() {
-        #if os(Linux)
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-        #else
-        _ = setpriority(PRIO_DARWIN_THREAD, 0, PRIO_DARWIN_BG)
-        #endif
+/// A slot for one piece of work at a time; the others wait their turn, in order.
+final class OneAtATime: Sendable {
+    private struct State {
+        var busy = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let free = state.withLock { state -> Bool in
+                guard state.busy else { state.busy = true; return true }
+                state.waiting.append(continuation)
+                return false
+            }
+            if free { continuation.resume() }
+        }
+    }
+
+    func release() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.waiting.isEmpty else { state.busy = false; return nil }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
     }
 }

@@ -61,7 +61,8 @@ public enum StitchAhead {
     /// The ids a generated shot's parameter sets use (x264 and most encoders: 0).
     static let standInIdentifiers: Set<Int> = [0]
 
-    /// Runs at low priority on a thread of its own; cancelling the task stops it and leaves nothing.
+    /// Runs on MediaKit's threads, one preparation at a time in a process; cancelling the task stops
+    /// it and leaves nothing.
     public static func prepare(_ clips: [String], before prediction: ShotPrediction, to path: String,
                                options: StitchOptions = StitchOptions()) async throws(EditError) -> PreparedStitch {
         try await MediaThreads.run(background: true) { () throws(EditError) in

@@ -52,7 +52,7 @@ public struct JobTracker: Sendable {
         if job.resultURLs.isEmpty {
             let started = ContinuousClock.now
             do {
-                let firstPoll = TypicalProcessing.firstPoll(for: job, in: journal)
+                let firstPoll = client.polling.waitsForTypicalTime ? TypicalProcessing.firstPoll(for: job, in: journal) : 0
                 // Only a job watched from its submission tells how long such jobs take: one waited
                 // for hours later (after a crash, say) would teach that they take hours.
                 let watchedFromSubmission = Date().timeIntervalSince(job.submittedAt) < TypicalProcessing.watchedWithin

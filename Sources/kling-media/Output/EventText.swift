@@ -70,7 +70,7 @@ enum EventText {
                           + "\(Formatting.seconds(video?.duration ?? info.format.duration ?? 0)))")]
         case .stitchingAhead(let prediction):
             return [.step("stitching ahead while the model works, for a \(prediction.width)×\(prediction.height) shot at "
-                          + "\(prediction.frameRate.frameRateText) fps (at low priority)")]
+                          + "\(prediction.frameRate.frameRateText) fps")]
         case .stitchedAhead:
             return [.step("stitched ahead: when the shot comes, only its packets are copied in")]
         case .stitchAheadUnused(let reason):
