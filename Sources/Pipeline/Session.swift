@@ -12,13 +12,18 @@ public struct Session: Sendable {
     public let uploads: SharedUploads
     /// The shots this API host returns, learned; nil to go by the documented shapes only.
     public let shotShapes: ShotShapes?
+    /// Whether continuations on this session make their stitch ahead (`RunOptions.stitchAhead`
+    /// decides per run); off for a session whose jobs finish in moments, where it is only extra work.
+    public let makesStitchesAhead: Bool
 
-    public init(client: SegmindClient, journal: JobJournal, uploads: SharedUploads, shotShapes: ShotShapes? = nil) throws(JournalError) {
+    public init(client: SegmindClient, journal: JobJournal, uploads: SharedUploads, shotShapes: ShotShapes? = nil,
+                makesStitchesAhead: Bool = true) throws(JournalError) {
         self.client = client
         self.journal = journal
         continuations = try ContinuationStore(journal: journal)
         self.uploads = uploads
         self.shotShapes = shotShapes
+        self.makesStitchesAhead = makesStitchesAhead
     }
 
     /// Where a session keeps its files: the user's state and cache folders, or (for a simulation)

@@ -38,11 +38,18 @@ struct PipelineHarness {
             let storage = SegmindStorage(configuration: api, retry: RetryPolicy(maxAttempts: 4, baseDelay: 0.05, maxDelay: 0.2))
             let uploads = SharedUploads(uploader: FileUploader(backend: storage,
                                                                cache: UploadCache(path: folder.appendingPathComponent("uploads.json").path)))
+            // Its jobs finish in moments: a stitch made ahead would only add work to a busy test
+            // run. The tests of it use sessions of their own (`withStitchesAhead`).
             let session = try Session(client: client, journal: try JobJournal(directory: folder.appendingPathComponent("journal").path),
-                                      uploads: uploads)
+                                      uploads: uploads, makesStitchesAhead: false)
             return try await body(PipelineHarness(simulator: simulator, control: SimulatorControl(baseURL: simulator.baseURL),
                                                   folder: folder, session: session))
         }
+    }
+
+    /// This harness's session, making its stitches ahead.
+    func withStitchesAhead(client: SegmindClient? = nil, shotShapes: ShotShapes? = nil) throws -> Session {
+        try Session(client: client ?? session.client, journal: journal, uploads: uploads, shotShapes: shotShapes)
     }
 
     /// A runner whose events are kept (see `events`); `also` hears them too, as they come.

@@ -127,7 +127,7 @@ public struct ContinuationRunner: Sendable {
     /// sound, turned off). A finished one journalled by an earlier run is taken as it is.
     private func stitchAhead(_ record: ContinuationRecord, check: ContinuationCheck, options: RunOptions) -> AheadStitch? {
         let request = record.request
-        guard options.stitchAhead, let output = record.outputPath, request.crossfade == 0 else { return nil }
+        guard options.stitchAhead, session.makesStitchesAhead, let output = record.outputPath, request.crossfade == 0 else { return nil }
         let clips = [request.source] + record.shotPaths.prefix(request.shots - 1)
         if let earlier = record.stitchAhead, earlier.clips == clips, SystemCalls.exists(earlier.path) { return AheadStitch(ready: earlier) }
         guard !SystemCalls.exists(record.shotPaths[request.shots - 1]) else { return nil }
