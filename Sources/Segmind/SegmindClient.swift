@@ -110,23 +110,29 @@ public struct SegmindClient: Sendable {
         try await waitForModel(firstPollAfter, deadline: deadline)
         var interval = polling.firstInterval
         let host = configuration.apiHost
-        var direct = pollingMemory?.polling(for: host) != .separate
+        let known = pollingMemory?.polling(for: host)
+        var direct = known != .separate
+        // Written once, when a wait learns something the memory did not hold (not a file per poll).
+        func learn(_ polling: ResultPolling) {
+            if known != polling { pollingMemory?.remember(polling, for: host) }
+        }
         while true {
             let report: StatusReport
             if direct {
                 switch try await pollResult(job, deadline: deadline) {
                 case .finished(let result):
                     onStatus(.completed)
-                    pollingMemory?.remember(.direct, for: host)
+                    learn(.direct)
                     return result
                 case .running(let status):
-                    pollingMemory?.remember(.direct, for: host)
+                    learn(.direct)
+                    direct = true
                     report = StatusReport(status: status, error: nil)
                 case .refused:
                     // This host's result endpoint does not answer a running job: the documented way.
                     direct = false
                     report = try await status(of: job.requestID, statusURL: job.statusURL, deadline: deadline)
-                    pollingMemory?.remember(.separate, for: host)
+                    learn(.separate)
                 }
             } else {
                 report = try await status(of: job.requestID, statusURL: job.statusURL, deadline: deadline)

@@ -136,10 +136,9 @@ public struct ContinuationRunner: Sendable {
         let prediction: ShotPrediction
         if request.shots > 1 {
             // A chain's next shot is shaped like the one before it.
-            guard let previous = try? Probe.file(atPath: record.shotPaths[request.shots - 2]), let video = previous.primaryVideo,
-                  let width = video.width, let height = video.height, let rate = video.constantFrameRate,
-                  let seconds = video.duration, let perSecond = rate.value else { return nil }
-            prediction = ShotPrediction(width: width, height: height, frameRate: rate, frameCount: Int((seconds * perSecond).rounded()))
+            guard let previous = try? Probe.file(atPath: record.shotPaths[request.shots - 2]),
+                  let shape = ShotPrediction(shapeOf: previous) else { return nil }
+            prediction = shape
         } else {
             let host = session.client.configuration.apiHost
             prediction = session.shotShapes?.prediction(host: host, aspect: check.aspectRatio, clip: check.clip, duration: request.duration)

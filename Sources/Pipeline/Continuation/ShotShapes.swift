@@ -25,14 +25,21 @@ public struct ShotShapes: Sendable {
 
     /// Learns a saved shot's shape (a constant-rate picture only: a stitch can be made ahead of nothing else).
     public func remember(_ shot: MediaInfo, host: String, aspect: AspectRatioOption, clip: MediaInfo?, duration: Int) {
-        guard let video = shot.primaryVideo, let width = video.width, let height = video.height, let rate = video.constantFrameRate,
-              let seconds = video.duration ?? shot.format.duration, let perSecond = rate.value else { return }
-        let shape = ShotPrediction(width: width, height: height, frameRate: rate,
-                                   frameCount: Int((seconds * perSecond).rounded()))
+        guard let shape = ShotPrediction(shapeOf: shot) else { return }
         memory.remember(shape, for: Self.key(host: host, aspect: KlingO1Output.aspect(aspect, clip: clip), duration: duration))
     }
 
     private static func key(host: String, aspect: AspectRatioOption, duration: Int) -> String {
         "\(host) \(aspect.rawValue) \(duration)s"
+    }
+}
+
+extension ShotPrediction {
+    /// The shape of a shot that exists: what the next one like it will be. Nil for a picture
+    /// without a constant rate (nothing can be stitched ahead of it).
+    init?(shapeOf shot: MediaInfo) {
+        guard let video = shot.primaryVideo, let width = video.width, let height = video.height, let rate = video.constantFrameRate,
+              let seconds = video.duration ?? shot.format.duration, let perSecond = rate.value else { return nil }
+        self.init(width: width, height: height, frameRate: rate, frameCount: Int((seconds * perSecond).rounded()))
     }
 }

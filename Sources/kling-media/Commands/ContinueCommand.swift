@@ -75,9 +75,8 @@ struct ContinueCommand: AsyncParsableCommand, JSONOutputting {
             if noStitch, URL(fileURLWithPath: output).pathExtension.lowercased() != "mp4" {
                 throw ValidationError("\(output): with --no-stitch, -o is the new shot as Segmind made it, an MP4: name it .mp4")
             }
-            if !noStitch, VideoContainer(forOutput: output) == nil {
-                throw ValidationError("\(output): the output's extension decides its container: \(VideoContainer.choices)")
-            }
+            // Whether a file there may be replaced is decided by the run: the same command again finds it done.
+            if !noStitch { try OverwriteOption.checkContainer(output) }
         }
     }
 

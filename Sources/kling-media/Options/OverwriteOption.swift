@@ -11,10 +11,15 @@ struct OverwriteOption: ParsableArguments {
 
     /// A clip output: `.mp4` or `.mov`, not already there unless --overwrite.
     func checkClip(_ path: String) throws {
+        try Self.checkContainer(path)
+        try checkFree(path)
+    }
+
+    /// `.mp4` or `.mov`.
+    static func checkContainer(_ path: String) throws {
         guard VideoContainer(forOutput: path) != nil else {
             throw ValidationError("\(path): the output's extension decides its container: \(VideoContainer.choices)")
         }
-        try checkFree(path)
     }
 
     /// A still output: `.png` or `.jpg`, not already there unless --overwrite.
