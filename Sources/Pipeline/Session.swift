@@ -34,13 +34,17 @@ public struct Session: Sendable {
         public var encodingMemory: String
         public var shotShapes: String
         public var resultPolling: String
+        /// Where each key's request budget is shared between processes (`RequestBudget`).
+        public var requestBudgets: String
 
-        public init(journal: String, uploadCache: String, encodingMemory: String, shotShapes: String, resultPolling: String) {
+        public init(journal: String, uploadCache: String, encodingMemory: String, shotShapes: String, resultPolling: String,
+                    requestBudgets: String) {
             self.journal = journal
             self.uploadCache = uploadCache
             self.encodingMemory = encodingMemory
             self.shotShapes = shotShapes
             self.resultPolling = resultPolling
+            self.requestBudgets = requestBudgets
         }
 
         /// The XDG folders (`$XDG_STATE_HOME/kling-media`, `$XDG_CACHE_HOME/kling-media`).
@@ -49,7 +53,8 @@ public struct Session: Sendable {
                     uploadCache: UploadCache.defaultPath(environment: environment),
                     encodingMemory: RequestEncodingMemory.defaultPath(environment: environment),
                     shotShapes: ShotShapes.defaultPath(environment: environment),
-                    resultPolling: ResultPollingMemory.defaultPath(environment: environment))
+                    resultPolling: ResultPollingMemory.defaultPath(environment: environment),
+                    requestBudgets: AppFolders.state(environment: environment) + "/request-budgets")
         }
 
         /// A simulation's own: `simulation/` beside the real state and cache folders. Kept like the
@@ -58,7 +63,7 @@ public struct Session: Sendable {
             let state = AppFolders.simulationState(environment: environment)
             return Folders(journal: state + "/jobs", uploadCache: AppFolders.simulationCache(environment: environment) + "/uploads.json",
                            encodingMemory: state + "/request-encoding.json", shotShapes: state + "/shot-shapes.json",
-                           resultPolling: state + "/result-polling.json")
+                           resultPolling: state + "/result-polling.json", requestBudgets: state + "/request-budgets")
         }
     }
 
@@ -67,7 +72,10 @@ public struct Session: Sendable {
     public static func open(_ configuration: SegmindConfiguration, folders: Folders,
                             notices: @escaping @Sendable (ClientNotice) -> Void = { _ in },
                             adjust: (inout SegmindClient) -> Void = { _ in }) throws(JournalError) -> Session {
-        var client = SegmindClient(configuration: configuration, encodingMemory: RequestEncodingMemory(path: folders.encodingMemory))
+        let budget = RequestBudget.shared(for: configuration,
+                                          sharedAt: RequestBudget.path(in: folders.requestBudgets, for: configuration.apiKey))
+        var client = SegmindClient(configuration: configuration, budget: budget,
+                                   encodingMemory: RequestEncodingMemory(path: folders.encodingMemory))
         client.notices = notices
         client.pollingMemory = ResultPollingMemory(path: folders.resultPolling)
         adjust(&client)

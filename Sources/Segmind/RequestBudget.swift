@@ -1,110 +1,212 @@
+import Support
 import Synchronization
+import SystemPackage
 
-/// The per-key request budget every request of this process to Segmind draws on, so that many
-/// jobs polling at once stay within the plan's requests per minute.
+/// The per-key request budget every request to Segmind draws on, so that many jobs polling at
+/// once stay within the plan's requests per minute; with a file, shared by every kling-media
+/// process using the key on this machine, and remembering the rate it learned (`RateLedger`).
 ///
 /// A sliding-window log rather than a token bucket: a bucket that holds a minute's worth of
 /// tokens can send twice the limit within one of the server's minute windows (a full burst at the
-/// end of one, the refill at the start of the next). Here no 60 s span ever holds more than the
-/// limit. A 429 pauses everyone until the server's stated reset.
+/// end of one, the refill at the start of the next). Here no window-long span ever holds more than
+/// the limit. A 429 pauses everyone until the server's stated reset.
 ///
 /// The server counts a request when it arrives, somewhere between our sending it and its answer
-/// coming back. So each request is stamped again when its answer comes (`finished`): windows are
+/// coming back. So each request is stamped again when its answer comes (`answered`): windows are
 /// then counted from times no earlier than the server's, however late a request arrived.
 public actor RequestBudget {
-    private let limit: Int
-    private let window: Duration
-    /// The last `limit` requests, oldest first: when each was sent, or answered once it was.
-    private var sent: [(ticket: Int, at: ContinuousClock.Instant, answered: Bool)] = []
-    private var nextTicket = 0
-    private var pausedUntil: ContinuousClock.Instant?
-
-    public init(requestsPerWindow limit: Int, window: Duration = .seconds(60)) {
-        self.limit = max(1, limit)
-        self.window = window
-        margin = max(.milliseconds(100), window / 50)
+    private enum Store {
+        case memory(RateLedger)
+        /// The file every process shares, under its lock; `nil` ledger until first read.
+        case file(String)
     }
 
-    /// 2 % of the window, at least 100 ms.
-    private let margin: Duration
+    private var store: Store
+    private let configured: Int
+    public nonisolated let window: Double
+    /// This budget's requests in a shared ledger.
+    private let owner = "\(SystemCalls.processID)-\(UInt32.random(in: 0...UInt32.max))"
+    private var nextTicket = 0
+
+    /// A budget of this process only (no file).
+    public init(requestsPerWindow limit: Int, window: Duration = .seconds(60)) {
+        configured = max(1, limit)
+        self.window = window.inSeconds
+        store = .memory(RateLedger(configured: limit, window: window.inSeconds, now: Self.now))
+    }
+
+    /// A budget shared through the file at `path` (made private if missing): every process using
+    /// it draws on one window, and the rate learned there is where the next run starts. Should the
+    /// file not be usable, the budget is this process's only (and says nothing: it still works).
+    public init(sharedAt path: String, requestsPerWindow limit: Int, window: Duration = .seconds(60)) {
+        configured = max(1, limit)
+        self.window = window.inSeconds
+        store = .file(path)
+    }
 
     /// Why `acquire` is about to wait, and for about how long.
     public enum Wait: Sendable, Equatable {
-        /// The window holds `limit` requests already.
-        case budget(seconds: Double)
+        /// The window holds the limit's worth of requests already; the rate it keeps to, a minute.
+        case budget(seconds: Double, requestsPerMinute: Int)
         /// A 429 paused everyone until the server's reset.
         case serverReset(seconds: Double)
     }
 
+    /// A 429's reset (perhaps another process's) is further off than the caller waits.
+    public struct PausedTooLong: Error, Equatable {
+        public var until: Date
+    }
+
     /// Waits until a request may be sent without exceeding the budget, and counts it. Hand the
-    /// ticket back to `finished` when the answer (or the failure) comes. `onWait` hears each wait
-    /// of half a second or more before it begins (once per kind).
-    public func acquire(onWait: @Sendable (Wait) -> Void = { _ in }) async throws -> Int {
-        var announced: Set<String> = []
-        func announce(_ wait: Wait, _ kind: String, until instant: ContinuousClock.Instant, from now: ContinuousClock.Instant) {
-            let seconds = now.duration(to: instant).inSeconds
-            guard seconds >= 0.5, !announced.contains(kind) else { return }
-            announced.insert(kind)
-            switch wait {
-            case .budget: onWait(.budget(seconds: seconds))
-            case .serverReset: onWait(.serverReset(seconds: seconds))
-            }
-        }
+    /// ticket back to `answered` or `neverSent`. `onWait` hears each wait of half a second or more
+    /// before it begins (once per kind). A pause for a 429's reset longer than `longestPause`
+    /// seconds throws `PausedTooLong` instead of sleeping through it.
+    public func acquire(longestPause: Double = .infinity, onWait: @Sendable (Wait) -> Void = { _ in }) async throws -> Int {
+        var announced: Set<Bool> = []
+        nextTicket += 1
+        let ticket = nextTicket
         while true {
-            let now = ContinuousClock.now
-            if let pausedUntil, now < pausedUntil {
-                announce(.serverReset(seconds: 0), "reset", until: pausedUntil, from: now)
-                try await Task.sleep(until: pausedUntil, clock: .continuous)
-                continue
+            let now = Self.now
+            let (decision, perMinute) = update { ledger in (ledger.take(owner: owner, ticket: ticket, now: now), ledger.limit) }
+            guard case .wait(let until, let reset) = decision else { return ticket }
+            let seconds = until - now
+            if reset, seconds > longestPause { throw PausedTooLong(until: Date(timeIntervalSince1970: until)) }
+            if seconds >= 0.5, !announced.contains(reset) {
+                announced.insert(reset)
+                onWait(reset ? .serverReset(seconds: seconds) : .budget(seconds: seconds, requestsPerMinute: perMinute))
             }
-            // A request still in flight may yet arrive (and be counted) late: it stays until answered.
-            sent.removeAll { $0.answered && $0.at.advanced(by: window) <= now }
-            if sent.count < limit {
-                nextTicket += 1
-                sent.append((nextTicket, now, false))
-                return nextTicket
-            }
-            // Past the oldest answered one's expiry, with a margin for clocks and scheduling; while
-            // all are in flight, look again shortly.
-            let wake = sent.filter(\.answered).map { $0.at.advanced(by: window + margin) }.min()
-                ?? now.advanced(by: .milliseconds(50))
-            announce(.budget(seconds: 0), "budget", until: wake, from: now)
-            try await Task.sleep(until: wake, clock: .continuous)
+            try await Task.sleep(for: .milliseconds(Int((max(0, seconds) * 1000).rounded(.up))))
         }
     }
 
-    /// The request's answer came: from now on its window is counted from this moment.
-    public func finished(_ ticket: Int) {
-        if let index = sent.firstIndex(where: { $0.ticket == ticket }) {
-            sent[index].at = .now
-            sent[index].answered = true
+    /// What answered a request, as far as the budget is concerned.
+    public enum Answer: Sendable, Equatable {
+        /// Any answer but a 429; `statedLimit` when its headers said the limit.
+        case accepted(statedLimit: Int?)
+        /// A 429; `resetAt` when it said when its window resets.
+        case throttled(resetAt: Date?)
+    }
+
+    /// The request's answer came: its window counts from now, and the rate learns from it. A
+    /// change of rate is returned (to be said).
+    @discardableResult
+    public func answered(_ ticket: Int, _ answer: Answer) -> RateLedger.Change? {
+        let now = Self.now
+        return update { ledger -> RateLedger.Change? in
+            ledger.finished(owner: owner, ticket: ticket, now: now)
+            var change: RateLedger.Change?
+            switch answer {
+            case .accepted(let stated):
+                if let stated { change = ledger.stated(limit: stated, now: now) }
+                change = ledger.succeeded(now: now) ?? change
+            case .throttled(let resetAt):
+                change = ledger.throttled(owner: owner, ticket: ticket, resetAt: resetAt?.timeIntervalSince1970, now: now)
+            }
+            return change
         }
     }
 
     /// The request never reached the server (no connection, no name, TLS refused): it spends
     /// nothing of the window, so a run of refused connections does not pause the requests after it.
     public func neverSent(_ ticket: Int) {
-        sent.removeAll { $0.ticket == ticket }
+        update { $0.neverSent(owner: owner, ticket: ticket) }
     }
 
-    /// The limit this budget keeps to.
-    public nonisolated var requestsPerWindow: Int { limit }
-
-    /// The server said the window is spent: nobody sends again before `instant`.
-    public func pause(until instant: ContinuousClock.Instant) {
-        if pausedUntil.map({ $0 < instant }) ?? true { pausedUntil = instant }
+    /// The rate this budget keeps to now, a minute.
+    public var requestsPerMinute: Int {
+        update { $0.limit }
     }
 
-    /// One budget per key and rate in this process, so separate clients share it.
-    public static func shared(for key: APIKey, requestsPerMinute: Int) -> RequestBudget {
-        registry.withLock { budgets in
-            let name = "\(key.secret.hashValue)/\(requestsPerMinute)"
+    /// The ledger as it stands (what `status` and tests read).
+    public var ledger: RateLedger {
+        update { $0 }
+    }
+
+    // MARK: The ledger, in memory or in the shared file
+
+    private static var now: Double { Date().timeIntervalSince1970 }
+
+    private func update<T>(_ body: (inout RateLedger) -> T) -> T {
+        switch store {
+        case .memory(var ledger):
+            let value = body(&ledger)
+            store = .memory(ledger)
+            return value
+        case .file(let path):
+            if let value = SharedLedgerFile.update(path, fresh: fresh, body) { return value }
+            // Unusable: this process's own from now on (a budget still, only not shared).
+            var ledger = fresh()
+            let value = body(&ledger)
+            store = .memory(ledger)
+            return value
+        }
+    }
+
+    /// The ledger a new learning starts with; one learned under another configured rate or window
+    /// starts afresh, since the user changed what it grew from.
+    private func fresh() -> RateLedger {
+        RateLedger(configured: configured, window: window, now: Self.now)
+    }
+
+    // MARK: One per key
+
+    /// One budget per key, rate and window in this process (so separate clients share it); with
+    /// `sharedAt`, the file that shares it with other processes too.
+    public static func shared(for configuration: SegmindConfiguration, sharedAt path: String? = nil) -> RequestBudget {
+        let limit = configuration.requestsPerMinute
+        return registry.withLock { budgets in
+            let name = "\(configuration.apiKey.secret.hashValue)/\(configuration.requestsPerMinute)/\(configuration.rateWindowSeconds)/\(path ?? "")"
             if let budget = budgets[name] { return budget }
-            let budget = RequestBudget(requestsPerWindow: requestsPerMinute)
+            let window = Duration.milliseconds(Int(configuration.rateWindowSeconds * 1000))
+            let budget = path.map { RequestBudget(sharedAt: $0, requestsPerWindow: max(1, limit), window: window) }
+                ?? RequestBudget(requestsPerWindow: max(1, limit), window: window)
             budgets[name] = budget
             return budget
         }
     }
 
     private static let registry = Mutex<[String: RequestBudget]>([:])
+
+    /// Where a key's shared budget is kept in `folder`: named by a hash of the key, never the key.
+    public static func path(in folder: String, for key: APIKey) -> String {
+        folder + "/" + String(ContentHash.sha256(of: Array(key.secret.utf8)).prefix(16)) + ".json"
+    }
+}
+
+/// The shared ledger's file: read, changed and written back under its lock, so processes take
+/// turns. Not flushed to disk: losing it to a crash only means learning the rate again.
+enum SharedLedgerFile {
+    /// Nil when the file cannot be used.
+    static func update<T>(_ path: String, fresh: () -> RateLedger, _ body: (inout RateLedger) -> T) -> T? {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard (try? PrivateFolder.make(folder)) != nil,
+              let file = try? FileDescriptor.open(FilePath(path), .readWrite, options: [.create, .closeOnExec, .noFollow],
+                                                  permissions: .ownerReadWrite),
+              (try? SystemCalls.lock(file)) == true else { return nil }
+        defer { SystemCalls.unlock(file); try? file.close() }
+        let freshLedger = fresh()
+        var ledger = freshLedger
+        if let bytes = try? read(file), !bytes.isEmpty,
+           let stored = try? JSONDecoder().decode(RateLedger.self, from: Data(bytes)),
+           stored.configured == freshLedger.configured, stored.window == freshLedger.window {
+            ledger = stored
+        }
+        let value = body(&ledger)
+        guard let encoded = try? JSONEncoder().encode(ledger) else { return value }
+        _ = try? file.resize(to: 0)
+        _ = try? file.writeAll(toAbsoluteOffset: 0, encoded)
+        return value
+    }
+
+    private static func read(_ file: FileDescriptor) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var offset: Int64 = 0
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let count = try chunk.withUnsafeMutableBytes { try file.read(fromAbsoluteOffset: offset, into: $0) }
+            if count == 0 { return bytes }
+            bytes += chunk[0..<count]
+            offset += Int64(count)
+        }
+    }
 }

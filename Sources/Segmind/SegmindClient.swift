@@ -31,7 +31,7 @@ public struct SegmindClient: Sendable {
         self.configuration = configuration
         self.retry = retry
         self.budget = budget
-            ?? RequestBudget.shared(for: configuration.apiKey, requestsPerMinute: configuration.requestsPerMinute)
+            ?? RequestBudget.shared(for: configuration)
         self.encodingMemory = encodingMemory
     }
 
@@ -224,7 +224,6 @@ public struct SegmindClient: Sendable {
     private func exchange(_ request: HTTPExchange, safeToRepeat: Bool, requestID: RequestID?,
                           deadline: ContinuousClock.Instant?, patience: AnswerPatience? = nil) async throws(APIError) -> HTTPAnswer {
         var attempt = 0
-        let rate = configuration.requestsPerMinute
         let notices = notices
         // When the first 429 with a stated reset came: those are waited out without counting as
         // failed attempts (a busy batch meets many in a row), up to `longestRateLimitWait` in all.
@@ -233,12 +232,15 @@ public struct SegmindClient: Sendable {
             attempt += 1
             let ticket: Int
             do {
-                ticket = try await budget.acquire { wait in
+                let waited = rateLimitedSince.map { $0.duration(to: .now).inSeconds } ?? 0
+                ticket = try await budget.acquire(longestPause: longestRateLimitWait - waited) { wait in
                     switch wait {
-                    case .budget(let seconds): notices(.waitingForBudget(seconds: seconds, requestsPerMinute: rate))
+                    case .budget(let seconds, let rate): notices(.waitingForBudget(seconds: seconds, requestsPerMinute: rate))
                     case .serverReset(let seconds): notices(.rateLimited(until: Date().addingTimeInterval(seconds), seconds: seconds))
                     }
                 }
+            } catch let paused as RequestBudget.PausedTooLong {
+                throw .rateLimitedUntil(reset: paused.until, detail: "an earlier 429 for this key paused every request until then")
             } catch { throw .cancelled }
             let wait: Double
             /// What failed, for the retry notice; nil when the wait was announced already.
@@ -259,7 +261,6 @@ public struct SegmindClient: Sendable {
                         if waited + stated > longestRateLimitWait {
                             throw APIError.rateLimitedUntil(reset: Date().addingTimeInterval(stated), detail: ErrorDetail.extract(from: response.body))
                         }
-                        await budget.pause(until: .now.advanced(by: .milliseconds(Int(stated * 1000))))
                         notices(.rateLimited(until: Date().addingTimeInterval(stated), seconds: stated))
                         attempt -= 1
                     }
@@ -309,14 +310,23 @@ public struct SegmindClient: Sendable {
         }
     }
 
-    /// Sends, and tells the budget when the answer came.
+    /// Sends, and tells the budget what came back (a 429 pauses everyone until its reset and cuts
+    /// the learned rate; other answers let it grow). A change of rate is said.
     private func sendCounted(_ request: HTTPExchange, ticket: Int, patience: AnswerPatience?) async -> Result<HTTPAnswer, HTTPError> {
         let result: Result<HTTPAnswer, HTTPError>
         do { result = .success(try await http.send(request, patience: patience)) } catch { result = .failure(error) }
-        if case .failure(let error) = result, error.requestCertainlyNotSent {
+        switch result {
+        case .failure(let error) where error.requestCertainlyNotSent:
             await budget.neverSent(ticket)
-        } else {
-            await budget.finished(ticket)
+        case .failure:
+            await budget.answered(ticket, .accepted(statedLimit: nil))
+        case .success(let response):
+            let answer: RequestBudget.Answer = response.status.code == 429
+                ? .throttled(resetAt: RetryAfter.seconds(from: response).map { Date().addingTimeInterval($0) })
+                : .accepted(statedLimit: RateLimitHeaders.limit(in: response))
+            if let change = await budget.answered(ticket, answer) {
+                notices(.budgetChanged(from: change.from, to: change.to, reason: change.reason, window: budget.window))
+            }
         }
         return result
     }

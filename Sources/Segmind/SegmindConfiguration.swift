@@ -14,14 +14,18 @@ public struct SegmindConfiguration: Sendable {
     public var apiBase: String
     public var requestsPerMinute: Int
     public var uploadURL: String
+    /// How long the plan's "minute" is, in seconds: 60 at Segmind; shorter only for a simulator run
+    /// at a time scale (`SEGMIND_RATE_WINDOW_SECONDS`), whose minutes pass faster.
+    public var rateWindowSeconds: Double
 
     public init(apiKey: APIKey, apiBase: String = SegmindConfiguration.defaultBase,
                 requestsPerMinute: Int = SegmindConfiguration.defaultRequestsPerMinute,
-                uploadURL: String = SegmindConfiguration.defaultUploadURL) {
+                uploadURL: String = SegmindConfiguration.defaultUploadURL, rateWindowSeconds: Double = 60) {
         self.apiKey = apiKey
         self.apiBase = apiBase.hasSuffix("/") ? String(apiBase.dropLast()) : apiBase
         self.requestsPerMinute = max(1, requestsPerMinute)
         self.uploadURL = uploadURL
+        self.rateWindowSeconds = rateWindowSeconds
     }
 
     /// Whether the key may go to `host`: the API's own host, or Segmind's.
@@ -47,9 +51,14 @@ public struct SegmindConfiguration: Sendable {
             guard let value = Int(text), value > 0 else { throw .invalidRate(text) }
             return value
         } ?? file?.requestsPerMinute ?? defaultRequestsPerMinute
+        let window = try environment["SEGMIND_RATE_WINDOW_SECONDS"].map { text throws(ConfigurationError) in
+            guard let value = Double(text), value >= 1, value <= 3600 else { throw .invalidWindow(text) }
+            return value
+        } ?? 60
         let upload = environment["SEGMIND_UPLOAD_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? file?.uploadURL ?? defaultUploadURL
         try checkScheme(upload, variable: "SEGMIND_UPLOAD_URL")
-        return SegmindConfiguration(apiKey: APIKey(key), apiBase: base, requestsPerMinute: rate, uploadURL: upload)
+        return SegmindConfiguration(apiKey: APIKey(key), apiBase: base, requestsPerMinute: rate, uploadURL: upload,
+                                    rateWindowSeconds: window)
     }
 
     /// An http(s) URL; plain http only to this machine (loopback), since the key rides along.
@@ -98,6 +107,7 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
     /// Plain http to a host that is not this machine: the key would travel in clear text.
     case cleartext(variable: String, url: String)
     case invalidRate(String)
+    case invalidWindow(String)
 
     public var description: String {
         switch self {
@@ -114,6 +124,8 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
                 + "use https (plain http is only for 127.0.0.1, as the simulator)"
         case .invalidRate(let text):
             return "SEGMIND_REQUESTS_PER_MINUTE must be a whole number above 0, got \(text)"
+        case .invalidWindow(let text):
+            return "SEGMIND_RATE_WINDOW_SECONDS must be a number of seconds from 1 to 3600 (60 at Segmind), got \(text)"
         }
     }
 }

@@ -39,6 +39,17 @@ public struct SimulatorConfiguration: Sendable {
     public var look: Look = .continuation
     /// What the result endpoint answers for a job still running.
     public var resultWhileRunning: ResultWhileRunning = .status
+    /// Whether API answers carry `x-ratelimit-limit` and `x-ratelimit-remaining` (Segmind
+    /// documents none; gateways often add them).
+    public var statesRateLimit = false
+
+    /// Every duration (queue, processing, the rate window) times `scale`: a 224 s model and a
+    /// minute's rate window at 0.05 take 11.2 s and 3 s, so a long batch runs in a test.
+    public mutating func scaleTime(by scale: Double) {
+        queueSeconds *= scale
+        latency *= scale
+        rateWindowSeconds *= scale
+    }
 
     /// Segmind documents the result endpoint for finished jobs only; a running job may get its
     /// status (as every v2 answer carries one) or a refusal.

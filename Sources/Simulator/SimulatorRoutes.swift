@@ -92,7 +92,12 @@ struct SimulatorRoutes: Sendable {
             headers[HTTPField.Name("x-rate-limit-reset-at-utc")!] = reset.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
             return json(.tooManyRequests, .object(["error": .string("Rate limit exceeded")]), headers: headers)
         }
-        let answer = try await handler()
+        var answer = try await handler()
+        if rateLimited, state.configuration.statesRateLimit, let limit = state.configuration.requestsPerMinute,
+           let remaining = await state.remaining(key: key) {
+            answer.headers[HTTPField.Name("x-ratelimit-limit")!] = "\(limit)"
+            answer.headers[HTTPField.Name("x-ratelimit-remaining")!] = "\(remaining)"
+        }
         // A fault that comes after the request was acted on: the answer spoilt.
         if fault?.garble == true, (200..<300).contains(answer.status.code) {
             return Response(status: answer.status, headers: [.contentType: "text/html"],

@@ -135,6 +135,12 @@ actor SimulatorState {
         return window.count > limit ? window.start.addingTimeInterval(length) : nil
     }
 
+    /// Requests the key has left in its window, for rate-limit headers.
+    func remaining(key: String) -> Int? {
+        guard let limit = configuration.requestsPerMinute else { return nil }
+        return max(0, limit - (windows[key]?.count ?? 0))
+    }
+
     /// Pays for `seconds` of output; false when the credits do not cover it.
     func charge(seconds: Int) -> Bool {
         guard let left = creditSecondsLeft else { return true }

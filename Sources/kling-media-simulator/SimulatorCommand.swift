@@ -33,7 +33,10 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Port on 127.0.0.1 (0 picks a free one).") var port = 8181
     @Option(help: "The x-api-key to accept.") var apiKey = SimulatorCommand.defaultKey
     @Option(help: "Seconds a job stays queued.") var queue = 1.0
-    @Option(help: "Seconds from submission to completion.") var latency = 3.0
+    @Option(name: [.customLong("latency"), .customLong("processing")], help: "Seconds from submission to completion (Kling O1 at Segmind: about 224).") var latency = 3.0
+    @Option(help: "Multiply every duration (queue, processing, the rate limit's minute) by this: 0.05 runs a 224 s job in 11.2 s and a minute's rate window in 3 s (a client then sets SEGMIND_RATE_WINDOW_SECONDS=3).")
+    var timeScale = 1.0
+    @Flag(help: "Send x-ratelimit-limit and x-ratelimit-remaining on API answers (Segmind documents none).") var rateHeaders = false
     @Option(help: "Fraction of jobs (0…1) that fail with a content block.") var failRate = 0.0
     @Option(help: "Seconds a request record lives (Segmind: 3600).") var lifetime = 3600.0
     @Option(help: "Requests a minute per key before 429 (Segmind: 5 free, 50 Pro).") var rateLimit: Int?
@@ -71,6 +74,9 @@ struct SimulatorCommand: AsyncParsableCommand {
             recordLifetime: lifetime, requestsPerMinute: rateLimit, creditSeconds: credits, flakyRate: flaky,
             outputDirectory: directory)
         configuration.stateDirectory = stateDir
+        configuration.statesRateLimit = rateHeaders
+        guard timeScale > 0, timeScale <= 1 else { throw ValidationError("--time-scale must be above 0 and at most 1, got \(timeScale)") }
+        configuration.scaleTime(by: timeScale)
         configuration.resultShape = resultShape
         configuration.resultWhileRunning = resultWhileRunning
         configuration.rangeSupport = range

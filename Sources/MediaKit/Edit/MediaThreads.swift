@@ -23,30 +23,46 @@ final class MediaThreads: TaskExecutor {
     /// Not at a lowered priority: on Linux a thread's nice value cannot be raised back without
     /// privileges, and threads started from a lowered one (the runtime's own workers among them,
     /// when it hands the task back) inherit it, so the whole process would slowly sink.
-    private static let ahead = OneAtATime()
+    private static let ahead = WorkSlots(1)
 
-    /// Runs `work` (blocking media work) on these threads, inside the calling task; with
-    /// `background`, after any other background work of this process is done.
+    /// All media work of the process, ahead or not, at most one per core at once: a batch of 32
+    /// jobs whose shots arrive together queues their stitches instead of running 32 encoders
+    /// (and holding 32 sets of 1080p frames) at once. Its polls and transfers are not held up:
+    /// they are not media work.
+    private static let slots = WorkSlots(max(1, ProcessInfo.processInfo.activeProcessorCount))
+
+    /// How many pieces of media work may run at once in this process (one per core).
+    static var slotCount: Int { slots.count }
+
+    /// Runs `work` (blocking media work) on these threads, inside the calling task, once a slot is
+    /// free; with `background`, after any other background work of this process is done.
     static func run<T: Sendable, Failure: Error>(background: Bool = false, _ work: () throws(Failure) -> T) async throws(Failure) -> T {
         if background { await ahead.acquire() }
         defer { if background { ahead.release() } }
+        await slots.acquire()
+        defer { slots.release() }
         return try await withTaskExecutorPreference(shared) { () async throws(Failure) -> T in try work() }
     }
 }
 
-/// A slot for one piece of work at a time; the others wait their turn, in order.
-final class OneAtATime: Sendable {
+/// `count` slots for work; the others wait their turn, in order.
+final class WorkSlots: Sendable {
     private struct State {
-        var busy = false
+        var busy = 0
         var waiting: [CheckedContinuation<Void, Never>] = []
     }
 
+    let count: Int
     private let state = Mutex(State())
+
+    init(_ count: Int) {
+        self.count = count
+    }
 
     func acquire() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let free = state.withLock { state -> Bool in
-                guard state.busy else { state.busy = true; return true }
+                guard state.busy >= count else { state.busy += 1; return true }
                 state.waiting.append(continuation)
                 return false
             }
@@ -54,9 +70,10 @@ final class OneAtATime: Sendable {
         }
     }
 
+    /// Hands the slot to the first waiting, or frees it.
     func release() {
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard !state.waiting.isEmpty else { state.busy = false; return nil }
+            guard !state.waiting.isEmpty else { state.busy -= 1; return nil }
             return state.waiting.removeFirst()
         }
         next?.resume()

@@ -65,6 +65,7 @@ public struct JobTracker: Sendable {
                     $0.state = .completed
                     if watchedFromSubmission { $0.completedAt = $0.completedAt ?? JobRecord.now() }
                 }
+                if watchedFromSubmission { TypicalProcessing.learn(job, in: journal) }
                 events(.completed(afterSubmission: Date().timeIntervalSince(job.submittedAt)))
             } catch {
                 switch error {

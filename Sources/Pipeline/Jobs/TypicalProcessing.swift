@@ -31,7 +31,7 @@ enum TypicalProcessing {
 
     static func typicalSeconds(for job: JobRecord, in journal: JobJournal) -> Double? {
         let host = URLParts(job.apiBase)?.host ?? ""
-        let key = "\(host) \(job.parameters.duration)"
+        let key = key(for: job)
         let samples = cache.withLock { $0[journal.directory]?[key] } ?? load(journal)[key] ?? []
         if samples.count >= fewestSamples {
             let sorted = samples.sorted()
@@ -40,13 +40,29 @@ enum TypicalProcessing {
         return host == "segmind.com" || host.hasSuffix(".segmind.com") ? documentedSeconds : nil
     }
 
+    /// A job just finished: its time counts from now on in this process too (a batch's later
+    /// lines learn from its first ones, not only from the journal as it stood at the start).
+    static func learn(_ job: JobRecord, in journal: JobJournal) {
+        guard let done = job.completedAt else { return }
+        let key = key(for: job)
+        if cache.withLock({ $0[journal.directory] }) == nil { _ = load(journal) }
+        cache.withLock { journals in
+            var samples = journals[journal.directory]?[key] ?? []
+            samples.insert(done.timeIntervalSince(job.submittedAt), at: 0)
+            journals[journal.directory, default: [:]][key] = Array(samples.prefix(newest))
+        }
+    }
+
+    private static func key(for job: JobRecord) -> String {
+        "\(URLParts(job.apiBase)?.host ?? "") \(job.parameters.duration)"
+    }
+
     private static func load(_ journal: JobJournal) -> [String: [Double]] {
         let records = (try? journal.all()) ?? []
         var samples: [String: [(Date, Double)]] = [:]
         for record in records {
             guard let done = record.completedAt else { continue }
-            let key = "\(URLParts(record.apiBase)?.host ?? "") \(record.parameters.duration)"
-            samples[key, default: []].append((record.submittedAt, done.timeIntervalSince(record.submittedAt)))
+            samples[key(for: record), default: []].append((record.submittedAt, done.timeIntervalSince(record.submittedAt)))
         }
         let recent = samples.mapValues { list in list.sorted { $0.0 > $1.0 }.prefix(newest).map(\.1) }
         cache.withLock { $0[journal.directory] = recent }

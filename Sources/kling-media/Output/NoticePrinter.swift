@@ -32,7 +32,15 @@ final class NoticePrinter: Sendable {
         switch notice {
         case .waitingForBudget(let seconds, let rate):
             return "waiting \(Formatting.seconds(seconds.rounded(.up))) for the request budget "
-                + "(\(rate) requests a minute for this key; SEGMIND_REQUESTS_PER_MINUTE sets it)"
+                + "(\(rate) requests a minute for this key, as learned; SEGMIND_REQUESTS_PER_MINUTE sets where it starts)"
+        case .budgetChanged(let from, let to, let reason, let window):
+            let minute = window == 60 ? "a minute" : "per \(Formatting.seconds(window)) (the simulator's minute)"
+            let why = switch reason {
+            case .grew: "whole minutes were used without a 429"
+            case .throttled: "Segmind answered 429; it grows again while requests pass"
+            case .stated: "the server's rate-limit headers say so"
+            }
+            return "request budget for this key: \(to) requests \(minute), was \(from) (\(why)); shared by every kling-media on this machine"
         case .rateLimited(let until, let seconds):
             return "Segmind answered 429 (rate limited): waiting until \(until.formatted(Date.ISO8601FormatStyle())) "
                 + "(\(Formatting.seconds(seconds.rounded(.up)))); SEGMIND_REQUESTS_PER_MINUTE sets this machine's budget"

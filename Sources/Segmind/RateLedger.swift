@@ -1,0 +1,186 @@
+/// One key's request budget as every kling-media process using the key on this machine shares it
+/// (kept in a file by `RequestBudget`): the requests sent in the last window, a pause a 429 asked
+/// for, and the rate learned so far. A value with pure steps, so the learning is tested without a
+/// clock or a server.
+///
+/// The rate is learned as AWS's SDKs do in their adaptive retry mode, and as TCP does: it starts
+/// at the configured value, grows while whole windows are used without a 429 (by half each
+/// window until a 429 or the server's headers have shown a ceiling, then by one every
+/// `probeWindows` windows), and is cut on a 429 to what the server let through in the window that
+/// reset names (or by 30 % when no reset is named).
+///
+/// Times are wall-clock seconds (shared between processes); an entry in the future (the clock
+/// stepped back) is dropped rather than waited for.
+public struct RateLedger: Codable, Sendable, Equatable {
+    public struct Entry: Codable, Sendable, Equatable {
+        /// The process (and its budget) that sent it.
+        public var owner: String
+        public var ticket: Int
+        /// When it was sent.
+        public var sentAt: Double
+        /// When it was sent, or when its answer came once it did: the server counts a request when it
+        /// arrives, somewhere between the two, so windows are counted from the later.
+        public var at: Double
+        public var answered: Bool
+    }
+
+    /// The configured rate (requests a window) this learning started from.
+    public var configured: Int
+    /// The window's length in seconds: a minute at Segmind (shorter for a simulator run at a time scale).
+    public var window: Double
+    /// Requests a window allowed now.
+    public var rate: Double
+    /// The rate a 429 or the server's headers showed: growth above it is slow (or none, when stated).
+    public var ceiling: Double?
+    /// Whether the server stated the ceiling (rate-limit headers): nothing to probe above it.
+    public var ceilingStated = false
+    public var sent: [Entry] = []
+    /// A 429's reset: nobody sends before it.
+    public var pausedUntil: Double?
+    /// When the rate last changed (or the learning started).
+    public var changedAt: Double
+    /// Requests answered without a 429 since then.
+    public var successes = 0
+    /// Whether a request had to wait for the budget since then: growth needs demand, not only success.
+    public var budgetWasFull = false
+
+    /// Growth above a learned ceiling: one more request a window after this many windows without a 429.
+    public static let probeWindows = 20.0
+    /// An in-flight request whose process went away is forgotten after its window and this many seconds.
+    public static let lostAfter = 180.0
+
+    public init(configured: Int, window: Double, now: Double) {
+        self.configured = max(1, configured)
+        self.window = window
+        rate = Double(self.configured)
+        changedAt = now
+    }
+
+    /// Requests a window allowed now.
+    public var limit: Int { max(1, Int(rate.rounded(.down))) }
+
+    /// A learned rate changed.
+    public struct Change: Sendable, Equatable {
+        public enum Reason: Sendable, Equatable {
+            /// Whole windows used without a 429.
+            case grew
+            /// A 429.
+            case throttled
+            /// The server's rate-limit headers.
+            case stated
+        }
+        /// Requests a window before and after.
+        public var from: Int
+        public var to: Int
+        public var reason: Reason
+
+        public init(from: Int, to: Int, reason: Reason) {
+            self.from = from
+            self.to = to
+            self.reason = reason
+        }
+    }
+
+    public enum Decision: Sendable, Equatable {
+        case granted
+        /// Not before `until`: a 429's reset (`reset`), or the window's oldest request leaving it.
+        case wait(until: Double, reset: Bool)
+    }
+
+    /// 2 % of the window, at least 100 ms: for clocks and scheduling.
+    private var margin: Double { max(0.1, window / 50) }
+
+    /// Counts a request about to be sent, or says how long to wait before trying again.
+    public mutating func take(owner: String, ticket: Int, now: Double) -> Decision {
+        if let pausedUntil {
+            if now < pausedUntil, pausedUntil - now <= 3600 { return .wait(until: pausedUntil, reset: true) }
+            self.pausedUntil = nil
+        }
+        prune(now: now)
+        if sent.count < limit {
+            sent.append(Entry(owner: owner, ticket: ticket, sentAt: now, at: now, answered: false))
+            return .granted
+        }
+        budgetWasFull = true
+        // Past the oldest answered one's expiry; while all are in flight, look again shortly.
+        let wake = sent.filter(\.answered).map { $0.at + window + margin }.min() ?? now + 0.05
+        return .wait(until: wake, reset: false)
+    }
+
+    /// The request's answer came: its window counts from now.
+    public mutating func finished(owner: String, ticket: Int, now: Double) {
+        if let index = sent.firstIndex(where: { $0.owner == owner && $0.ticket == ticket }) {
+            sent[index].at = now
+            sent[index].answered = true
+        }
+    }
+
+    /// The request never reached the server: it spends nothing.
+    public mutating func neverSent(owner: String, ticket: Int) {
+        sent.removeAll { $0.owner == owner && $0.ticket == ticket }
+    }
+
+    /// A request was answered without a 429: the rate grows once whole windows were used so.
+    public mutating func succeeded(now: Double) -> Change? {
+        successes += 1
+        guard budgetWasFull, successes >= limit, now - changedAt >= window else { return nil }
+        let before = limit
+        if let ceiling, rate >= ceiling {
+            guard !ceilingStated, now - changedAt >= window * Self.probeWindows else { return nil }
+            rate = rate.rounded(.down) + 1
+        } else {
+            let grown = max(rate + 1, (rate * 1.5).rounded(.down))
+            rate = ceiling.map { min($0, grown) } ?? grown
+        }
+        return changed(from: before, .grew, now: now)
+    }
+
+    /// A 429 for the request `ticket`: everyone pauses until `resetAt`, and the rate is cut to what
+    /// the server let through in the window that ends then. A 429 for a request sent before the
+    /// last cut is no news about the rate it cut to.
+    public mutating func throttled(owner: String, ticket: Int, resetAt: Double?, now: Double) -> Change? {
+        if let resetAt, resetAt > now, resetAt - now <= 3600 {
+            pausedUntil = max(pausedUntil ?? 0, resetAt)
+        }
+        let sentAt = sent.first { $0.owner == owner && $0.ticket == ticket }?.sentAt ?? now
+        guard sentAt >= changedAt else { return nil }
+        let before = limit
+        var cut = (rate * 0.7).rounded(.down)
+        if let resetAt {
+            // The server's window ends at its reset: what it counted there, less the one refused.
+            let counted = sent.filter { $0.at >= resetAt - window - margin && $0.at <= now }.count
+            if counted >= 2 { cut = Double(counted - 1) }
+        }
+        rate = max(1, min(rate - 1, cut))
+        ceiling = rate
+        ceilingStated = false
+        return changed(from: before, .throttled, now: now)
+    }
+
+    /// The server said its limit (a rate-limit header): that is the rate.
+    public mutating func stated(limit stated: Int, now: Double) -> Change? {
+        guard stated > 0, !(ceilingStated && ceiling == Double(stated)) else { return nil }
+        let before = limit
+        rate = Double(stated)
+        ceiling = rate
+        ceilingStated = true
+        return changed(from: before, .stated, now: now)
+    }
+
+    private mutating func changed(from before: Int, _ reason: Change.Reason, now: Double) -> Change? {
+        changedAt = now
+        successes = 0
+        budgetWasFull = false
+        return limit == before ? nil : Change(from: before, to: limit, reason: reason)
+    }
+
+    /// Forgets requests out of the window, in-flight ones whose process went away, and any the
+    /// clock put in the future.
+    private mutating func prune(now: Double) {
+        sent.removeAll { entry in
+            (entry.answered && entry.at + window <= now)
+                || (!entry.answered && entry.sentAt + window + Self.lostAfter <= now)
+                || entry.sentAt > now + 5
+        }
+    }
+}

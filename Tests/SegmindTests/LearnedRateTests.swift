@@ -1,0 +1,98 @@
+import Foundation
+import Segmind
+import Simulator
+import TestSupport
+import Testing
+
+/// The request budget learning the plan from a server that enforces one (the simulator's fixed
+/// windows, as Segmind's), with windows of two seconds so that minutes of learning take seconds.
+@Suite struct LearnedRateTests {
+    /// Four tasks asking the job's status as fast as the budget lets them, for `seconds`.
+    static func poll(_ client: SegmindClient, _ id: RequestID, for seconds: Double) async {
+        let end = ContinuousClock.now.advanced(by: .milliseconds(Int(seconds * 1000)))
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    while ContinuousClock.now < end {
+                        _ = try? await client.status(of: id, deadline: end)
+                    }
+                }
+            }
+        }
+    }
+
+    static func answers(_ log: [[String: Any]], after seconds: Double = 0) -> [Int] {
+        log.filter { ($0["path"] as? String ?? "").hasPrefix("/v2/requests/") && ($0["arrived"] as? Double ?? 0) >= seconds }
+            .compactMap { $0["status"] as? Int }
+    }
+
+    @Test func aClientConfiguredBelowThePlanLearnsToUseMore() async throws {
+        let budget = RequestBudget(requestsPerWindow: 2, window: .seconds(2))
+        try await SimulatorHarness.with({ $0.requestsPerMinute = 12; $0.rateWindowSeconds = 2 }, budget: budget) { harness in
+            let heard = Collected<ClientNotice>()
+            var client = harness.client
+            client.notices = { heard.add($0) }
+            let id = try await client.submit(SimulatorHarness.request).requestID
+            await Self.poll(client, id, for: 12)
+            let grown = heard.all.compactMap { if case .budgetChanged(_, let to, .grew, _) = $0 { to } else { nil } }
+            #expect(grown.count >= 2, "\(heard.all.filter { if case .waitingForBudget = $0 { false } else { true } })")
+            #expect(await budget.requestsPerMinute > 2)
+            // Learned from the server's own answers: its windows held what it allows.
+            let statuses = Self.answers(try await harness.control.log())
+            #expect(statuses.filter { $0 == 200 }.count > 12 / 2 * 2, "used more than the configured 2 a window")
+        }
+    }
+
+    @Test func aClientConfiguredAboveThePlanIsCutByThe429AndStaysUnderIt() async throws {
+        let budget = RequestBudget(requestsPerWindow: 12, window: .seconds(2))
+        try await SimulatorHarness.with({ $0.requestsPerMinute = 3; $0.rateWindowSeconds = 2 }, budget: budget) { harness in
+            let heard = Collected<ClientNotice>()
+            var client = harness.client
+            client.notices = { heard.add($0) }
+            let id = try await client.submit(SimulatorHarness.request).requestID
+            await Self.poll(client, id, for: 10)
+            let cut = heard.all.compactMap { if case .budgetChanged(let from, let to, .throttled, _) = $0 { (from, to) } else { nil } }
+            #expect(!cut.isEmpty)
+            let learned = await budget.requestsPerMinute
+            #expect(learned >= 1 && learned <= 3, "learned \(learned) a window; the server allows 3")
+            // Once learned, the server refuses (almost) nothing: at most one more 429 in the last 6 s.
+            let late = Self.answers(try await harness.control.log(), after: 4.5)
+            #expect(late.filter { $0 == 429 }.count <= 1, "\(late)")
+            #expect(late.filter { $0 == 200 }.count >= 6, "\(late)")
+        }
+    }
+
+    @Test func aRateTheServerStatesIsTakenAtOnce() async throws {
+        let budget = RequestBudget(requestsPerWindow: 2, window: .seconds(2))
+        try await SimulatorHarness.with({ $0.requestsPerMinute = 9; $0.rateWindowSeconds = 2; $0.statesRateLimit = true },
+                                        budget: budget) { harness in
+            let id = try await harness.client.submit(SimulatorHarness.request).requestID
+            _ = try await harness.client.status(of: id)
+            #expect(await budget.requestsPerMinute == 9)
+            #expect(await budget.ledger.ceilingStated)
+        }
+    }
+
+    /// Two budgets on one file, as two processes have: together they keep to one limit.
+    @Test func budgetsSharingAFileDrawOnOneWindow() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-budget-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = RequestBudget.path(in: folder.path, for: APIKey(SimulatorHarness.key))
+        let first = RequestBudget(sharedAt: path, requestsPerWindow: 3, window: .seconds(60))
+        let second = RequestBudget(sharedAt: path, requestsPerWindow: 3, window: .seconds(60))
+        for budget in [first, second, first] {
+            await budget.answered(try await budget.acquire(), .accepted(statedLimit: nil))
+        }
+        let heard = Collected<RequestBudget.Wait>()
+        let fourth = Task { try await second.acquire { heard.add($0) } }
+        try await eventually("the second budget to wait for the first's requests") { !heard.all.isEmpty }
+        fourth.cancel()
+        guard case .budget(let seconds, let rate)? = heard.all.first else { Issue.record("heard \(heard.all)"); return }
+        #expect(seconds > 50 && rate == 3)
+        // The file is private and names no key.
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int ?? 0) & 0o077 == 0)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(!path.contains(SimulatorHarness.key) && !text.contains(SimulatorHarness.key))
+    }
+}

@@ -1,0 +1,141 @@
+import Segmind
+import Testing
+
+/// The learned rate, step by step, with the clock in the test's hands.
+@Suite struct RateLedgerTests {
+    /// Sends `count` requests at `now` as far as the ledger lets them, answering each at once.
+    /// Returns how many went and the changes heard.
+    @discardableResult
+    static func send(_ count: Int, at now: Double, into ledger: inout RateLedger, owner: String = "a",
+                     ticket: inout Int) -> (sent: Int, changes: [RateLedger.Change]) {
+        var sent = 0
+        var changes: [RateLedger.Change] = []
+        for _ in 0..<count {
+            ticket += 1
+            guard ledger.take(owner: owner, ticket: ticket, now: now) == .granted else { continue }
+            ledger.finished(owner: owner, ticket: ticket, now: now)
+            if let change = ledger.succeeded(now: now) { changes.append(change) }
+            sent += 1
+        }
+        return (sent, changes)
+    }
+
+    @Test func theRateGrowsByHalfEachWindowUsedWholeWithoutA429() {
+        var ledger = RateLedger(configured: 4, window: 60, now: 0)
+        var ticket = 0
+        // More demand than budget, minute after minute: 4, 6, 9, 13 a minute.
+        var limits: [Int] = []
+        for minute in 0..<4 {
+            let went = Self.send(20, at: Double(minute) * 61, into: &ledger, ticket: &ticket)
+            limits.append(went.sent)
+        }
+        #expect(limits == [4, 6, 9, 13], "\(limits)")
+        #expect(ledger.limit == 13)
+    }
+
+    @Test func aBudgetNeverFilledDoesNotGrow() {
+        var ledger = RateLedger(configured: 4, window: 60, now: 0)
+        var ticket = 0
+        for minute in 0..<5 {
+            // Three a minute, under the budget: success, but no sign that more would be welcome.
+            Self.send(3, at: Double(minute) * 61, into: &ledger, ticket: &ticket)
+        }
+        #expect(ledger.limit == 4)
+    }
+
+    @Test func a429CutsTheRateToWhatTheServerLetThroughInItsWindow() {
+        var ledger = RateLedger(configured: 10, window: 60, now: 0)
+        var ticket = 0
+        // Six pass in the server's window (from 0 to its reset at 60); the seventh is refused.
+        Self.send(6, at: 1, into: &ledger, ticket: &ticket)
+        ticket += 1
+        #expect(ledger.take(owner: "a", ticket: ticket, now: 2) == .granted)
+        ledger.finished(owner: "a", ticket: ticket, now: 2)
+        let change = ledger.throttled(owner: "a", ticket: ticket, resetAt: 60, now: 2)
+        #expect(change == RateLedger.Change(from: 10, to: 6, reason: .throttled))
+        // Everyone waits for the reset.
+        #expect(ledger.take(owner: "b", ticket: 1, now: 3) == .wait(until: 60, reset: true))
+        // The other requests in flight when the first 429 came are no news: no further cut.
+        #expect(ledger.take(owner: "a", ticket: 99, now: 61) == .granted)
+        ledger.finished(owner: "a", ticket: 99, now: 61)
+        #expect(ledger.limit == 6)
+    }
+
+    @Test func a429WithoutAResetCutsByAThird() {
+        var ledger = RateLedger(configured: 10, window: 60, now: 0)
+        var ticket = 0
+        Self.send(1, at: 1, into: &ledger, ticket: &ticket)
+        let change = ledger.throttled(owner: "a", ticket: ticket, resetAt: nil, now: 1)
+        #expect(change?.to == 7)
+    }
+
+    @Test func aRequestSentBeforeTheCutCutsNoFurther() {
+        var ledger = RateLedger(configured: 10, window: 60, now: 0)
+        // Two in flight together, both refused: one cut, not two.
+        #expect(ledger.take(owner: "a", ticket: 1, now: 1) == .granted)
+        #expect(ledger.take(owner: "a", ticket: 2, now: 1) == .granted)
+        ledger.finished(owner: "a", ticket: 1, now: 2)
+        #expect(ledger.throttled(owner: "a", ticket: 1, resetAt: nil, now: 2)?.to == 7)
+        ledger.finished(owner: "a", ticket: 2, now: 2)
+        #expect(ledger.throttled(owner: "a", ticket: 2, resetAt: nil, now: 2) == nil)
+        #expect(ledger.limit == 7)
+    }
+
+    @Test func afterACutTheRateClimbsBackToTheCeilingQuicklyAndPastItOnlySlowly() {
+        var ledger = RateLedger(configured: 10, window: 60, now: 0)
+        var ticket = 0
+        Self.send(10, at: 1, into: &ledger, ticket: &ticket)
+        ticket += 1
+        _ = ledger.take(owner: "a", ticket: ticket, now: 2)
+        ledger.finished(owner: "a", ticket: ticket, now: 2)
+        // No reset said: 10 → 7, the ceiling.
+        #expect(ledger.throttled(owner: "a", ticket: ticket, resetAt: nil, now: 2)?.to == 7)
+        var minute = 1.0
+        var limits: [Int] = []
+        while minute < 30 {
+            Self.send(40, at: minute * 61, into: &ledger, ticket: &ticket)
+            limits.append(ledger.limit)
+            minute += 1
+        }
+        // At the ceiling it stays, until `probeWindows` minutes without a 429 try one more.
+        #expect(limits.prefix(15).allSatisfy { $0 == 7 }, "\(limits)")
+        #expect(limits.last == 8, "\(limits)")
+    }
+
+    @Test func aStatedLimitIsTakenAndNotProbedPast() {
+        var ledger = RateLedger(configured: 5, window: 60, now: 0)
+        #expect(ledger.stated(limit: 50, now: 0) == RateLedger.Change(from: 5, to: 50, reason: .stated))
+        #expect(ledger.stated(limit: 50, now: 1) == nil)
+        var ticket = 0
+        for minute in 1..<40 { Self.send(80, at: Double(minute) * 61, into: &ledger, ticket: &ticket) }
+        #expect(ledger.limit == 50)
+    }
+
+    @Test func requestsOfAProcessThatWentAwayAreForgotten() {
+        var ledger = RateLedger(configured: 1, window: 60, now: 0)
+        #expect(ledger.take(owner: "gone", ticket: 1, now: 0) == .granted)
+        // Never answered: it holds the window while it may still arrive...
+        #expect(ledger.take(owner: "a", ticket: 1, now: 100) != .granted)
+        // ...but not for ever.
+        #expect(ledger.take(owner: "a", ticket: 1, now: 60 + RateLedger.lostAfter + 1) == .granted)
+    }
+
+    @Test func noWindowLongSpanEverHoldsMoreThanTheLimit() {
+        var ledger = RateLedger(configured: 3, window: 10, now: 0)
+        var ticket = 0
+        var sentAt: [Double] = []
+        var now = 0.0
+        while now < 100 {
+            ticket += 1
+            if ledger.take(owner: "a", ticket: ticket, now: now) == .granted {
+                ledger.finished(owner: "a", ticket: ticket, now: now + 0.5)
+                sentAt.append(now)
+            }
+            now += 0.25
+        }
+        #expect(sentAt.count >= 27)
+        for start in sentAt {
+            #expect(sentAt.filter { $0 >= start && $0 < start + 10 }.count <= 3)
+        }
+    }
+}
