@@ -1,7 +1,7 @@
 import Foundation
 import Journal
 import KlingRules
-import Pipeline
+@testable import Pipeline
 import Segmind
 import TestSupport
 import Testing
@@ -44,5 +44,30 @@ import Testing
             // And this job's time is kept for the next.
             #expect(try harness.journal.find(requestID.rawValue).completedAt != nil)
         }
+    }
+
+    /// Jobs seen done late (their first polls far apart) would keep every later wait as long, since
+    /// a job found done by its first poll only says it was done by then: such a job counts as 10 %
+    /// quicker, so the wait comes down until first polls find jobs running.
+    @Test func jobsFoundDoneByTheirFirstPollBringTheWaitDown() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let journal = try JobJournal(directory: folder.path)
+        func job(_ seconds: Double, doneAtFirstPoll: Bool?) throws -> JobRecord {
+            var record = JobRecord(parameters: KlingRequest(prompt: "Based on @Video1", videoURL: "https://example.com/a.mp4"),
+                                   apiBase: "http://127.0.0.1:9", now: Date().addingTimeInterval(-100))
+            record.state = .downloaded
+            record.completedAt = record.submittedAt.addingTimeInterval(seconds)
+            record.doneAtFirstPoll = doneAtFirstPoll
+            try journal.save(record)
+            return record
+        }
+        let probe = try job(20, doneAtFirstPoll: true)
+        _ = try job(20, doneAtFirstPoll: true)
+        _ = try job(20, doneAtFirstPoll: true)
+        #expect(TypicalProcessing.typicalSeconds(for: probe, in: journal) == 18)
+        // Found running at the first poll and done at a later one: that time is the job's.
+        for _ in 0..<6 { TypicalProcessing.learn(try job(19, doneAtFirstPoll: false), in: journal) }
+        #expect(TypicalProcessing.typicalSeconds(for: probe, in: journal) == 19)
     }
 }

@@ -10,13 +10,17 @@ import Synchronization
 ///
 /// The times are upper bounds (a job is seen done at a poll, not when it finished), and the third
 /// quartile of them is taken: most jobs are done by then, and an upper bound that only ever
-/// equals the first poll's time cannot creep upwards.
+/// equals the first poll's time cannot creep upwards. Nor would it ever come down, were the first
+/// jobs seen done late (their polls were far apart): so a job found done by its first poll counts
+/// as 10 % quicker than that poll, and the wait drifts down until first polls find jobs running.
 enum TypicalProcessing {
     /// Segmind's page for Kling O1 video-to-video reference: about 224 s.
     static let documentedSeconds = 224.0
     static let fewestSamples = 3
     /// The newest this many jobs count: what the service does now.
     static let newest = 50
+    /// What a job found done by its first poll counts as, of the time that poll came.
+    static let doneAtFirstPollFactor = 0.9
     /// A job's time counts only when its wait began this soon after its submission.
     static let watchedWithin: TimeInterval = 30
 
@@ -43,14 +47,20 @@ enum TypicalProcessing {
     /// A job just finished: its time counts from now on in this process too (a batch's later
     /// lines learn from its first ones, not only from the journal as it stood at the start).
     static func learn(_ job: JobRecord, in journal: JobJournal) {
-        guard let done = job.completedAt else { return }
+        guard let seconds = sample(job) else { return }
         let key = key(for: job)
         if cache.withLock({ $0[journal.directory] }) == nil { _ = load(journal) }
         cache.withLock { journals in
             var samples = journals[journal.directory]?[key] ?? []
-            samples.insert(done.timeIntervalSince(job.submittedAt), at: 0)
+            samples.insert(seconds, at: 0)
             journals[journal.directory, default: [:]][key] = Array(samples.prefix(newest))
         }
+    }
+
+    /// How long the job took, as far as its record tells.
+    private static func sample(_ job: JobRecord) -> Double? {
+        guard let done = job.completedAt else { return nil }
+        return done.timeIntervalSince(job.submittedAt) * (job.doneAtFirstPoll == true ? doneAtFirstPollFactor : 1)
     }
 
     private static func key(for job: JobRecord) -> String {
@@ -61,8 +71,8 @@ enum TypicalProcessing {
         let records = (try? journal.all()) ?? []
         var samples: [String: [(Date, Double)]] = [:]
         for record in records {
-            guard let done = record.completedAt else { continue }
-            samples[key(for: record), default: []].append((record.submittedAt, done.timeIntervalSince(record.submittedAt)))
+            guard let seconds = sample(record) else { continue }
+            samples[key(for: record), default: []].append((record.submittedAt, seconds))
         }
         let recent = samples.mapValues { list in list.sorted { $0.0 > $1.0 }.prefix(newest).map(\.1) }
         cache.withLock { $0[journal.directory] = recent }
