@@ -2,7 +2,8 @@
 # A batch at the speed of the plan: `kling-media batch` of LINES lines (a 5 s vertical 720×1280 clip at 30 fps each, so every stitch re-encodes;
 # each its own file), against the simulator at a time scale of 0.05: the model's 224 s take 11.2 s
 # and the plan's minute 3 s, so 5 requests a minute is 5 requests per 3 s and the batch runs in
-# minutes, not hours. The client is told the same (SEGMIND_RATE_WINDOW_SECONDS=3).
+# minutes, not hours. The client is told the same (SEGMIND_TIME_SCALE=0.05: its minute
+# and its poll intervals scaled alike).
 #
 # For --concurrency 2, 8 and 32 (each in a home of its own, after three warm-up jobs so that the
 # journal knows how long jobs take, as it does after a user's first jobs) it reports:
@@ -56,7 +57,7 @@ batch() {
         printf '{"clip": "%s", "prompt": "Based on @Video1, the next shot %s", "duration": 5, "output": "%s"}\n' \
             "$work/clips/$i.mp4" "$i" "$work/$name/out/$i.mp4" >> "$work/$name/lines.jsonl"
     done
-    HOME="$work/$name/home" SEGMIND_REQUESTS_PER_MINUTE=5 SEGMIND_RATE_WINDOW_SECONDS=3 SEGMIND_API_BASE="$base" \
+    HOME="$work/$name/home" SEGMIND_REQUESTS_PER_MINUTE=5 SEGMIND_TIME_SCALE=0.05 SEGMIND_API_BASE="$base" \
         SEGMIND_UPLOAD_URL="$base/upload-asset" SEGMIND_API_KEY=SG_5151a7e0c0ffee00 \
         python3 - "$bin/kling-media" batch "$work/$name/lines.jsonl" --concurrency "$concurrency" --json \
         2>>"$work/$name/stderr" >"$work/$name/report.json" <<'EOF'
@@ -106,4 +107,9 @@ start_simulator 60
 batch learn 0 3 3 > /dev/null
 read -r seconds maxrss <<<"$(batch learn 3 "$lines" 32)"
 grep -o "request budget for this key: [0-9]* requests per [^,]*, was [0-9]*" "$work/learn/stderr" | sed 's/^/  /' || true
-python3 -c "print(f'  {$lines} jobs in {$seconds:.1f} s: {$lines / ($seconds / 3):.2f} jobs per plan-minute (2.5 at the configured 5 a minute)')"
+python3 - "$lines" "$seconds" "$maxrss" <<'EOF'
+import sys
+lines, seconds, maxrss = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+print(f"  {lines} jobs in {seconds:.1f} s: {lines / (seconds / 3):.2f} jobs per plan-minute "
+      f"(at most 2.5 at the configured 5 a minute); peak {maxrss / 1024:.0f} MB")
+EOF

@@ -14,5 +14,13 @@ public struct PollingPolicy: Sendable {
         self.longestInterval = longestInterval
         self.waitsForTypicalTime = waitsForTypicalTime
     }
+
+    /// The intervals for a server whose time runs at `scale` (a simulator at a time scale).
+    public func scaled(by scale: Double) -> PollingPolicy {
+        var scaled = self
+        scaled.firstInterval *= scale
+        scaled.longestInterval *= scale
+        return scaled
+    }
 }
 

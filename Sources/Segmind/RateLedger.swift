@@ -4,10 +4,11 @@
 /// clock or a server.
 ///
 /// The rate is learned as AWS's SDKs do in their adaptive retry mode, and as TCP does: it starts
-/// at the configured value, grows while whole windows are used without a 429 (by half each
-/// window until a 429 or the server's headers have shown a ceiling, then by one every
-/// `probeWindows` windows), and is cut on a 429 to what the server let through in the window that
-/// reset names (or by 30 % when no reset is named).
+/// at the configured value, grows by half each window used whole without a 429 (up to the ceiling
+/// a 429 showed, if any; a ceiling kept for `probeWindows` windows without a 429 is forgotten, so a
+/// plan that grew is found), and is cut on a 429 to what the server let through in the window that
+/// 429's reset closes (or by 30 % when no reset is named), but never by more than half at once.
+/// A limit the server states is kept.
 ///
 /// Times are wall-clock seconds (shared between processes); an entry in the future (the clock
 /// stepped back) is dropped rather than waited for.
@@ -30,10 +31,15 @@ public struct RateLedger: Codable, Sendable, Equatable {
     public var window: Double
     /// Requests a window allowed now.
     public var rate: Double
+    /// Whether the rate is learned at all: a budget that keeps to the configured rate does not.
+    public var learns = true
     /// The rate a 429 or the server's headers showed: growth above it is slow (or none, when stated).
     public var ceiling: Double?
     /// Whether the server stated the ceiling (rate-limit headers): nothing to probe above it.
     public var ceilingStated = false
+    /// Whether a 429 came while keeping to a stated limit: the headers speak of another window (an
+    /// hour's, a day's) or another limit, and are not believed again.
+    public var statementsDisbelieved = false
     public var sent: [Entry] = []
     /// A 429's reset: nobody sends before it.
     public var pausedUntil: Double?
@@ -44,12 +50,13 @@ public struct RateLedger: Codable, Sendable, Equatable {
     /// Whether a request had to wait for the budget since then: growth needs demand, not only success.
     public var budgetWasFull = false
 
-    /// Growth above a learned ceiling: one more request a window after this many windows without a 429.
-    public static let probeWindows = 20.0
+    /// A ceiling a 429 showed is forgotten after this many windows without a 429 (10 minutes at Segmind).
+    public static let probeWindows = 10.0
     /// An in-flight request whose process went away is forgotten after its window and this many seconds.
     public static let lostAfter = 180.0
 
-    public init(configured: Int, window: Double, now: Double) {
+    public init(configured: Int, window: Double, now: Double, learns: Bool = true) {
+        self.learns = learns
         self.configured = max(1, configured)
         self.window = window
         rate = Double(self.configured)
@@ -123,15 +130,16 @@ public struct RateLedger: Codable, Sendable, Equatable {
     /// A request was answered without a 429: the rate grows once whole windows were used so.
     public mutating func succeeded(now: Double) -> Change? {
         successes += 1
-        guard budgetWasFull, successes >= limit, now - changedAt >= window else { return nil }
+        guard learns, budgetWasFull, successes >= limit, now - changedAt >= window else { return nil }
         let before = limit
         if let ceiling, rate >= ceiling {
+            // Long enough at the ceiling without a 429: the plan may have grown (an upgrade), so
+            // the ceiling is forgotten and the rate grows again, until a 429 shows the new one.
             guard !ceilingStated, now - changedAt >= window * Self.probeWindows else { return nil }
-            rate = rate.rounded(.down) + 1
-        } else {
-            let grown = max(rate + 1, (rate * 1.5).rounded(.down))
-            rate = ceiling.map { min($0, grown) } ?? grown
+            self.ceiling = nil
         }
+        let grown = max(rate + 1, (rate * 1.5).rounded(.down))
+        rate = ceiling.map { min($0, grown) } ?? grown
         return changed(from: before, .grew, now: now)
     }
 
@@ -143,23 +151,29 @@ public struct RateLedger: Codable, Sendable, Equatable {
             pausedUntil = max(pausedUntil ?? 0, resetAt)
         }
         let sentAt = sent.first { $0.owner == owner && $0.ticket == ticket }?.sentAt ?? now
-        guard sentAt >= changedAt else { return nil }
+        guard learns, sentAt >= changedAt else { return nil }
         let before = limit
         var cut = (rate * 0.7).rounded(.down)
         if let resetAt {
             // The server's window ends at its reset: what it counted there, less the one refused.
-            let counted = sent.filter { $0.at >= resetAt - window - margin && $0.at <= now }.count
+            // Counted by when they were sent: one sent before the window began may have arrived
+            // in it, and is left out (the cut errs low; growth finds the rest).
+            let counted = sent.filter { $0.sentAt >= resetAt - window && $0.sentAt <= now }.count
             if counted >= 2 { cut = Double(counted - 1) }
         }
-        rate = max(1, min(rate - 1, cut))
+        // Never by more than half at once: a 429 may also come from a server busy for everyone,
+        // after a handful of requests, and one such must not bring a batch down to a crawl.
+        // Repeated 429s still get it down to the plan quickly.
+        rate = max(1, min(rate - 1, max(cut, (rate / 2).rounded(.down))))
         ceiling = rate
+        if ceilingStated { statementsDisbelieved = true }
         ceilingStated = false
         return changed(from: before, .throttled, now: now)
     }
 
     /// The server said its limit (a rate-limit header): that is the rate.
     public mutating func stated(limit stated: Int, now: Double) -> Change? {
-        guard stated > 0, !(ceilingStated && ceiling == Double(stated)) else { return nil }
+        guard learns, stated > 0, !statementsDisbelieved, !(ceilingStated && ceiling == Double(stated)) else { return nil }
         let before = limit
         rate = Double(stated)
         ceiling = rate

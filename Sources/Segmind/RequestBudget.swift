@@ -22,17 +22,21 @@ public actor RequestBudget {
     }
 
     private var store: Store
+    /// The file it is shared through, if any.
+    public nonisolated let sharedPath: String?
     private let configured: Int
     public nonisolated let window: Double
     /// This budget's requests in a shared ledger.
     private let owner = "\(SystemCalls.processID)-\(UInt32.random(in: 0...UInt32.max))"
     private var nextTicket = 0
 
-    /// A budget of this process only (no file).
-    public init(requestsPerWindow limit: Int, window: Duration = .seconds(60)) {
+    /// A budget of this process only (no file). Unless it `learns`, it keeps to `limit` (a 429
+    /// still pauses it until the reset).
+    public init(requestsPerWindow limit: Int, window: Duration = .seconds(60), learns: Bool = true) {
         configured = max(1, limit)
         self.window = window.inSeconds
-        store = .memory(RateLedger(configured: limit, window: window.inSeconds, now: Self.now))
+        store = .memory(RateLedger(configured: limit, window: window.inSeconds, now: Self.now, learns: learns))
+        sharedPath = nil
     }
 
     /// A budget shared through the file at `path` (made private if missing): every process using
@@ -42,6 +46,7 @@ public actor RequestBudget {
         configured = max(1, limit)
         self.window = window.inSeconds
         store = .file(path)
+        sharedPath = path
     }
 
     /// Why `acquire` is about to wait, and for about how long.

@@ -23,7 +23,8 @@ public struct SegmindClient: Sendable {
     /// every wait.
     public var pollingMemory: ResultPollingMemory?
     private let http = HTTPClient()
-    private let budget: RequestBudget
+    /// The key's request budget this client draws on.
+    public let budget: RequestBudget
 
     /// `budget` defaults to the one this process shares for the key.
     public init(configuration: SegmindConfiguration, retry: RetryPolicy = RetryPolicy(), budget: RequestBudget? = nil,
@@ -33,6 +34,7 @@ public struct SegmindClient: Sendable {
         self.budget = budget
             ?? RequestBudget.shared(for: configuration)
         self.encodingMemory = encodingMemory
+        polling = PollingPolicy().scaled(by: configuration.timeScale)
     }
 
     // MARK: The three calls

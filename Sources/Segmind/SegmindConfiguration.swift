@@ -14,18 +14,22 @@ public struct SegmindConfiguration: Sendable {
     public var apiBase: String
     public var requestsPerMinute: Int
     public var uploadURL: String
-    /// How long the plan's "minute" is, in seconds: 60 at Segmind; shorter only for a simulator run
-    /// at a time scale (`SEGMIND_RATE_WINDOW_SECONDS`), whose minutes pass faster.
-    public var rateWindowSeconds: Double
+    /// How fast time passes at the server: 1 at Segmind; below 1 only for a simulator run at a
+    /// `--time-scale` (`SEGMIND_TIME_SCALE`), whose minutes and jobs pass faster. The plan's
+    /// minute and the intervals between polls are scaled by it.
+    public var timeScale: Double
+
+    /// How long the plan's "minute" is, in seconds: 60 at Segmind.
+    public var rateWindowSeconds: Double { 60 * timeScale }
 
     public init(apiKey: APIKey, apiBase: String = SegmindConfiguration.defaultBase,
                 requestsPerMinute: Int = SegmindConfiguration.defaultRequestsPerMinute,
-                uploadURL: String = SegmindConfiguration.defaultUploadURL, rateWindowSeconds: Double = 60) {
+                uploadURL: String = SegmindConfiguration.defaultUploadURL, timeScale: Double = 1) {
         self.apiKey = apiKey
         self.apiBase = apiBase.hasSuffix("/") ? String(apiBase.dropLast()) : apiBase
         self.requestsPerMinute = max(1, requestsPerMinute)
         self.uploadURL = uploadURL
-        self.rateWindowSeconds = rateWindowSeconds
+        self.timeScale = timeScale
     }
 
     /// Whether the key may go to `host`: the API's own host, or Segmind's.
@@ -51,14 +55,14 @@ public struct SegmindConfiguration: Sendable {
             guard let value = Int(text), value > 0 else { throw .invalidRate(text) }
             return value
         } ?? file?.requestsPerMinute ?? defaultRequestsPerMinute
-        let window = try environment["SEGMIND_RATE_WINDOW_SECONDS"].map { text throws(ConfigurationError) in
-            guard let value = Double(text), value >= 1, value <= 3600 else { throw .invalidWindow(text) }
+        let scale = try environment["SEGMIND_TIME_SCALE"].map { text throws(ConfigurationError) in
+            guard let value = Double(text), value >= 0.001, value <= 1 else { throw .invalidTimeScale(text) }
             return value
-        } ?? 60
+        } ?? 1
         let upload = environment["SEGMIND_UPLOAD_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? file?.uploadURL ?? defaultUploadURL
         try checkScheme(upload, variable: "SEGMIND_UPLOAD_URL")
         return SegmindConfiguration(apiKey: APIKey(key), apiBase: base, requestsPerMinute: rate, uploadURL: upload,
-                                    rateWindowSeconds: window)
+                                    timeScale: scale)
     }
 
     /// An http(s) URL; plain http only to this machine (loopback), since the key rides along.
@@ -107,7 +111,7 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
     /// Plain http to a host that is not this machine: the key would travel in clear text.
     case cleartext(variable: String, url: String)
     case invalidRate(String)
-    case invalidWindow(String)
+    case invalidTimeScale(String)
 
     public var description: String {
         switch self {
@@ -124,8 +128,8 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
                 + "use https (plain http is only for 127.0.0.1, as the simulator)"
         case .invalidRate(let text):
             return "SEGMIND_REQUESTS_PER_MINUTE must be a whole number above 0, got \(text)"
-        case .invalidWindow(let text):
-            return "SEGMIND_RATE_WINDOW_SECONDS must be a number of seconds from 1 to 3600 (60 at Segmind), got \(text)"
+        case .invalidTimeScale(let text):
+            return "SEGMIND_TIME_SCALE must be a number above 0 and at most 1 (1 at Segmind; the simulator's --time-scale), got \(text)"
         }
     }
 }

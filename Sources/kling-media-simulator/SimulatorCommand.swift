@@ -34,7 +34,7 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "The x-api-key to accept.") var apiKey = SimulatorCommand.defaultKey
     @Option(help: "Seconds a job stays queued.") var queue = 1.0
     @Option(name: [.customLong("latency"), .customLong("processing")], help: "Seconds from submission to completion (Kling O1 at Segmind: about 224).") var latency = 3.0
-    @Option(help: "Multiply every duration (queue, processing, the rate limit's minute) by this: 0.05 runs a 224 s job in 11.2 s and a minute's rate window in 3 s (a client then sets SEGMIND_RATE_WINDOW_SECONDS=3).")
+    @Option(help: "Multiply every duration (queue, processing, the rate limit's minute) by this: 0.05 runs a 224 s job in 11.2 s and a minute's rate window in 3 s (a client then sets SEGMIND_TIME_SCALE=0.05).")
     var timeScale = 1.0
     @Flag(help: "Send x-ratelimit-limit and x-ratelimit-remaining on API answers (Segmind documents none).") var rateHeaders = false
     @Option(help: "Fraction of jobs (0…1) that fail with a content block.") var failRate = 0.0

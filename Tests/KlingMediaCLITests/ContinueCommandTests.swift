@@ -88,8 +88,12 @@ import Testing
         #expect(!(try sandbox.journalText().contains(SimulatorProcess.key)))
         #expect(try await sandbox.simulator.control.log().allSatisfy { ($0["host"] as? String ?? "").hasPrefix("127.0.0.1") || $0["sent_api_key"] as? Bool == false })
         // The same command again: done, nothing submitted.
-        let again = try await sandbox.run(["continue", folder + "/shot.mp4", "--prompt", "Based on @Video1, go on"])
+        let again = try await sandbox.run(["continue", folder + "/shot.mp4", "--prompt", "Based on @Video1, go on", "--verbose"])
         #expect(again.status == 0 && again.standardError.contains("already done: \(folder)/shot+next.mp4"))
+        // --verbose says the budget it starts with, and where it is shared (the state folder, not the key).
+        #expect(again.standardError.contains("request budget for this key: 600 requests a minute, as configured"), "\(again.standardError)")
+        #expect(again.standardError.contains("shared by every kling-media using the key through \(sandbox.home.path)/state/kling-media/request-budgets/"))
+        #expect(!again.standardError.contains(SimulatorProcess.key))
         #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 1)
     }
 

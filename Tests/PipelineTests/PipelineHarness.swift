@@ -31,7 +31,7 @@ struct PipelineHarness {
         try await InProcessSimulator.with(key: key, queueSeconds: 0.1, latency: 0.4, adjust) { simulator, folder in
             let api = SegmindConfiguration(apiKey: APIKey(key), apiBase: simulator.baseURL, uploadURL: simulator.baseURL + "/upload-asset")
             var client = SegmindClient(configuration: api, retry: RetryPolicy(maxAttempts: 6, baseDelay: 0.05, maxDelay: 0.4),
-                                       budget: RequestBudget(requestsPerWindow: 100_000))
+                                       budget: RequestBudget(requestsPerWindow: 100_000, learns: false))
             // Tests pace their own jobs: the first poll does not wait for the time earlier jobs of
             // the test took (on a busy run, their renders queue behind every other test's).
             client.polling = PollingPolicy(firstInterval: 0.1, growth: 1.2, longestInterval: 0.3, waitsForTypicalTime: false)

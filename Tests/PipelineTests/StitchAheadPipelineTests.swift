@@ -121,7 +121,8 @@ import Testing
     /// each job's polls while they were held.
     private func pollGaps(_ harness: PipelineHarness, stitch: Bool, interval: Double, window: Duration) async throws -> [Duration] {
         var client = harness.client
-        client.polling = PollingPolicy(firstInterval: interval, growth: 1, longestInterval: interval)
+        // Polled from the start: not after the time the first run's held jobs took (learned as they finish).
+        client.polling = PollingPolicy(firstInterval: interval, growth: 1, longestInterval: interval, waitsForTypicalTime: false)
         let session = try harness.withStitchesAhead(client: client)
         let polls = Mutex<[Int: [ContinuousClock.Instant]]>([:])
         let prepared = Atomic<Int>(0)

@@ -117,7 +117,7 @@ import Testing
     @Test func sharedBudgetKeepsManyJobsUnderTheLimit() async throws {
         // The server allows 12 requests per 1.5 s, and so does the client's budget. Twenty
         // submissions at once would otherwise meet eight 429s.
-        let budget = RequestBudget(requestsPerWindow: 12, window: .milliseconds(1500))
+        let budget = RequestBudget(requestsPerWindow: 12, window: .milliseconds(1500), learns: false)
         try await SimulatorHarness.with({ $0.requestsPerMinute = 12; $0.rateWindowSeconds = 1.5; $0.latency = 0.3 },
                                         budget: budget) { harness in
             let ids = try await withThrowingTaskGroup(of: RequestID.self) { group in

@@ -16,7 +16,7 @@ public struct SimulatorHarness: Sendable {
     public let outputDirectory: URL
 
     public static func with<T>(_ adjust: (inout SimulatorConfiguration) -> Void = { _ in },
-                        budget: RequestBudget = RequestBudget(requestsPerWindow: 10_000),
+                        budget: RequestBudget = RequestBudget(requestsPerWindow: 10_000, learns: false),
                         _ body: (SimulatorHarness) async throws -> T) async throws -> T {
         try await InProcessSimulator.with(key: key, queueSeconds: 0.2, latency: 0.6, adjust) { simulator, directory in
             let client = SegmindClient(

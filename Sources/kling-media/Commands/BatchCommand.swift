@@ -37,6 +37,7 @@ struct BatchCommand: AsyncParsableCommand, JSONOutputting {
     @Argument(help: "The batch file (JSON Lines).") var file: String
     @Option(help: "Continuations run at once (1 to 64).") var concurrency = 4
     @Flag(help: "Run against the built-in simulator even when an API key is set.") var simulate = false
+    @Flag(help: "Say the request budget (the rate learned for this key) as it starts, and every wait for it.") var verbose = false
     @Flag(help: "Stitch only after each shot arrives, not ahead while the model works.") var noStitchAhead = false
     @Flag(help: "Submit again shots whose earlier jobs FAILED or expired unfetched.") var retryFailed = false
     @Flag(help: "Submit again shots whose earlier submissions lost their answer (they may be billed twice).") var resubmit = false
@@ -51,9 +52,10 @@ struct BatchCommand: AsyncParsableCommand, JSONOutputting {
     func run() async throws {
         let lines: [BatchLine]
         do { lines = try BatchFile.read(file) } catch { throw Terminal.fail(error, status: .unusable) }
-        let printer = EventPrinter(line: StatusLine(wanted: true), json: json)
+        let printer = EventPrinter(line: StatusLine(wanted: true), json: json, verbose: verbose)
         let session = try CommandSession.open(simulate: simulate, notices: printer.notices)
         defer { session.close() }
+        if verbose { await BudgetReport.say(session.session.client) }
         var options = RunOptions(retryFailed: retryFailed, resubmitUnknown: resubmit)
         options.stitchAhead = !noStitchAhead
         options.maxDownloadBytes = download.maxBytes

@@ -56,6 +56,7 @@ struct ContinueCommand: AsyncParsableCommand, JSONOutputting {
     @Flag(help: "Check, choose and show the exact request body, with local paths for URLs; upload and submit nothing.")
     var dryRun = false
     @Flag(help: "Run against the built-in simulator even when an API key is set.") var simulate = false
+    @Flag(help: "Say the request budget (the rate learned for this key) as it starts, and every wait for it.") var verbose = false
     @Flag(help: "Make a new take even if this exact request was done before (paid for again).") var again = false
     @Flag(help: "Submit again a shot whose earlier job FAILED or expired unfetched.") var retryFailed = false
     @Flag(help: "Submit again a shot whose earlier submission's answer was lost (it may be billed twice).") var resubmit = false
@@ -87,7 +88,7 @@ struct ContinueCommand: AsyncParsableCommand, JSONOutputting {
             source: source, references: references.images.map(Self.absolute), elements: references.elementImages.map { $0.map(Self.absolute) },
             prompt: prompt, duration: request.duration, aspect: request.aspect, keepAudio: request.keepAudio,
             shots: shots, tail: tail, conform: conform, crossfade: crossfade ?? 0, stitch: !noStitch, output: output.map(Self.absolute))
-        let printer = EventPrinter(line: StatusLine(wanted: true), json: json)
+        let printer = EventPrinter(line: StatusLine(wanted: true), json: json, verbose: verbose)
         if dryRun { return try runDry(continuation, printer: printer) }
         // Bad input is refused before a simulator is started or a journal opened.
         do { try ContinuationRunner.check(continuation) } catch {
@@ -96,6 +97,7 @@ struct ContinueCommand: AsyncParsableCommand, JSONOutputting {
 
         let session = try CommandSession.open(simulate: simulate, notices: printer.notices)
         defer { session.close() }
+        if verbose { await BudgetReport.say(session.session.client) }
         let runner = session.session.runner { printer.print($0) }
         var options = RunOptions(again: again, retryFailed: retryFailed, resubmitUnknown: resubmit)
         options.stitchAhead = !noStitchAhead

@@ -8,10 +8,10 @@ final class EventPrinter: Sendable {
     let notices: NoticePrinter
     private let json: Bool
 
-    init(line: StatusLine, json: Bool = false) {
+    init(line: StatusLine, json: Bool = false, verbose: Bool = false) {
         self.line = line
         self.json = json
-        notices = NoticePrinter(line: line)
+        notices = NoticePrinter(line: line, verbose: verbose)
     }
 
     /// Prints `event`; `prefix` goes before each step ("[line 3] "), `progress` shapes the status line.

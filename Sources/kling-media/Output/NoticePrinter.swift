@@ -8,14 +8,17 @@ import Synchronization
 final class NoticePrinter: Sendable {
     private let line: StatusLine
     private let lastBudgetLine = Mutex<ContinuousClock.Instant?>(nil)
+    /// Every budget wait gets its line (`--verbose`), not one in 10 s.
+    let verbose: Bool
 
-    init(line: StatusLine) {
+    init(line: StatusLine, verbose: Bool = false) {
         self.line = line
+        self.verbose = verbose
     }
 
     func print(_ notice: ClientNotice) {
         let text = Self.text(notice)
-        if case .waitingForBudget = notice {
+        if case .waitingForBudget = notice, !verbose {
             let due = lastBudgetLine.withLock { last in
                 let now = ContinuousClock.now
                 guard last.map({ $0.duration(to: now) >= .seconds(10) }) ?? true else { return false }
