@@ -14,10 +14,12 @@
 # Then once more at --concurrency 32 with a server allowing 60 a minute and the client still
 # configured for 5: the rate it learned, step by step, and the jobs per plan-minute that gave.
 #
-#   bash bench/batch.sh            LINES=100 by default; LINES=20 for a quicker look
+#   bash bench/batch.sh            LINES=100 by default; LINES=20 for a quicker look;
+#                                  CONCURRENCY="2 32" for some of the runs; LEARN=0 without the last
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lines=${LINES:-100}
+concurrencies=${CONCURRENCY:-2 8 32}
 build_log=$(mktemp)
 for product in kling-media kling-media-simulator; do
     swift build -c release --static-swift-stdlib --scratch-path .build-release --product "$product" >>"$build_log" 2>&1 \
@@ -82,7 +84,7 @@ print(sum(1 for r in log if r['path'].startswith('/v2/')))"
 }
 
 printf '%-12s %8s %10s %10s %8s %12s %10s\n' concurrency seconds jobs/min bound share requests/job peak_MB
-for concurrency in 2 8 32; do
+for concurrency in $concurrencies; do
     start_simulator 5
     batch "c$concurrency" 0 3 3 > /dev/null            # warm-up: three jobs teach the typical time
     before=$(api_requests)
@@ -101,6 +103,7 @@ print(f"{concurrency:<12} {seconds:8.1f} {rate:10.2f} {bound:10.2f} {rate / boun
 EOF
 done
 
+[ "${LEARN:-1}" = 1 ] || exit 0
 echo
 echo "learning: a server allowing 60 a minute, the client configured for 5, --concurrency 32"
 start_simulator 60

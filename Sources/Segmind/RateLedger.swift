@@ -23,6 +23,8 @@ public struct RateLedger: Codable, Sendable, Equatable {
         /// arrives, somewhere between the two, so windows are counted from the later.
         public var at: Double
         public var answered: Bool
+        /// Answered 429: not let through.
+        public var refused: Bool? = nil
     }
 
     /// The configured rate (requests a window) this learning started from.
@@ -50,8 +52,8 @@ public struct RateLedger: Codable, Sendable, Equatable {
     /// Whether a request had to wait for the budget since then: growth needs demand, not only success.
     public var budgetWasFull = false
 
-    /// A ceiling a 429 showed is forgotten after this many windows without a 429 (10 minutes at Segmind).
-    public static let probeWindows = 10.0
+    /// A ceiling a 429 showed is forgotten after this many windows without a 429 (20 minutes at Segmind).
+    public static let probeWindows = 20.0
     /// An in-flight request whose process went away is forgotten after its window and this many seconds.
     public static let lostAfter = 180.0
 
@@ -150,16 +152,18 @@ public struct RateLedger: Codable, Sendable, Equatable {
         if let resetAt, resetAt > now, resetAt - now <= 3600 {
             pausedUntil = max(pausedUntil ?? 0, resetAt)
         }
-        let sentAt = sent.first { $0.owner == owner && $0.ticket == ticket }?.sentAt ?? now
+        let index = sent.firstIndex { $0.owner == owner && $0.ticket == ticket }
+        if let index { sent[index].refused = true }
+        let sentAt = index.map { sent[$0].sentAt } ?? now
         guard learns, sentAt >= changedAt else { return nil }
         let before = limit
         var cut = (rate * 0.7).rounded(.down)
         if let resetAt {
-            // The server's window ends at its reset: what it counted there, less the one refused.
+            // The server's window ends at its reset: what it let through there (not the 429s).
             // Counted by when they were sent: one sent before the window began may have arrived
             // in it, and is left out (the cut errs low; growth finds the rest).
-            let counted = sent.filter { $0.sentAt >= resetAt - window && $0.sentAt <= now }.count
-            if counted >= 2 { cut = Double(counted - 1) }
+            let passed = sent.filter { $0.answered && $0.refused != true && $0.sentAt >= resetAt - window && $0.sentAt <= now }.count
+            if passed >= 1 { cut = Double(passed) }
         }
         // Never by more than half at once: a 429 may also come from a server busy for everyone,
         // after a handful of requests, and one such must not bring a batch down to a crawl.

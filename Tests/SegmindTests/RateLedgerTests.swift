@@ -81,6 +81,22 @@ import Testing
         #expect(limits == [20, 10, 5, 4, 4], "\(limits)")
     }
 
+    /// Several refused in one window (all in flight when the limit was reached): the cut is to
+    /// those let through, not to everything sent.
+    @Test func requestsRefusedTogetherAreNotCountedAsLetThrough() {
+        var ledger = RateLedger(configured: 10, window: 60, now: 0)
+        var ticket = 0
+        Self.send(6, at: 1, into: &ledger, ticket: &ticket)
+        for refused in 1...4 {
+            #expect(ledger.take(owner: "b", ticket: refused, now: 2) == .granted)
+        }
+        for refused in 1...4 {
+            ledger.finished(owner: "b", ticket: refused, now: 3)
+            _ = ledger.throttled(owner: "b", ticket: refused, resetAt: 60, now: 3)
+        }
+        #expect(ledger.limit == 6)
+    }
+
     @Test func a429WithoutAResetCutsByAThird() {
         var ledger = RateLedger(configured: 10, window: 60, now: 0)
         var ticket = 0
@@ -119,8 +135,8 @@ import Testing
         }
         // At the ceiling it stays, until `probeWindows` minutes without a 429 let it grow again
         // (the plan may have been upgraded): by half each minute, as before the cut.
-        #expect(limits.prefix(8).allSatisfy { $0 == 7 }, "\(limits)")
-        #expect(Array(limits[9...12]) == [10, 15, 22, 33], "\(limits)")
+        #expect(limits.prefix(18).allSatisfy { $0 == 7 }, "\(limits)")
+        #expect(Array(limits[19...22]) == [10, 15, 22, 33], "\(limits)")
     }
 
     @Test func aStatedLimitIsTakenAndNotProbedPast() {

@@ -1,4 +1,5 @@
 import Dispatch
+import Support
 import Synchronization
 
 /// Where MediaKit's long work (conform, stitch) runs: decoding and x264 encoding hold a thread for
@@ -42,40 +43,5 @@ final class MediaThreads: TaskExecutor {
         await slots.acquire()
         defer { slots.release() }
         return try await withTaskExecutorPreference(shared) { () async throws(Failure) -> T in try work() }
-    }
-}
-
-/// `count` slots for work; the others wait their turn, in order.
-final class WorkSlots: Sendable {
-    private struct State {
-        var busy = 0
-        var waiting: [CheckedContinuation<Void, Never>] = []
-    }
-
-    let count: Int
-    private let state = Mutex(State())
-
-    init(_ count: Int) {
-        self.count = count
-    }
-
-    func acquire() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let free = state.withLock { state -> Bool in
-                guard state.busy >= count else { state.busy += 1; return true }
-                state.waiting.append(continuation)
-                return false
-            }
-            if free { continuation.resume() }
-        }
-    }
-
-    /// Hands the slot to the first waiting, or frees it.
-    func release() {
-        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard !state.waiting.isEmpty else { state.busy -= 1; return nil }
-            return state.waiting.removeFirst()
-        }
-        next?.resume()
     }
 }

@@ -1,3 +1,6 @@
+import Support
+import Synchronization
+
 /// Runs a batch's continuations, `concurrency` at a time, in one process: they share the key's
 /// request budget (a 429 pauses them all until its reset), the uploads (a file used by many lines
 /// goes up once), and the journal (a batch run again goes on where each line stood: finished
@@ -21,30 +24,57 @@ public struct BatchRunner: Sendable {
 
     /// Runs every line; `events` hears each line's events with its number; `finished` each result
     /// as it comes. Results return in the file's order.
+    ///
+    /// `concurrency` counts lines at Segmind: a line gives its place to the next once its last
+    /// shot is saved, and stitches meanwhile, as media work is scheduled (at most one piece per
+    /// core, `MediaThreads`). So shots arriving together queue for the cores while the next jobs
+    /// are already submitted and polled.
     public func run(_ lines: [BatchLine], events: @escaping @Sendable (Int, PipelineEvent) -> Void,
                     finished: @escaping @Sendable (Result) -> Void = { _ in }) async -> [Result] {
+        let atSegmind = WorkSlots(concurrency)
         var results: [Int: Result] = [:]
         await withTaskGroup(of: Result.self) { group in
-            var pending = lines[...]
-            func startNext() {
-                guard let line = pending.popFirst() else { return }
-                let runner = session.runner { events(line.number, $0) }
+            for line in lines {
+                // In the file's order: a line starts when one before it is done at Segmind.
+                await atSegmind.acquire()
+                if Task.isCancelled {
+                    atSegmind.release()
+                    break
+                }
+                let place = Place(atSegmind)
+                let runner = session.runner { event in
+                    if case .saved(let shot, _, _) = event, shot.shot == shot.of { place.giveUp() }
+                    events(line.number, event)
+                }
                 let options = options
                 group.addTask {
+                    defer { place.giveUp() }
+                    let result: Result
                     do throws(PipelineError) {
-                        return Result(line: line, outcome: .success(try await runner.start(line.request, options: options)))
+                        result = Result(line: line, outcome: .success(try await runner.start(line.request, options: options)))
                     } catch {
-                        return Result(line: line, outcome: .failure(error))
+                        result = Result(line: line, outcome: .failure(error))
                     }
+                    finished(result)
+                    return result
                 }
             }
-            for _ in 0..<concurrency { startNext() }
-            for await result in group {
-                results[result.line.number] = result
-                finished(result)
-                if !Task.isCancelled { startNext() }
-            }
+            for await result in group { results[result.line.number] = result }
         }
         return lines.compactMap { results[$0.number] }
+    }
+
+    /// A line's place at Segmind, given up once: when its last shot is saved, or when it ends.
+    private final class Place: Sendable {
+        private let slots: WorkSlots
+        private let held = Atomic<Bool>(true)
+
+        init(_ slots: WorkSlots) {
+            self.slots = slots
+        }
+
+        func giveUp() {
+            if held.exchange(false, ordering: .acquiringAndReleasing) { slots.release() }
+        }
     }
 }
