@@ -51,9 +51,6 @@ public struct JobRecord: JournalRecord, Equatable {
     /// When a poll first found the job COMPLETED (so at most this long after `submittedAt` it was
     /// done): how long such jobs take here, for when to poll the next one.
     public var completedAt: Date?
-    /// Whether the job was found COMPLETED by the first poll, made after the time such jobs took:
-    /// then `completedAt` says only that it was done by then, perhaps well before.
-    public var doneAtFirstPoll: Bool?
 
     /// The current time to the second, as the journal stores it (ISO 8601), so a record reads back equal.
     public static func now() -> Date { JournalClock.now() }
@@ -96,7 +93,6 @@ public struct JobRecord: JournalRecord, Equatable {
         case error
         case continuation
         case completedAt = "completed_at"
-        case doneAtFirstPoll = "done_at_first_poll"
     }
 
     public init(localID: String = UUID().uuidString.lowercased(), parameters: KlingRequest, apiBase: String,

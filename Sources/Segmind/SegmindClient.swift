@@ -110,7 +110,10 @@ public struct SegmindClient: Sendable {
     public func waitForResult(of job: JobLocation, deadline: ContinuousClock.Instant? = nil, firstPollAfter: Double = 0,
                               onStatus: @Sendable (JobStatus) -> Void = { _ in }) async throws(APIError) -> JobResult {
         try await waitForModel(firstPollAfter, deadline: deadline)
-        var interval = polling.firstInterval
+        // After a wait for the typical time, a job still running is most likely nearly done, but
+        // polling it every 2 s would spend many requests when it is not: 5 % of that wait apart
+        // (11 s after Kling's 224 s), growing as usual.
+        var interval = max(polling.firstInterval, min(polling.longestInterval, firstPollAfter * 0.05))
         let host = configuration.apiHost
         let known = pollingMemory?.polling(for: host)
         var direct = known != .separate

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MediaKit
+import Support
 
 struct KlingMedia: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,6 +20,7 @@ struct KlingMedia: ParsableCommand {
 @main
 enum Main {
     static func main() async {
+        MemoryArenas.capAtOnePerCore()
         var parsed: (any ParsableCommand)?
         do {
             var command = try KlingMedia.parseAsRoot()

@@ -46,28 +46,23 @@ import Testing
         }
     }
 
-    /// Jobs seen done late (their first polls far apart) would keep every later wait as long, since
-    /// a job found done by its first poll only says it was done by then: such a job counts as 10 %
-    /// quicker, so the wait comes down until first polls find jobs running.
-    @Test func jobsFoundDoneByTheirFirstPollBringTheWaitDown() throws {
+    /// A batch's later lines learn from its first ones: each finished job's time counts at once,
+    /// not only from the journal as it stood when the process started.
+    @Test func aJobJustFinishedCountsAtOnce() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let journal = try JobJournal(directory: folder.path)
-        func job(_ seconds: Double, doneAtFirstPoll: Bool?) throws -> JobRecord {
+        func job(_ seconds: Double) throws -> JobRecord {
             var record = JobRecord(parameters: KlingRequest(prompt: "Based on @Video1", videoURL: "https://example.com/a.mp4"),
                                    apiBase: "http://127.0.0.1:9", now: Date().addingTimeInterval(-100))
             record.state = .downloaded
             record.completedAt = record.submittedAt.addingTimeInterval(seconds)
-            record.doneAtFirstPoll = doneAtFirstPoll
             try journal.save(record)
             return record
         }
-        let probe = try job(20, doneAtFirstPoll: true)
-        _ = try job(20, doneAtFirstPoll: true)
-        _ = try job(20, doneAtFirstPoll: true)
-        #expect(TypicalProcessing.typicalSeconds(for: probe, in: journal) == 18)
-        // Found running at the first poll and done at a later one: that time is the job's.
-        for _ in 0..<6 { TypicalProcessing.learn(try job(19, doneAtFirstPoll: false), in: journal) }
-        #expect(TypicalProcessing.typicalSeconds(for: probe, in: journal) == 19)
+        let probe = try job(20)
+        #expect(TypicalProcessing.typicalSeconds(for: probe, in: journal) == nil)
+        for seconds in [12.0, 13.0, 14.0] { TypicalProcessing.learn(try job(seconds), in: journal) }
+        #expect(TypicalProcessing.typicalSeconds(for: probe, in: journal) == 14)
     }
 }

@@ -2,7 +2,6 @@ import HTTP
 import Journal
 import MediaKit
 import Segmind
-import Synchronization
 
 /// Following one submitted job to its file: poll until it finishes, keep its result URLs in the
 /// journal the moment they are known (the record expires in an hour, the files later), then save
@@ -57,20 +56,14 @@ public struct JobTracker: Sendable {
                 // Only a job watched from its submission tells how long such jobs take: one waited
                 // for hours later (after a crash, say) would teach that they take hours.
                 let watchedFromSubmission = Date().timeIntervalSince(job.submittedAt) < TypicalProcessing.watchedWithin
-                let polls = Atomic<Int>(0)
                 let result = try await client.waitForResult(of: location, deadline: deadline, firstPollAfter: firstPoll) { status in
-                    polls.add(1, ordering: .relaxed)
                     events(.polled(status, waited: started.duration(to: .now)))
                 }
-                let doneAtFirstPoll = firstPoll > 0 && polls.load(ordering: .relaxed) == 1
                 job = note(job, events) {
                     $0.outputURL = result.outputURL
                     $0.outputURLs = result.outputURLs
                     $0.state = .completed
-                    if watchedFromSubmission, $0.completedAt == nil {
-                        $0.completedAt = JobRecord.now()
-                        $0.doneAtFirstPoll = doneAtFirstPoll
-                    }
+                    if watchedFromSubmission { $0.completedAt = $0.completedAt ?? JobRecord.now() }
                 }
                 if watchedFromSubmission { TypicalProcessing.learn(job, in: journal) }
                 events(.completed(afterSubmission: Date().timeIntervalSince(job.submittedAt)))

@@ -10,17 +10,16 @@ import Synchronization
 ///
 /// The times are upper bounds (a job is seen done at a poll, not when it finished), and the third
 /// quartile of them is taken: most jobs are done by then, and an upper bound that only ever
-/// equals the first poll's time cannot creep upwards. Nor would it ever come down, were the first
-/// jobs seen done late (their polls were far apart): so a job found done by its first poll counts
-/// as 10 % quicker than that poll, and the wait drifts down until first polls find jobs running.
+/// equals the first poll's time cannot creep upwards. (Nor down: the first jobs' times, polled
+/// before there was history, stay in it, late by up to the poll interval of the moment, 15 s at
+/// most against Kling's 224 s. Making it drift down on purpose was tried: it makes first polls
+/// miss, a poll more each, which is the cost this avoids.)
 enum TypicalProcessing {
     /// Segmind's page for Kling O1 video-to-video reference: about 224 s.
     static let documentedSeconds = 224.0
     static let fewestSamples = 3
     /// The newest this many jobs count: what the service does now.
     static let newest = 50
-    /// What a job found done by its first poll counts as, of the time that poll came.
-    static let doneAtFirstPollFactor = 0.9
     /// A job's time counts only when its wait began this soon after its submission.
     static let watchedWithin: TimeInterval = 30
 
@@ -60,7 +59,7 @@ enum TypicalProcessing {
     /// How long the job took, as far as its record tells.
     private static func sample(_ job: JobRecord) -> Double? {
         guard let done = job.completedAt else { return nil }
-        return done.timeIntervalSince(job.submittedAt) * (job.doneAtFirstPoll == true ? doneAtFirstPollFactor : 1)
+        return done.timeIntervalSince(job.submittedAt)
     }
 
     private static func key(for job: JobRecord) -> String {
