@@ -90,6 +90,8 @@ public actor RequestBudget {
         case accepted(statedLimit: Int?)
         /// A 429; `resetAt` when it said when its window resets.
         case throttled(resetAt: Date?)
+        /// No answer (the connection broke after sending): counted, but no evidence either way.
+        case unanswered
     }
 
     /// The request's answer came: its window counts from now, and the rate learns from it. A
@@ -106,6 +108,8 @@ public actor RequestBudget {
                 change = ledger.succeeded(now: now) ?? change
             case .throttled(let resetAt):
                 change = ledger.throttled(owner: owner, ticket: ticket, resetAt: resetAt?.timeIntervalSince1970, now: now)
+            case .unanswered:
+                break
             }
             return change
         }

@@ -324,7 +324,7 @@ public struct SegmindClient: Sendable {
         case .failure(let error) where error.requestCertainlyNotSent:
             await budget.neverSent(ticket)
         case .failure:
-            await budget.answered(ticket, .accepted(statedLimit: nil))
+            await budget.answered(ticket, .unanswered)
         case .success(let response):
             let answer: RequestBudget.Answer = response.status.code == 429
                 ? .throttled(resetAt: RetryAfter.seconds(from: response).map { Date().addingTimeInterval($0) })

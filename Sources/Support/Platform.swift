@@ -49,9 +49,9 @@ enum CLibrary {
 }
 
 /// Caps glibc's malloc arenas at one per core. glibc gives each new thread that meets a busy
-/// arena another one, up to 8 per core, and keeps what each arena once held: a batch with 32 jobs
-/// in flight (a thread per transfer) then held 370 MB at its peak against 273 MB with 2, where
-/// with the cap both held about 220 MB (`bench/batch.sh`). Darwin's allocator has no such arenas.
+/// arena another one, up to 8 per core, and keeps what each arena once held: a 20-line batch with
+/// 32 jobs in flight (a thread per transfer) held 370 MB at its peak against 273 MB with 2; with
+/// the cap, 215 and 234 MB (`bench/batch.sh`). Darwin's allocator has no such arenas.
 public enum MemoryArenas {
     public static func capAtOnePerCore() {
         #if canImport(Glibc)

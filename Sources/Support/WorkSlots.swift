@@ -26,6 +26,15 @@ public final class WorkSlots: Sendable {
         }
     }
 
+    /// A slot if one is free now (and nobody waits for one); false otherwise, without waiting.
+    public func tryAcquire() -> Bool {
+        state.withLock { state in
+            guard state.busy < count, state.waiting.isEmpty else { return false }
+            state.busy += 1
+            return true
+        }
+    }
+
     /// Hands the slot to the first waiting, or frees it.
     public func release() {
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in

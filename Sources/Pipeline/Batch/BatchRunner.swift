@@ -28,10 +28,13 @@ public struct BatchRunner: Sendable {
     /// `concurrency` counts lines at Segmind: a line gives its place to the next once its last
     /// shot is saved, and stitches meanwhile, as media work is scheduled (at most one piece per
     /// core, `MediaThreads`). So shots arriving together queue for the cores while the next jobs
-    /// are already submitted and polled.
+    /// are already submitted and polled. Only so many lines (two per core) wait to stitch this way:
+    /// past that, a line keeps its place until it is done, so a machine slower at stitching than
+    /// the plan is at making shots holds a bounded queue, not the whole batch.
     public func run(_ lines: [BatchLine], events: @escaping @Sendable (Int, PipelineEvent) -> Void,
                     finished: @escaping @Sendable (Result) -> Void = { _ in }) async -> [Result] {
         let atSegmind = WorkSlots(concurrency)
+        let stitchQueue = WorkSlots(2 * max(1, ProcessInfo.processInfo.activeProcessorCount))
         var results: [Int: Result] = [:]
         await withTaskGroup(of: Result.self) { group in
             for line in lines {
@@ -41,14 +44,14 @@ public struct BatchRunner: Sendable {
                     atSegmind.release()
                     break
                 }
-                let place = Place(atSegmind)
+                let place = Place(atSegmind, queue: stitchQueue)
                 let runner = session.runner { event in
-                    if case .saved(let shot, _, _) = event, shot.shot == shot.of { place.giveUp() }
+                    if case .saved(let shot, _, _) = event, shot.shot == shot.of { place.moveToStitchQueue() }
                     events(line.number, event)
                 }
                 let options = options
                 group.addTask {
-                    defer { place.giveUp() }
+                    defer { place.leave() }
                     let result: Result
                     do throws(PipelineError) {
                         result = Result(line: line, outcome: .success(try await runner.start(line.request, options: options)))
@@ -64,17 +67,28 @@ public struct BatchRunner: Sendable {
         return lines.compactMap { results[$0.number] }
     }
 
-    /// A line's place at Segmind, given up once: when its last shot is saved, or when it ends.
+    /// A line's place at Segmind, given up once: for a place in the stitch queue when its last shot
+    /// is saved (if the queue has room), or when it ends.
     private final class Place: Sendable {
-        private let slots: WorkSlots
-        private let held = Atomic<Bool>(true)
+        private let atSegmind: WorkSlots
+        private let queue: WorkSlots
+        private let heldAtSegmind = Atomic<Bool>(true)
+        private let heldInQueue = Atomic<Bool>(false)
 
-        init(_ slots: WorkSlots) {
-            self.slots = slots
+        init(_ atSegmind: WorkSlots, queue: WorkSlots) {
+            self.atSegmind = atSegmind
+            self.queue = queue
         }
 
-        func giveUp() {
-            if held.exchange(false, ordering: .acquiringAndReleasing) { slots.release() }
+        func moveToStitchQueue() {
+            guard heldAtSegmind.load(ordering: .acquiring), queue.tryAcquire() else { return }
+            heldInQueue.store(true, ordering: .releasing)
+            if heldAtSegmind.exchange(false, ordering: .acquiringAndReleasing) { atSegmind.release() }
+        }
+
+        func leave() {
+            if heldAtSegmind.exchange(false, ordering: .acquiringAndReleasing) { atSegmind.release() }
+            if heldInQueue.exchange(false, ordering: .acquiringAndReleasing) { queue.release() }
         }
     }
 }
