@@ -54,12 +54,11 @@ import Testing
             // Cut, by half at most at each 429, until no more 429s come: on a machine so busy that
             // the four tasks cannot send 3 requests in 2 s, that may be above 3.
             #expect(learned >= 1 && learned <= 6, "learned \(learned) a window; the server allows 3")
-            // Once learned, the server refuses (almost) nothing: the 429s come at the start.
-            let log = try await harness.control.log()
-            let lastArrival = log.compactMap { $0["arrived"] as? Double }.max() ?? 0
-            let late = Self.answers(log, after: lastArrival / 2)
-            #expect(late.filter { $0 == 429 }.count <= 2, "\(late)")
-            #expect(late.contains(200), "\(late)")
+            // Each cut takes a 429 episode (and the requests in flight with it); then they stop. A
+            // client that kept to 12 would meet about nine 429s every 2 s here, some 45 in the 10 s.
+            let statuses = Self.answers(try await harness.control.log())
+            #expect(statuses.filter { $0 == 429 }.count <= 16, "\(statuses)")
+            #expect(statuses.contains(200), "\(statuses)")
         }
     }
 
