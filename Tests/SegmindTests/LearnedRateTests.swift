@@ -21,34 +21,37 @@ import Testing
         }
     }
 
-    static func answers(_ log: [[String: Any]], after seconds: Double = 0) -> [Int] {
-        log.filter { ($0["path"] as? String ?? "").hasPrefix("/v2/requests/") && ($0["arrived"] as? Double ?? 0) >= seconds }
-            .compactMap { $0["status"] as? Int }
+    /// The statuses of the polls the server answered, in order.
+    static func answers(_ log: [[String: Any]]) -> [Int] {
+        log.filter { ($0["path"] as? String ?? "").hasPrefix("/v2/requests/") }.compactMap { $0["status"] as? Int }
     }
 
-    @Test func aClientConfiguredBelowThePlanLearnsToUseMore() async throws {
-        let budget = RequestBudget(requestsPerWindow: 2, window: .seconds(2))
-        try await SimulatorHarness.with({ $0.requestsPerMinute = 12; $0.rateWindowSeconds = 2 }, budget: budget) { harness in
+    /// A simulator allowing `serverLimit` requests per 2 s, a client whose budget starts at
+    /// `configured` (per 2 s) polling one job for `seconds`: what the client heard, its budget, the harness.
+    static func pollAgainstPlan(configured: Int, serverLimit: Int, for seconds: Double,
+                                _ check: ([ClientNotice], RequestBudget, SimulatorHarness) async throws -> Void) async throws {
+        let budget = RequestBudget(requestsPerWindow: configured, window: .seconds(2))
+        try await SimulatorHarness.with({ $0.requestsPerMinute = serverLimit; $0.rateWindowSeconds = 2 }, budget: budget) { harness in
             let heard = Collected<ClientNotice>()
             var client = harness.client
             client.notices = { heard.add($0) }
             let id = try await client.submit(SimulatorHarness.request).requestID
-            await Self.poll(client, id, for: 12)
-            let grown = heard.all.compactMap { if case .budgetChanged(_, let to, .grew, _) = $0 { to } else { nil } }
-            #expect(grown.count >= 2, "\(heard.all.filter { if case .waitingForBudget = $0 { false } else { true } })")
+            await poll(client, id, for: seconds)
+            try await check(heard.all, budget, harness)
+        }
+    }
+
+    @Test func aClientConfiguredBelowThePlanLearnsToUseMore() async throws {
+        try await Self.pollAgainstPlan(configured: 2, serverLimit: 12, for: 12) { heard, budget, _ in
+            let grown = heard.compactMap { if case .budgetChanged(_, let to, .grew, _) = $0 { to } else { nil } }
+            #expect(grown.count >= 2, "\(heard.filter { if case .waitingForBudget = $0 { false } else { true } })")
             #expect(await budget.requestsPerMinute > 2)
         }
     }
 
     @Test func aClientConfiguredAboveThePlanIsCutByThe429AndStaysUnderIt() async throws {
-        let budget = RequestBudget(requestsPerWindow: 12, window: .seconds(2))
-        try await SimulatorHarness.with({ $0.requestsPerMinute = 3; $0.rateWindowSeconds = 2 }, budget: budget) { harness in
-            let heard = Collected<ClientNotice>()
-            var client = harness.client
-            client.notices = { heard.add($0) }
-            let id = try await client.submit(SimulatorHarness.request).requestID
-            await Self.poll(client, id, for: 10)
-            let cut = heard.all.compactMap { if case .budgetChanged(let from, let to, .throttled, _) = $0 { (from, to) } else { nil } }
+        try await Self.pollAgainstPlan(configured: 12, serverLimit: 3, for: 10) { heard, budget, harness in
+            let cut = heard.compactMap { if case .budgetChanged(let from, let to, .throttled, _) = $0 { (from, to) } else { nil } }
             #expect(!cut.isEmpty)
             let learned = await budget.requestsPerMinute
             // Cut, by half at most at each 429, until no more 429s come: on a machine so busy that

@@ -20,6 +20,16 @@ import Testing
         return (sent, changes)
     }
 
+    /// One more request at `now`, refused with a 429 if the budget let it go: whether it went, and
+    /// the change the 429 made.
+    static func refuse(at now: Double, resetAt: Double?, into ledger: inout RateLedger,
+                       ticket: inout Int) -> (sent: Bool, change: RateLedger.Change?) {
+        ticket += 1
+        guard ledger.take(owner: "a", ticket: ticket, now: now) == .granted else { return (false, nil) }
+        ledger.finished(owner: "a", ticket: ticket, now: now)
+        return (true, ledger.throttled(owner: "a", ticket: ticket, resetAt: resetAt, now: now))
+    }
+
     @Test func theRateGrowsByHalfEachWindowUsedWholeWithoutA429() {
         var ledger = RateLedger(configured: 4, window: 60, now: 0)
         var ticket = 0
@@ -48,11 +58,9 @@ import Testing
         var ticket = 0
         // Six pass in the server's window (from 0 to its reset at 60); the seventh is refused.
         Self.send(6, at: 1, into: &ledger, ticket: &ticket)
-        ticket += 1
-        #expect(ledger.take(owner: "a", ticket: ticket, now: 2) == .granted)
-        ledger.finished(owner: "a", ticket: ticket, now: 2)
-        let change = ledger.throttled(owner: "a", ticket: ticket, resetAt: 60, now: 2)
-        #expect(change == RateLedger.Change(from: 10, to: 6, reason: .throttled))
+        let refusal = Self.refuse(at: 2, resetAt: 60, into: &ledger, ticket: &ticket)
+        #expect(refusal.sent)
+        #expect(refusal.change == RateLedger.Change(from: 10, to: 6, reason: .throttled))
         // Everyone waits for the reset.
         #expect(ledger.take(owner: "b", ticket: 1, now: 3) == .wait(until: 60, reset: true))
         // The other requests in flight when the first 429 came are no news: no further cut.
@@ -69,12 +77,8 @@ import Testing
         // A server allowing 4 a minute: each minute, four pass and the fifth is refused.
         for _ in 0..<5 {
             Self.send(4, at: now, into: &ledger, ticket: &ticket)
-            ticket += 1
             // A fifth, if the budget lets it go, is refused.
-            if ledger.take(owner: "a", ticket: ticket, now: now + 1) == .granted {
-                ledger.finished(owner: "a", ticket: ticket, now: now + 1)
-                _ = ledger.throttled(owner: "a", ticket: ticket, resetAt: now + 59, now: now + 1)
-            }
+            _ = Self.refuse(at: now + 1, resetAt: now + 59, into: &ledger, ticket: &ticket)
             limits.append(ledger.limit)
             now += 61
         }
@@ -120,12 +124,9 @@ import Testing
     @Test func afterACutTheRateStaysAtTheCeilingUntilItHasHeldLongWithoutA429() {
         var ledger = RateLedger(configured: 10, window: 60, now: 0)
         var ticket = 0
-        Self.send(10, at: 1, into: &ledger, ticket: &ticket)
-        ticket += 1
-        _ = ledger.take(owner: "a", ticket: ticket, now: 2)
-        ledger.finished(owner: "a", ticket: ticket, now: 2)
+        Self.send(9, at: 1, into: &ledger, ticket: &ticket)
         // No reset said: 10 → 7, the ceiling.
-        #expect(ledger.throttled(owner: "a", ticket: ticket, resetAt: nil, now: 2)?.to == 7)
+        #expect(Self.refuse(at: 2, resetAt: nil, into: &ledger, ticket: &ticket).change?.to == 7)
         var minute = 1.0
         var limits: [Int] = []
         while minute < 30 {
@@ -155,11 +156,8 @@ import Testing
         _ = ledger.stated(limit: 1000, now: 0)
         var ticket = 0
         Self.send(30, at: 1, into: &ledger, ticket: &ticket)
-        ticket += 1
-        _ = ledger.take(owner: "a", ticket: ticket, now: 2)
-        ledger.finished(owner: "a", ticket: ticket, now: 2)
         // Cut by half (not to the 30 the server let through: one 429 may be a busy server's).
-        #expect(ledger.throttled(owner: "a", ticket: ticket, resetAt: 60, now: 2)?.to == 500)
+        #expect(Self.refuse(at: 2, resetAt: 60, into: &ledger, ticket: &ticket).change?.to == 500)
         #expect(ledger.stated(limit: 1000, now: 61) == nil)
         #expect(ledger.limit == 500)
     }

@@ -6,7 +6,7 @@ import Support
 enum BudgetReport {
     static func say(_ client: SegmindClient) async {
         let ledger = await client.budget.ledger
-        let minute = ledger.window == 60 ? "a minute" : "per \(Formatting.seconds(ledger.window)) (the simulator's minute)"
+        let minute = NoticePrinter.perMinute(window: ledger.window)
         var learned = ledger.limit == ledger.configured
             ? "as configured (SEGMIND_REQUESTS_PER_MINUTE or the config file; default 5)"
             : "learned here from \(ledger.configured) configured"

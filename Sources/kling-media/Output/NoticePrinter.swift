@@ -31,13 +31,18 @@ final class NoticePrinter: Sendable {
         Terminal.printError("kling-media: " + text)
     }
 
+    /// "a minute", or the plan's minute of a simulator at a time scale.
+    static func perMinute(window: Double) -> String {
+        window == 60 ? "a minute" : "per \(Formatting.seconds(window)) (the simulator's minute)"
+    }
+
     static func text(_ notice: ClientNotice) -> String {
         switch notice {
         case .waitingForBudget(let seconds, let rate):
             return "waiting \(Formatting.seconds(seconds.rounded(.up))) for the request budget "
                 + "(\(rate) requests a minute for this key, as learned; SEGMIND_REQUESTS_PER_MINUTE sets where it starts)"
         case .budgetChanged(let from, let to, let reason, let window):
-            let minute = window == 60 ? "a minute" : "per \(Formatting.seconds(window)) (the simulator's minute)"
+            let minute = perMinute(window: window)
             let why = switch reason {
             case .grew: "whole minutes were used without a 429"
             case .throttled: "Segmind answered 429; it grows again while requests pass"
