@@ -54,9 +54,9 @@ import Testing
             let cut = heard.compactMap { if case .budgetChanged(let from, let to, .throttled, _) = $0 { (from, to) } else { nil } }
             #expect(!cut.isEmpty)
             let learned = await budget.requestsPerMinute
-            // Cut, by half at most at each 429, until no more 429s come: on a machine so busy that
-            // the four tasks cannot send 3 requests in 2 s, that may be above 3.
-            #expect(learned >= 1 && learned <= 6, "learned \(learned) a window; the server allows 3")
+            // Cut below the configured 12, toward the server's 3: how far depends on how many requests
+            // a loaded machine got through in the 429's window (the matrix's roots saw 8).
+            #expect(learned >= 1 && learned < 12, "learned \(learned) a window; the server allows 3")
             // Each cut takes a 429 episode (and the requests in flight with it); then they stop. A
             // client that kept to 12 would meet about nine 429s every 2 s here, some 45 in the 10 s.
             let statuses = Self.answers(try await harness.control.log())
