@@ -84,6 +84,22 @@ static inline void *CFFmpeg_scaler(void *context, int sourceWidth, int sourceHei
                                 width, height, format, SWS_BICUBIC, NULL, NULL, NULL);
 }
 
+/// Like CFFmpeg_scaler, with area averaging: for pictures made much smaller to be compared, where
+/// each small pixel should be the mean of the ones it covers (OpenCV's INTER_AREA).
+static inline void *CFFmpeg_area_scaler(void *context, int sourceWidth, int sourceHeight, enum AVPixelFormat sourceFormat,
+                                        int width, int height, enum AVPixelFormat format) {
+    return sws_getCachedContext((struct SwsContext *)context, sourceWidth, sourceHeight, sourceFormat,
+                                width, height, format, SWS_AREA, NULL, NULL, NULL);
+}
+
+/// Scales a whole decoded frame into one packed picture (RGB24 and the like) at `destination`.
+static inline int CFFmpeg_scale_frame_packed(void *context, const AVFrame *frame, uint8_t *destination, int destinationStride) {
+    uint8_t *planes[4] = { destination, NULL, NULL, NULL };
+    int strides[4] = { destinationStride, 0, 0, 0 };
+    return sws_scale((struct SwsContext *)context, (const uint8_t *const *)frame->data, frame->linesize, 0, frame->height,
+                     planes, strides);
+}
+
 static inline int CFFmpeg_scale(void *context, const uint8_t *const source[], const int sourceStrides[], int sourceY,
                                 int sourceHeight, uint8_t *const destination[], const int destinationStrides[]) {
     return sws_scale((struct SwsContext *)context, source, sourceStrides, sourceY, sourceHeight, destination, destinationStrides);

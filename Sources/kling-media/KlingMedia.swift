@@ -9,7 +9,7 @@ struct KlingMedia: ParsableCommand {
         discussion: ExitStatus.summary,
         version: Versions.summary,
         subcommands: [ContinueCommand.self, BatchCommand.self, ResumeCommand.self,
-                      ProbeCommand.self, ValidateCommand.self, ConformCommand.self, FrameCommand.self, StitchCommand.self,
+                      ProbeCommand.self, ScenesCommand.self, ValidateCommand.self, ConformCommand.self, FrameCommand.self, StitchCommand.self,
                       SubmitCommand.self, StatusCommand.self, WaitCommand.self, JobsCommand.self,
                       UploadCommand.self, DownloadCommand.self, SimulatorForwarding.self]
     )

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import MediaKit
+
+/// Shot detection against cuts whose frames are known without our code (ffmpeg made the clips and
+/// ffprobe counted each shot's frames), and against a continuous shot with fast motion and flashes.
+@Suite struct ShotDetectionTests {
+    private func scratch(_ name: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-scenes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent(name).path
+    }
+
+    @Test func everyCutIsFoundWithinAFrameAndNoOther() async throws {
+        let clip = try await CutClip.make(CutClip.shots, at: try scratch("cuts.mp4"))
+        let list = try await ShotDetection.detect(in: clip.path)
+        #expect(list.frameCount == clip.frameCount)
+        #expect(list.cuts.count == clip.cutFrames.count, "found \(list.cuts.map(\.frame)), made \(clip.cutFrames)")
+        for (found, made) in zip(list.cuts, clip.cutFrames) {
+            #expect(abs(found.frame - made) <= 1, "cut found at frame \(found.frame), made at \(made)")
+            #expect(abs(found.seconds - Double(made) / Double(clip.framesPerSecond)) <= 1.0 / Double(clip.framesPerSecond) + 0.001)
+            #expect(found.score >= 27)
+        }
+        // The shots tile the clip: each starts where the one before ended.
+        let shots = list.shots
+        #expect(shots.count == clip.cutFrames.count + 1)
+        #expect(shots.first?.firstFrame == 0 && shots.last?.lastFrame == clip.frameCount - 1)
+        for (earlier, later) in zip(shots, shots.dropFirst()) {
+            #expect(earlier.lastFrame + 1 == later.firstFrame && earlier.endSeconds == later.startSeconds)
+        }
+        #expect(abs((shots.last?.endSeconds ?? 0) - Double(clip.frameCount) / Double(clip.framesPerSecond)) < 0.05)
+    }
+
+    @Test func fastMotionAndFlashesAreNoCut() async throws {
+        let path = try scratch("motion.mp4")
+        try await CutClip.makeMotionWithFlashes(at: path)
+        let list = try await ShotDetection.detect(in: path)
+        #expect(list.cuts.isEmpty, "reported cuts at frames \(list.cuts.map(\.frame))")
+        #expect(list.frameCount == 144 && list.shots.count == 1)
+    }
+
+    @Test func onlyTheEndIsLookedAtWhenAsked() async throws {
+        let clip = try await CutClip.make(Array(CutClip.shots.prefix(4)), at: try scratch("cuts.mp4"))
+        let whole = try await ShotDetection.detect(in: clip.path)
+        let end = try await ShotDetection.detect(in: clip.path, lastSeconds: 3)
+        // The clip is 7.5 s: its last 3 s (from 4.5 s) hold the cut at 5.5 s; a second before them, the one at 4 s.
+        #expect(end.scannedFrom > 3.4 && end.scannedFrom < 3.6)
+        #expect(end.cuts == whole.cuts.filter { $0.seconds > 3.5 })
+        #expect(end.cuts(after: 4.5).map(\.frame) == [clip.cutFrames[2]])
+        // Only the frames from 3.5 s on were looked at, numbered as in the whole clip.
+        #expect(end.firstFrame == 84 && end.frameCount == clip.frameCount - 84)
+    }
+
+    @Test func whatHasNoPictureIsRefusedByName() async throws {
+        await #expect(throws: ShotDetectionError.noVideo(Fixtures.path("audio_only.m4a"))) {
+            try await ShotDetection.detect(in: Fixtures.path("audio_only.m4a"))
+        }
+        do {
+            _ = try await ShotDetection.detect(in: Fixtures.path("not_media.mp4"))
+            Issue.record("a file that is not media was scanned")
+        } catch {
+            guard case .unreadable = error else { Issue.record("\(error)"); return }
+        }
+    }
+}
