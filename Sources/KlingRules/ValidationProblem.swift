@@ -23,6 +23,10 @@ public enum ValidationProblem: Equatable, Sendable {
     case frameRateUnknown
     case noAudioToKeep
     case requestedAspectMisfits(requested: AspectRatioOption, displayed: PixelSize)
+    /// Hard cuts (seconds into the clip) in the part of it that is sent: the model sees several
+    /// shots. `lastShotOnly` when only the last shot was asked for, and it is shorter than the
+    /// model's shortest clip, so the part sent reaches back past its cut.
+    case cutsInSentPart(at: [Double], lastShotOnly: Bool)
     // Reference images
     case imageIsNotAnImage(format: String)
     case imageFormatNotAccepted(codec: String)
@@ -45,7 +49,7 @@ public enum ValidationProblem: Equatable, Sendable {
     public var severity: Severity {
         switch self {
         case .storedAndDisplayedSizesDisagree, .filmRateUnderMinimum, .variableFrameRateUnderMinimum,
-             .frameRateUnknown, .noAudioToKeep, .requestedAspectMisfits, .imageExtensionMisleads,
+             .frameRateUnknown, .noAudioToKeep, .requestedAspectMisfits, .cutsInSentPart, .imageExtensionMisleads,
              .promptDoesNotMentionVideo:
             return .warning
         default:
@@ -73,6 +77,7 @@ public enum ValidationProblem: Equatable, Sendable {
         case .variableFrameRateUnderMinimum: return "variable_frame_rate_under_minimum"
         case .frameRateUnknown: return "frame_rate_unknown"
         case .noAudioToKeep: return "no_audio_to_keep"
+        case .cutsInSentPart: return "cuts_in_sent_part"
         case .requestedAspectMisfits: return "requested_aspect_misfits"
         case .imageIsNotAnImage: return "image_is_not_an_image"
         case .imageFormatNotAccepted: return "image_format_not_accepted"
@@ -158,6 +163,15 @@ public enum ValidationProblem: Equatable, Sendable {
                 + "\(kind)\(available == 1 ? " is" : "s are") given"
         case .promptDoesNotMentionVideo:
             return "the prompt never mentions @Video1, so the model may not take the clip as its reference"
+        case .cutsInSentPart(let times, let lastShotOnly):
+            let shots = times.count == 1 ? "two shots" : "\(times.count + 1) shots"
+            let cuts = times.count == 1 ? "a cut at \(Formatting.seconds(times[0]))"
+                : "cuts at " + Formatting.list(times.map(Formatting.seconds))
+            if lastShotOnly {
+                return "the clip's last shot is shorter than the model's shortest clip; sent at that length it has \(cuts); "
+                    + "the model will see \(shots)"
+            }
+            return "the clip has \(cuts); the model will see \(shots); `--tail shot` sends only the last one"
         }
     }
 
@@ -226,6 +240,10 @@ public enum ValidationProblem: Equatable, Sendable {
             return "give the missing input, or correct \(token) in the prompt"
         case .promptDoesNotMentionVideo:
             return "say how the clip is used, e.g. \"Based on @Video1, generate the next shot…\""
+        case .cutsInSentPart(let times, let lastShotOnly):
+            if lastShotOnly { return "end the clip on a longer shot, or accept that the model sees the cut" }
+            return "`--tail shot` (\"tail\": \"shot\" in a batch) sends only the last shot, from \(Formatting.seconds(times.last ?? 0)); "
+                + "the whole clip is still stitched"
         }
     }
 

@@ -10,6 +10,10 @@ public struct ValidationRequest: Sendable {
     /// Positions (from 0) in the reference list of images given as URLs: counted, and named by the
     /// prompt, but not probed. `images` holds the others, in order.
     public var imagesGivenAsURLs: Set<Int> = []
+    /// The hard cuts (seconds into the clip) in the part of it that is sent, found by the caller
+    /// (`ShotDetection`); and whether only the last shot was asked for.
+    public var cutsInSentPart: [Double] = []
+    public var sendsLastShotOnly = false
 
     public init(video: MediaInfo, images: [MediaInfo] = [], elements: [ElementImages] = [],
                 prompt: String? = nil, keepAudio: Bool = false, aspect: AspectRatioOption = .auto) {
@@ -145,6 +149,10 @@ public struct Validator: Sendable {
                                     problem: .requestedAspectMisfits(
                                         requested: aspect.requested,
                                         displayed: PixelSize(width: aspect.displayWidth, height: aspect.displayHeight))))
+        }
+        if !request.cutsInSentPart.isEmpty {
+            findings.append(Finding(subject: request.video.format.filename, reference: "@Video1",
+                                    problem: .cutsInSentPart(at: request.cutsInSentPart, lastShotOnly: request.sendsLastShotOnly)))
         }
         return Verdict(findings: findings, aspect: aspect)
     }

@@ -22,6 +22,8 @@ public enum PipelineError: Error, CustomStringConvertible {
     /// The stitched result asked for is already on disk (refused before anything was sent).
     case outputExists(String)
     case edit(EditError)
+    /// The clip's shots could not be found (for `--tail shot`).
+    case shotDetection(ShotDetectionError)
     case upload(UploadError)
     /// Segmind's answer for shot `shot` (of the job `requestID`, once it has one).
     case api(APIError, shot: Int, requestID: RequestID?)
@@ -54,6 +56,7 @@ public enum PipelineError: Error, CustomStringConvertible {
         case .outputExists(let path):
             return "\(path): already exists; nothing was sent. Choose another -o, or add --overwrite to replace it"
         case .edit(let error): return error.description
+        case .shotDetection(let error): return "cannot find the clip's last shot: \(error)"
         case .upload(let error): return error.description
         case .api(let error, let shot, _): return "shot \(shot): \(error)"
         case .download(let error, let shot): return "shot \(shot): \(error)"

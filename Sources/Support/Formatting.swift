@@ -9,6 +9,12 @@ public enum Formatting {
     /// A number with no more decimals than it needs (up to three): "5", "2.5".
     public static func number(_ value: Double) -> String { compact(value) }
 
+    /// "a", "a and b", "a, b and c".
+    public static func list(_ items: [String]) -> String {
+        guard items.count > 1 else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " and " + items[items.count - 1]
+    }
+
     /// A wait as a clock shows it: "0:07", "4:02", "61:30".
     public static func clock(_ seconds: Int) -> String {
         let seconds = max(0, seconds)

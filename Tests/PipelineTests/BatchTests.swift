@@ -95,15 +95,22 @@ import Testing
             {"clip": "scene.mp4", "refs": ["hero.png", "https://example.com/car.png"], "prompt": "Based on @Video1", "duration": "10", "keep_audio": true}
 
             {"clip": "/abs/scene.mp4", "prompt": "Based on @Video1", "no_stitch": true, "output": "shot.mp4", "shots": 2, "tail": 6}
+            {"clip": "edit.mp4", "prompt": "Based on @Video1", "tail": "shot"}
             """.write(toFile: good, atomically: true, encoding: .utf8)
         let lines = try BatchFile.read(good)
-        #expect(lines.map(\.number) == [2, 4])
+        #expect(lines.map(\.number) == [2, 4, 5])
         #expect(lines[0].request == ContinuationRequest(
             source: folder.appendingPathComponent("scene.mp4").path,
             references: [folder.appendingPathComponent("hero.png").path, "https://example.com/car.png"],
             prompt: "Based on @Video1", duration: 10, keepAudio: true))
         #expect(!lines[1].request.stitch && lines[1].request.output == folder.appendingPathComponent("shot.mp4").path)
-        #expect(lines[1].request.shots == 2 && lines[1].request.tail == 6)
+        #expect(lines[1].request.shots == 2 && lines[1].request.tail == .seconds(6))
+        #expect(lines[2].request.tail == .lastShot)
+        // Journalled as written: seconds as a number (so requests journalled before "shot" existed keep
+        // their identity), the last shot as "shot".
+        let encoded = try lines[1...2].map { String(decoding: try JSONEncoder().encode($0.request), as: UTF8.self) }
+        #expect(encoded[0].contains("\"tail\":6") && encoded[1].contains("\"tail\":\"shot\""))
+        #expect(try encoded.map { try JSONDecoder().decode(ContinuationRequest.self, from: Data($0.utf8)).tail } == [.seconds(6), .lastShot])
 
         let bad = folder.appendingPathComponent("bad.jsonl").path
         try """
@@ -113,12 +120,14 @@ import Testing
             {"clip": "a.mp4", "prompt": "p", "duration": 7, "output": "x.mp4"}
             {"clip": "b.mp4", "prompt": "p", "output": "x.mp4"}
             {"clip": "c.mp4", "prompt": "p", "output": "x.mp4"}
+            {"clip": "d.mp4", "prompt": "p", "tail": "scene"}
             """.write(toFile: bad, atomically: true, encoding: .utf8)
         #expect(throws: BatchFileError.faults(bad, [
             "line 1: unknown key \"durration\" (known: aspect, clip, conform, crossfade, duration, elements, keep_audio, no_stitch, output, prompt, prompt_file, refs, shots, tail)",
             "line 2: \"prompt\" (or \"prompt_file\") is missing",
             "line 3: not a JSON object",
             "line 4: \"duration\" must be 5 or 10",
+            "line 7: \"tail\" must be a number of seconds or \"shot\"",
             "lines 5 and 6 both write \(folder.appendingPathComponent("x.mp4").path); give each its own output",
         ])) { try BatchFile.read(bad) }
     }

@@ -165,7 +165,7 @@ import Testing
     @Test func dryRunShowsTheRequestBodyWithLocalPathsAndSendsNothing() async throws {
         try await PipelineHarness.with { harness in
             let request = try harness.request("too_long.mp4", shots: 2)
-            let report = try DryRun.report(request, uploader: harness.uploads.uploader) { _ in }
+            let report = try await DryRun.report(request, uploader: harness.uploads.uploader) { _ in }
             let sent = KlingRequest(prompt: request.prompt, videoURL: harness.folder.appendingPathComponent("too_long+next.sent.mp4").path,
                                     imageURLs: request.references, aspectRatio: .landscape, duration: 5, keepAudio: false)
             #expect(report.body == (try JSONValue.decode(sent.wireBody(.documented))))

@@ -78,6 +78,14 @@ public enum BatchFile {
             if let text = value.string, let number = Double(text) { return number }
             throw Fault(reason: "\"\(key)\" must be a number")
         }
+        func tail() throws(Fault) -> TailChoice? {
+            guard let value = fields["tail"] else { return nil }
+            if case .number(let number) = value { return .seconds(number) }
+            guard let text = value.string, let choice = TailChoice(text) else {
+                throw Fault(reason: "\"tail\" must be a number of seconds or \"shot\"")
+            }
+            return choice
+        }
         func flag(_ key: String) throws(Fault) -> Bool {
             guard let value = fields[key] else { return false }
             guard case .bool(let flag) = value else { throw Fault(reason: "\"\(key)\" must be true or false") }
@@ -116,7 +124,7 @@ public enum BatchFile {
         let request = ContinuationRequest(
             source: resolve(clip), references: references.map(resolve), elements: elements, prompt: prompt,
             duration: Int(try numeric("duration") ?? 5), aspect: aspect, keepAudio: try flag("keep_audio"),
-            shots: Int(try numeric("shots") ?? 1), tail: try numeric("tail"), conform: try flag("conform"),
+            shots: Int(try numeric("shots") ?? 1), tail: try tail(), conform: try flag("conform"),
             crossfade: try numeric("crossfade") ?? 0, stitch: !(try flag("no_stitch")), output: try string("output").map(resolve))
         // The same checks as `continue`'s, named as the file names them.
         if let problem = request.problems(limits: limits).first {

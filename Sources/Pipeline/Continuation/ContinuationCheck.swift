@@ -6,8 +6,9 @@ import Support
 /// request against the model's rules, and decide what the clip needs before it is sent.
 ///
 /// A clip over the model's length is cut to its end (`tail`, by default as much as the model
-/// takes), since a stitched chain is longer than the model accepts by nature; the re-encode that
-/// cutting needs fixes its other problems too. Other problems of the clip are fixed only with
+/// takes; or its last shot), since a stitched chain is longer than the model accepts by nature;
+/// the re-encode that cutting needs fixes its other problems too. Cuts in the part sent are a
+/// warning (`SentPart`). Other problems of the clip are fixed only with
 /// `conform`; problems of the references or the prompt always stop it.
 struct ContinuationCheck {
     let clip: MediaInfo
@@ -15,12 +16,12 @@ struct ContinuationCheck {
     /// How the clip must be re-encoded before it is sent; nil to send it as it is.
     let preparation: ConformOptions?
 
-    init(_ request: ContinuationRequest, limits: KlingO1Limits = .current) throws(PipelineError) {
+    init(_ request: ContinuationRequest, limits: KlingO1Limits = .current) async throws(PipelineError) {
         guard !URLText.isHTTP(request.source) else { throw .clipIsAURL(request.source) }
         if let remote = request.elements.joined().first(where: URLText.isHTTP) {
             throw .options("\(Redaction.url(remote)): an element's images must be files, so that they are checked before sending")
         }
-        let validation: ValidationRequest
+        var validation: ValidationRequest
         do {
             validation = try ValidationRequest.probing(
                 video: request.source, images: request.references, elements: request.elements, prompt: request.prompt,
@@ -29,6 +30,9 @@ struct ContinuationCheck {
             throw .unreadable(error.errors)
         }
         let clip = validation.video
+        let sent = try await SentPart.find(for: request, clip: clip, limits: limits)
+        validation.cutsInSentPart = sent.cuts
+        validation.sendsLastShotOnly = sent.lastShotTooShort
         let verdict = Validator(limits: limits).validate(validation)
         self.clip = clip
         self.verdict = verdict
@@ -38,7 +42,7 @@ struct ContinuationCheck {
         let tooLong = clipErrors.contains { if case .tooLong = $0.problem { true } else { false } }
         let fixes = ConformOptions.proposed(for: clipErrors.map(\.problem), limits: limits)
         var preparation: ConformOptions?
-        if let tail = request.tail {
+        if let tail = sent.tail {
             preparation = fixes
             preparation?.trim = .last(tail)
         } else if tooLong {

@@ -15,8 +15,8 @@ public struct ContinuationRequest: Codable, Sendable, Equatable {
     public var keepAudio: Bool
     /// Shots to generate, each from the end of the one before.
     public var shots: Int
-    /// Seconds of the source's end to send (nil: all of it when the model takes it, else as much as it does).
-    public var tail: Double?
+    /// The part of the source's end to send (nil: all of it when the model takes it, else as much as it does).
+    public var tail: TailChoice?
     /// Conform the source when it breaks a rule other than its length.
     public var conform: Bool
     public var crossfade: Double
@@ -26,7 +26,7 @@ public struct ContinuationRequest: Codable, Sendable, Equatable {
     public var output: String?
 
     public init(source: String, references: [String] = [], elements: [[String]] = [], prompt: String, duration: Int = 5,
-                aspect: AspectRatioOption = .auto, keepAudio: Bool = false, shots: Int = 1, tail: Double? = nil,
+                aspect: AspectRatioOption = .auto, keepAudio: Bool = false, shots: Int = 1, tail: TailChoice? = nil,
                 conform: Bool = false, crossfade: Double = 0, stitch: Bool = true, output: String? = nil) {
         self.source = source
         self.references = references
@@ -73,12 +73,12 @@ extension ContinuationRequest {
     }
 
     /// The same, for options not yet in a request (the command line, before the files are read).
-    public static func problems(duration: Int, shots: Int, tail: Double?, crossfade: Double, stitch: Bool,
+    public static func problems(duration: Int, shots: Int, tail: TailChoice?, crossfade: Double, stitch: Bool,
                                 limits: KlingO1Limits = .current) -> [RequestProblem] {
         var problems: [RequestProblem] = []
         if !limits.outputDurations.contains(duration) { problems.append(.duration(allowed: limits.outputDurations)) }
         if !shotLimit.contains(shots) { problems.append(.shots(allowed: shotLimit)) }
-        if let tail, !(tail > 0) { problems.append(.tail) }
+        if let tail, !tail.isUsable { problems.append(.tail) }
         if !crossfadeLimit.contains(crossfade) { problems.append(.crossfade(allowed: crossfadeLimit)) }
         if !stitch && crossfade > 0 { problems.append(.crossfadeWithoutStitching) }
         return problems
@@ -110,7 +110,7 @@ public enum RequestProblem: Sendable, Equatable {
         switch self {
         case .duration(let allowed): return "\(subject) must be \(allowed.map(String.init).joined(separator: " or "))"
         case .shots(let allowed): return "\(subject) must be \(allowed.lowerBound) to \(allowed.upperBound)"
-        case .tail: return "\(subject) must be more than 0 seconds"
+        case .tail: return "\(subject) must be more than 0 seconds, or shot (the clip's last shot)"
         case .crossfade(let allowed):
             return "\(subject) must be \(Formatting.number(allowed.lowerBound)) to \(Formatting.number(allowed.upperBound)) seconds"
         case .crossfadeWithoutStitching: return "\(subject) is for stitching; it does nothing with \(name("no-stitch"))"

@@ -24,7 +24,7 @@ public struct ContinuationRunner: Sendable {
     /// Checks the request, then runs it: from where it stood when this exact request was made
     /// before, or afresh.
     public func start(_ request: ContinuationRequest, options: RunOptions = RunOptions()) async throws(PipelineError) -> ContinuationOutcome {
-        let check = try ContinuationCheck(request)
+        let check = try await ContinuationCheck(request)
         events(.checked(clip: request.source, info: check.clip, verdict: check.verdict, preparation: check.preparation))
         let key = request.key(contentHashes: try Self.contentHashes(request))
         // Held from the lookup to the end, so the same request started twice at once runs once.
@@ -49,8 +49,8 @@ public struct ContinuationRunner: Sendable {
 
     /// The checks `start` makes first (all local, nothing written or sent), without a session: for
     /// a caller that refuses bad input before it sets anything up.
-    public static func check(_ request: ContinuationRequest) throws(PipelineError) {
-        _ = try ContinuationCheck(request)
+    public static func check(_ request: ContinuationRequest) async throws(PipelineError) {
+        _ = try await ContinuationCheck(request)
     }
 
     /// Goes on with a journalled continuation.
@@ -58,7 +58,7 @@ public struct ContinuationRunner: Sendable {
         let record = try journalled { () throws(JournalError) in try session.continuations.record(localID: localID) }
         let claim = try claim(record.key, name: Substring(localID))
         defer { withExtendedLifetime(claim) {} }
-        let check = try ContinuationCheck(record.request)
+        let check = try await ContinuationCheck(record.request)
         return try await run(record, check: check, options: options)
     }
 

@@ -9,8 +9,8 @@ import Uploader
 /// are not checked); the seconds of video that would be generated and billed.
 public enum DryRun {
     public static func report(_ request: ContinuationRequest, uploader: FileUploader?, encoding: RequestEncoding = .documented,
-                              events: PipelineEvents) throws(PipelineError) -> DryRunReport {
-        let check = try ContinuationCheck(request)
+                              events: PipelineEvents) async throws(PipelineError) -> DryRunReport {
+        let check = try await ContinuationCheck(request)
         events(.checked(clip: request.source, info: check.clip, verdict: check.verdict, preparation: check.preparation))
         let output = FilePlan.output(for: request, reserving: false)
         let sent = check.preparation == nil ? request.source : FilePlan.sentPath(source: request.source, output: output, reserving: false)

@@ -48,8 +48,11 @@ struct ContinueCommand: AsyncParsableCommand, JSONOutputting {
     @Flag(help: "Keep the new shot only; do not stitch it after the clip.") var noStitch = false
     @Flag(help: "Stitch only after the shot arrives, not ahead while the model works.") var noStitchAhead = false
     @Flag(help: "Fix the clip's problems (size, frame rate…) before sending, as `conform` would.") var conform = false
-    @Option(help: ArgumentHelp("Send only the clip's last SECONDS (default: all of it, or as much as the model takes).", valueName: "seconds"))
-    var tail: Double?
+    @Option(help: ArgumentHelp("Send only the clip's last SECONDS, or `shot`: its last shot, from its last hard cut (3 to 10 s) "
+                               + "(default: all of it, or as much as the model takes). The whole clip is still stitched.",
+                               valueName: "seconds|shot"),
+            transform: TailArgument.parse)
+    var tail: TailChoice?
     @Option(help: "Shots to generate, each from the end of the one before (1 to 20).") var shots = 1
     @Option(help: ArgumentHelp("Fade each shot into the next over SECONDS when stitching (default: 0, a cut).", valueName: "seconds"))
     var crossfade: Double?
@@ -89,9 +92,9 @@ struct ContinueCommand: AsyncParsableCommand, JSONOutputting {
             prompt: prompt, duration: request.duration, aspect: request.aspect, keepAudio: request.keepAudio,
             shots: shots, tail: tail, conform: conform, crossfade: crossfade ?? 0, stitch: !noStitch, output: output.map(Self.absolute))
         let printer = EventPrinter(line: StatusLine(wanted: true), json: json, verbose: verbose)
-        if dryRun { return try runDry(continuation, printer: printer) }
+        if dryRun { return try await runDry(continuation, printer: printer) }
         // Bad input is refused before a simulator is started or a journal opened.
-        do { try ContinuationRunner.check(continuation) } catch {
+        do { try await ContinuationRunner.check(continuation) } catch {
             throw PipelineFailure.report(error, json: json, simulated: false, request: continuation)
         }
 
@@ -116,14 +119,14 @@ struct ContinueCommand: AsyncParsableCommand, JSONOutputting {
         ContinuationOutput.print(outcome, json: json, simulated: session.isSimulated)
     }
 
-    private func runDry(_ continuation: ContinuationRequest, printer: EventPrinter) throws {
+    private func runDry(_ continuation: ContinuationRequest, printer: EventPrinter) async throws {
         let configuration = (try? SegmindConfiguration.load()) ?? nil
         let cache = configuration == nil || simulate ? nil : UploadCache(path: UploadCache.defaultPath())
         let uploader = configuration.map { FileUploader(backend: SegmindStorage(configuration: $0), cache: cache) }
         let report: DryRunReport
         do throws(PipelineError) {
             let remembered = configuration.flatMap { RequestEncodingMemory(path: RequestEncodingMemory.defaultPath()).encoding(for: $0.apiHost) }
-            report = try DryRun.report(continuation, uploader: uploader, encoding: remembered ?? .documented) { printer.print($0) }
+            report = try await DryRun.report(continuation, uploader: uploader, encoding: remembered ?? .documented) { printer.print($0) }
         } catch {
             throw PipelineFailure.report(error, json: json, simulated: false, request: continuation)
         }

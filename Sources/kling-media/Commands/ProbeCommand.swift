@@ -1,7 +1,7 @@
 import ArgumentParser
 import MediaKit
 
-struct ProbeCommand: ParsableCommand, JSONOutputting {
+struct ProbeCommand: AsyncParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "probe",
         abstract: "Show what media files hold: container, streams, display size, frame rate, audio.",
@@ -16,9 +16,14 @@ struct ProbeCommand: ParsableCommand, JSONOutputting {
             rotation_cw} (the picture as a player shows it, turned clockwise), variable_frame_rate, \
             bit_depth and attached_pic. A file that cannot be read appears as {"filename": …, "error": …}.
 
+            --scenes also finds each video's hard cuts (as `kling-media scenes` does; every frame \
+            is decoded, so it takes a while on long clips): in JSON as "scenes": {frames, duration, \
+            cuts, shots}.
+
             \(CommandHelp.sections(
                 exits: [.success: "every file was read", .unusable: "any could not be (the others are still printed)"],
                 examples: ["kling-media probe shot.mp4", "kling-media probe *.mp4 --json | jq '.[].format.duration'",
+                           "kling-media probe edit.mp4 --scenes --json | jq '.scenes.cuts'",
                            "kling-media probe phone.mov --json"]))
             """
     )
@@ -29,7 +34,10 @@ struct ProbeCommand: ParsableCommand, JSONOutputting {
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
-    func run() throws {
+    @Flag(name: .long, help: "Also find each video's hard cuts and shots (decodes every frame).")
+    var scenes = false
+
+    func run() async throws {
         var failures = 0
         let several = files.count > 1
         // The files' documents (an unreadable one's error in its place) are the answer, failures included.
@@ -39,16 +47,50 @@ struct ProbeCommand: ParsableCommand, JSONOutputting {
             let separator = json && several && position < files.count - 1 ? "," : ""
             do {
                 let info = try Probe.file(atPath: path)
-                Terminal.print(json ? JSONOutput.string(info) + separator : ProbeTable.render(info))
+                let shots = scenes && info.primaryVideo != nil && !info.format.isImage ? try await Self.shots(of: path) : nil
+                if json {
+                    Terminal.print(JSONOutput.string(ProbeDocument(info: info, scenes: shots)) + separator)
+                } else {
+                    Terminal.print(ProbeTable.render(info) + (shots.map { "\n" + ShotText.render($0) } ?? ""))
+                }
             } catch {
                 failures += 1
                 Terminal.report(error)
                 if json {
-                    Terminal.print(JSONOutput.string(FileErrorJSON(filename: path, error: error.description)) + separator)
+                    Terminal.print(JSONOutput.string(FileErrorJSON(filename: path, error: String(describing: error))) + separator)
                 }
             }
         }
         if json && several { Terminal.print("]") }
         if failures > 0 { throw ExitStatus.unusable.code }
+    }
+
+    private static func shots(of path: String) async throws -> ShotList {
+        let line = StatusLine()
+        defer { line.finish() }
+        let meter = EditMeter("\(path): finding cuts", line: line)
+        do {
+            return try await Interruption.cancellingOnInterrupt {
+                try await ShotDetection.detect(in: path) { meter.update(done: $0, total: $1) }
+            }
+        } catch let error as ShotDetectionError {
+            if error == .cancelled { throw Terminal.fail(error, status: .interrupted) }
+            throw error
+        }
+    }
+}
+
+/// A file's probe, and with --scenes its cuts and shots, as one JSON object.
+struct ProbeDocument: Encodable {
+    let info: MediaInfo
+    let scenes: ShotList?
+
+    enum CodingKeys: String, CodingKey { case scenes }
+
+    func encode(to encoder: any Encoder) throws {
+        try info.encode(to: encoder)
+        guard let scenes else { return }
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(scenes, forKey: .scenes)
     }
 }

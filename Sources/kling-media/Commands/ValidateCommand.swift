@@ -1,7 +1,8 @@
 import ArgumentParser
 import KlingRules
+import MediaKit
 
-struct ValidateCommand: ParsableCommand, JSONOutputting {
+struct ValidateCommand: AsyncParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check a clip, reference images and prompt against Kling O1's rules before paying.",
@@ -12,6 +13,10 @@ struct ValidateCommand: ParsableCommand, JSONOutputting {
             problem comes with the measured value, the limit and a fix. What is uncertain (film-rate \
             23.976 fps, a variable frame rate averaging under 24 fps, sizes that pass stored but not \
             displayed) is a warning, not an error.
+
+            It looks for hard cuts in the part of the clip that would be sent (its last 10 s at \
+            most): a cut there is a warning, since the model would see two shots to continue from \
+            (`continue --tail shot` sends only the last one).
 
             It also chooses the aspect_ratio to request from the picture as displayed (after rotation \
             and pixel aspect): 16:9, 9:16 or 1:1 when the clip is within 5 % of one, else auto.
@@ -39,8 +44,8 @@ struct ValidateCommand: ParsableCommand, JSONOutputting {
         _ = try references.clip(video)
     }
 
-    func run() throws {
-        let request: ValidationRequest
+    func run() async throws {
+        var request: ValidationRequest
         do {
             request = try ValidationRequest.probing(video: try references.clip(video), images: references.images, elements: references.elementImages,
                                                     prompt: try self.request.promptText(), keepAudio: self.request.keepAudio,
@@ -50,6 +55,7 @@ struct ValidateCommand: ParsableCommand, JSONOutputting {
             if json { JSONOutput.print(unreadable.errors.map { FileErrorJSON(filename: $0.path, error: $0.description) }) }
             throw ExitStatus.unusable.code
         }
+        request.cutsInSentPart = await Self.cutsSent(request.video)
         let verdict = Validator().validate(request)
         if json {
             JSONOutput.print(ValidationReport(video: try references.clip(video), verdict: verdict, duration: self.request.duration,
@@ -58,5 +64,14 @@ struct ValidateCommand: ParsableCommand, JSONOutputting {
             Terminal.print(VerdictText.render(verdict, video: request.video))
         }
         if !verdict.isValid { throw ExitStatus.invalid.code }
+    }
+
+    /// The hard cuts in what `continue` would send of the clip: all of it, or the model's longest.
+    /// A clip whose picture cannot be decoded has none to report: its verdict says what is wrong.
+    static func cutsSent(_ clip: MediaInfo, limits: KlingO1Limits = .current) async -> [Double] {
+        guard clip.primaryVideo != nil, !clip.format.isImage, let duration = clip.primaryVideo?.duration ?? clip.format.duration else { return [] }
+        let sent = min(duration, limits.videoDuration.upperBound)
+        guard let list = try? await ShotDetection.detect(in: clip.format.filename, lastSeconds: limits.videoDuration.upperBound) else { return [] }
+        return list.cuts(after: duration - sent).map(\.seconds)
     }
 }

@@ -56,6 +56,7 @@ extension ExitStatus {
         case .unreadable, .unreadableFile, .clipIsAURL, .options, .outputExists, .journal, .doneButFilesMissing: self = .unusable
         case .invalid: self = .invalid
         case .edit(let failure): self = failure == .cancelled ? .interrupted : .unusable
+        case .shotDetection(let failure): self = failure == .cancelled ? .interrupted : .unusable
         case .upload(let failure):
             switch failure {
             case .unreadable: self = .unusable

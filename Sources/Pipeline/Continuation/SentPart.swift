@@ -1,0 +1,49 @@
+import KlingRules
+import MediaKit
+
+/// The part of the clip a continuation sends, and the hard cuts inside it: the model continues
+/// from what it is sent, and a cut there gives it two shots to continue from.
+///
+/// Only the clip's last `longest` seconds (and one before) are scanned: nothing earlier is ever sent.
+struct SentPart {
+    /// Seconds of the clip's end to cut out and send; nil to send the clip as it is (or as the
+    /// model's rules trim it).
+    let tail: Double?
+    /// Cuts inside the part sent, seconds into the clip.
+    let cuts: [Double]
+    /// Only the last shot was asked for, and it is shorter than the model takes: what is sent
+    /// reaches back past its cut.
+    let lastShotTooShort: Bool
+
+    static func find(for request: ContinuationRequest, clip: MediaInfo, limits: KlingO1Limits) async throws(PipelineError) -> SentPart {
+        let asked: Double? = if case .seconds(let seconds) = request.tail { seconds } else { nil }
+        guard clip.primaryVideo != nil, !clip.format.isImage,
+              let duration = clip.primaryVideo?.duration ?? clip.format.duration, duration > 0 else {
+            // Nothing to scan: the validator says what is wrong with the clip.
+            return SentPart(tail: asked, cuts: [], lastShotTooShort: false)
+        }
+        let longest = limits.videoDuration.upperBound
+        let scanned: ShotList?
+        do {
+            scanned = try await ShotDetection.detect(in: request.source, lastSeconds: longest)
+        } catch {
+            if error == .cancelled { throw .cancelled(resume: .runAgain(detail: "nothing was submitted")) }
+            // Without its shots, the clip is still sent as asked; only the last shot needs them.
+            guard request.tail != .lastShot else { throw .shotDetection(error) }
+            scanned = nil
+        }
+        var tail = asked
+        var sent = asked.map { min($0, duration) } ?? min(duration, longest)
+        var tooShort = false
+        if request.tail == .lastShot, let scanned {
+            let start = scanned.cuts.last?.seconds ?? 0
+            let shot = duration - start
+            sent = min(max(shot, limits.videoDuration.lowerBound), longest, duration)
+            tooShort = shot < sent - 0.001
+            // The whole clip when the last shot is all of it (and the model takes it).
+            tail = sent < duration - 0.001 ? sent : nil
+        }
+        let cuts = scanned?.cuts(after: duration - sent).map(\.seconds) ?? []
+        return SentPart(tail: tail, cuts: cuts, lastShotTooShort: tooShort && !cuts.isEmpty)
+    }
+}
