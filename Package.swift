@@ -46,7 +46,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // FFmpeg only, with no Kling knowledge: probe, edit (conform, stitch), frames.
-        .target(name: "MediaKit", dependencies: ["CFFmpeg", "Support", .product(name: "SystemPackage", package: "swift-system")]),
+        // Optimised in debug builds too: its per-pixel loops (shot detection, seam scores, turning
+        // pictures) run ~20× slower unoptimised, and the tests run them on every continuation.
+        .target(name: "MediaKit", dependencies: ["CFFmpeg", "Support", .product(name: "SystemPackage", package: "swift-system")],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // What "valid for Kling O1" means: the model's limits, the rules, the problems, the aspect choice.
         .target(name: "KlingRules", dependencies: ["MediaKit", "Support"]),
         // HTTP over libcurl: transfers, bodies, retry timing, downloads. Heads are swift-http-types'.

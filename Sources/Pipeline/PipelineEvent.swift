@@ -56,6 +56,10 @@ public enum PipelineEvent: Sendable {
     case stitchAheadUnused(reason: String)
     case stitching(done: Double, total: Double)
     case stitched(output: String, report: StitchReport)
+    /// The result's joints, scored, and its seam sheet.
+    case seamsReviewed(SeamReport)
+    /// No seam sheet or scores (the result itself is made).
+    case seamsUnavailable(reason: String)
 }
 
 /// Where an uploaded file's URL came from.

@@ -1,7 +1,7 @@
 internal import CFFmpeg
 
 /// A short line of capitals burned into the bottom-right corner of a YUV 4:2:0 picture: light
-/// letters on a dark box, from a 5×7 bitmap font (no font library needed for a label). Letters
+/// letters on a dark box, from a 5×7 bitmap font (`BitmapFont`: no font library needed for a label). Letters
 /// the font lacks are left blank.
 struct Caption {
     private let text: [Character]
@@ -32,7 +32,7 @@ struct Caption {
             memset(red.base + (top / 2 + row) * red.stride + left / 2, 128, (boxWidth + 1) / 2)
         }
         for (position, letter) in text.enumerated() {
-            guard let rows = Self.font[letter] else { continue }
+            guard let rows = BitmapFont.rows[letter] else { continue }
             let letterLeft = left + padding + position * 6 * scale
             for (dotRow, bits) in rows.enumerated() {
                 for column in 0..<5 where bits & (0b10000 >> column) != 0 {
@@ -44,17 +44,4 @@ struct Caption {
             }
         }
     }
-
-    /// Seven rows of five dots per letter, the leftmost dot the highest bit.
-    private static let font: [Character: [UInt8]] = [
-        "A": [0b01110, 0b10001, 0b10001, 0b11111, 0b10001, 0b10001, 0b10001],
-        "D": [0b11110, 0b10001, 0b10001, 0b10001, 0b10001, 0b10001, 0b11110],
-        "E": [0b11111, 0b10000, 0b10000, 0b11110, 0b10000, 0b10000, 0b11111],
-        "I": [0b11111, 0b00100, 0b00100, 0b00100, 0b00100, 0b00100, 0b11111],
-        "L": [0b10000, 0b10000, 0b10000, 0b10000, 0b10000, 0b10000, 0b11111],
-        "M": [0b10001, 0b11011, 0b10101, 0b10101, 0b10001, 0b10001, 0b10001],
-        "S": [0b01111, 0b10000, 0b10000, 0b01110, 0b00001, 0b00001, 0b11110],
-        "T": [0b11111, 0b00100, 0b00100, 0b00100, 0b00100, 0b00100, 0b00100],
-        "U": [0b10001, 0b10001, 0b10001, 0b10001, 0b10001, 0b10001, 0b01110],
-    ]
 }

@@ -32,16 +32,47 @@ final class MediaThreads: TaskExecutor {
     /// they are not media work.
     private static let slots = WorkSlots(max(1, ProcessInfo.processInfo.activeProcessorCount))
 
+    /// Scans that stand between a user and a submission (the cuts in the part of a clip that is
+    /// sent) have slots of their own, one per core: behind a batch's queue of stitches, a line's
+    /// check would wait minutes for seconds of work, and its job with it.
+    private static let checkSlots = WorkSlots(max(1, ProcessInfo.processInfo.activeProcessorCount))
+
     /// How many pieces of media work may run at once in this process (one per core).
     static var slotCount: Int { slots.count }
 
-    /// Runs `work` (blocking media work) on these threads, inside the calling task, once a slot is
-    /// free; with `background`, after any other background work of this process is done.
-    static func run<T: Sendable, Failure: Error>(background: Bool = false, _ work: () throws(Failure) -> T) async throws(Failure) -> T {
-        if background { await ahead.acquire() }
-        defer { if background { ahead.release() } }
-        await slots.acquire()
-        defer { slots.release() }
-        return try await withTaskExecutorPreference(shared) { () async throws(Failure) -> T in try work() }
+    /// What a piece of media work is for, which decides where it queues.
+    enum Lane {
+        /// An edit someone waits for (conform, stitch).
+        case edit
+        /// Work done ahead of need: one at a time, after the edits queued before it.
+        case background
+        /// A short scan that a submission waits for.
+        case check
+    }
+
+    /// Runs `work` (blocking media work) on these threads, inside the calling task, once a slot of
+    /// its lane is free.
+    static func run<T: Sendable, Failure: Error>(_ lane: Lane = .edit, _ work: () throws(Failure) -> T) async throws(Failure) -> T {
+        if lane == .background { await ahead.acquire() }
+        defer { if lane == .background { ahead.release() } }
+        let chosen = lane == .check ? checkSlots : slots
+        await chosen.acquire()
+        defer { chosen.release() }
+        // A check runs on a thread of its own: the media queue's threads are libdispatch's, as
+        // many as it sees fit (about one per core), and long edits may hold them all.
+        let executor: any TaskExecutor = lane == .check ? OwnThreads.shared : shared
+        return try await withTaskExecutorPreference(executor) { () async throws(Failure) -> T in try work() }
+    }
+
+    /// Runs each job on a new thread: for the few short pieces of work that must not wait for a
+    /// thread of the media queue.
+    private final class OwnThreads: TaskExecutor {
+        static let shared = OwnThreads()
+
+        func enqueue(_ job: consuming ExecutorJob) {
+            let job = UnownedJob(job)
+            let executor = asUnownedTaskExecutor()
+            DedicatedThread.start { job.runSynchronously(on: executor) }
+        }
     }
 }

@@ -25,11 +25,12 @@ public enum ShotDetection {
 
     /// The clip's cuts; with `lastSeconds`, only those in its last so many seconds (what a
     /// continuation sends), decoding from a second before them. `progress` hears (seconds decoded,
-    /// seconds to decode) as it goes.
+    /// seconds to decode) as it goes. A scan of the end is the check before a submission: it has
+    /// its own slots, so it never waits behind a batch's stitches.
     public static func detect(in path: String, lastSeconds: Double? = nil, settings: Settings = Settings(),
                               progress: @escaping @Sendable (_ done: Double, _ total: Double) -> Void = { _, _ in })
         async throws(ShotDetectionError) -> ShotList {
-        try await MediaThreads.run { () throws(ShotDetectionError) in
+        try await MediaThreads.run(lastSeconds == nil ? .edit : .check) { () throws(ShotDetectionError) in
             try detectHere(in: path, lastSeconds: lastSeconds, settings: settings, progress: progress)
         }
     }

@@ -24,10 +24,12 @@ public struct ContinuationOutcome: Encodable, Sendable {
     public let shots: [Shot]
     /// How the stitching went, when it was done now.
     public let stitch: StitchReport?
+    /// The joints of the stitched result, looked at (when it was stitched now and seams were asked for).
+    public var seams: SeamReport?
 
     enum CodingKeys: String, CodingKey {
         case localID = "continuation_id"
         case alreadyDone = "already_done"
-        case output, shots, stitch
+        case output, shots, stitch, seams
     }
 }

@@ -86,13 +86,18 @@ public struct ContinuationRunner: Sendable {
                 throw error
             }
             var report: StitchReport?
+            var seams: SeamReport?
             if let output = record.outputPath {
-                report = try await stitch(record, to: output, ahead: await ahead?.readyOrStopped(events: events))
+                let made = try await stitch(record, to: output, ahead: await ahead?.readyOrStopped(events: events))
+                report = made
+                if options.seams { seams = await reviewSeams(of: output, report: made) }
             }
             record = try journalled { () throws(JournalError) in
                 try session.continuations.update(record.localID) { $0.state = .done; $0.error = nil }
             }
-            return try outcome(record, alreadyDone: false, stitch: report)
+            var done = try outcome(record, alreadyDone: false, stitch: report)
+            done.seams = seams
+            return done
         } catch {
             if case .cancelled = error { throw error }
             _ = try? session.continuations.update(record.localID) {
@@ -203,6 +208,19 @@ public struct ContinuationRunner: Sendable {
         }
         events(.stitched(output: output, report: report))
         return report
+    }
+
+    /// The joints of the result, scored, and its seam sheet. The result is made whatever happens
+    /// here: a sheet that cannot be made is said, not a failure (nor is a Ctrl-C while it is made).
+    private func reviewSeams(of output: String, report: StitchReport) async -> SeamReport? {
+        do {
+            let seams = try await SeamReview.review(output, joints: report.seamSpans, sheet: SeamReview.sheetPath(for: output))
+            events(.seamsReviewed(seams))
+            return seams
+        } catch {
+            events(.seamsUnavailable(reason: error.description))
+            return nil
+        }
     }
 
     // MARK: Pieces

@@ -20,6 +20,8 @@ public struct RunOptions: Sendable {
     public var answerPatience: Double = 15
     /// Stopped (by a second Ctrl-C) to give up waiting for submissions' answers at once.
     public var stopWaiting = StopSignal()
+    /// Look at the stitched result's joints: scores, and `RESULT.seams.png` (`SeamReview`).
+    public var seams = true
     /// The most a shot's download may be.
     public var maxDownloadBytes: Int64 = Downloader.defaultMaxBytes
 

@@ -1,5 +1,7 @@
 import KlingRules
 import MediaKit
+import Support
+import Synchronization
 
 /// The part of the clip a continuation sends, and the hard cuts inside it: the model continues
 /// from what it is sent, and a cut there gives it two shots to continue from.
@@ -25,7 +27,7 @@ struct SentPart {
         let longest = limits.videoDuration.upperBound
         let scanned: ShotList?
         do {
-            scanned = try await ShotDetection.detect(in: request.source, lastSeconds: longest)
+            scanned = try await scan(request.source, lastSeconds: longest)
         } catch {
             if error == .cancelled { throw .cancelled(resume: .runAgain(detail: "nothing was submitted")) }
             // Without its shots, the clip is still sent as asked; only the last shot needs them.
@@ -45,5 +47,17 @@ struct SentPart {
         }
         let cuts = scanned?.cuts(after: duration - sent).map(\.seconds) ?? []
         return SentPart(tail: tail, cuts: cuts, lastShotTooShort: tooShort && !cuts.isEmpty)
+    }
+
+    /// Scans found in this process, by the clip's content: `continue` checks its inputs before it
+    /// opens a session and again as it starts, and decoding the clip once is enough.
+    private static let scans = Mutex<[String: ShotList]>([:])
+
+    private static func scan(_ path: String, lastSeconds: Double) async throws(ShotDetectionError) -> ShotList {
+        let key = (try? ContentHash.sha256(ofFileAt: path)).map { "\($0) \(lastSeconds)" }
+        if let key, let known = scans.withLock({ $0[key] }) { return known }
+        let list = try await ShotDetection.detect(in: path, lastSeconds: lastSeconds)
+        if let key { scans.withLock { $0[key] = list } }
+        return list
     }
 }

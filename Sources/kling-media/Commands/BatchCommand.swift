@@ -39,6 +39,7 @@ struct BatchCommand: AsyncParsableCommand, JSONOutputting {
     @Flag(help: "Run against the built-in simulator even when an API key is set.") var simulate = false
     @Flag(help: "Say the request budget (the rate learned for this key) as it starts, and every wait for it.") var verbose = false
     @Flag(help: "Stitch only after each shot arrives, not ahead while the model works.") var noStitchAhead = false
+    @Flag(help: "Write no seam sheets (RESULT.seams.png) and no joint scores.") var noSeams = false
     @Flag(help: "Submit again shots whose earlier jobs FAILED or expired unfetched.") var retryFailed = false
     @Flag(help: "Submit again shots whose earlier submissions lost their answer (they may be billed twice).") var resubmit = false
     @OptionGroup var download: DownloadOptions
@@ -58,6 +59,7 @@ struct BatchCommand: AsyncParsableCommand, JSONOutputting {
         if verbose { await BudgetReport.say(session.session.client) }
         var options = RunOptions(retryFailed: retryFailed, resubmitUnknown: resubmit)
         options.stitchAhead = !noStitchAhead
+        options.seams = !noSeams
         options.maxDownloadBytes = download.maxBytes
         let runner = BatchRunner(session: session.session, concurrency: concurrency, options: options)
         let tally = BatchTally(total: lines.count)

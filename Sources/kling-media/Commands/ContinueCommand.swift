@@ -15,7 +15,9 @@ struct ContinueCommand: AsyncParsableCommand, JSONOutputting {
             picture as displayed; upload the local files (cached by content); submit (journalled \
             first, its request id at once); poll; download the new shot (kept as RESULT.shot1.mp4: it \
             was paid for); stitch it after the whole clip into -o (default NAME+next.mp4 beside the clip), \
-            passing the new shot through untouched where it can.
+            passing the new shot through untouched where it can; then looks at the joint: \
+            RESULT.seams.png shows the frames either side of it, and its SSIM and colour shift are \
+            said (--no-seams skips this).
 
             A clip over the model's 10 s (a stitched chain, say) sends only its end: --tail S, by \
             default as much as the model takes, re-encoded as needed. --conform fixes the clip's other \
@@ -47,6 +49,7 @@ struct ContinueCommand: AsyncParsableCommand, JSONOutputting {
     @OptionGroup var overwriting: OverwriteOption
     @Flag(help: "Keep the new shot only; do not stitch it after the clip.") var noStitch = false
     @Flag(help: "Stitch only after the shot arrives, not ahead while the model works.") var noStitchAhead = false
+    @Flag(help: "Write no seam sheet (RESULT.seams.png) and no joint scores.") var noSeams = false
     @Flag(help: "Fix the clip's problems (size, frame rate…) before sending, as `conform` would.") var conform = false
     @Option(help: ArgumentHelp("Send only the clip's last SECONDS, or `shot`: its last shot, from its last hard cut (3 to 10 s) "
                                + "(default: all of it, or as much as the model takes). The whole clip is still stitched.",
@@ -104,6 +107,7 @@ struct ContinueCommand: AsyncParsableCommand, JSONOutputting {
         let runner = session.session.runner { printer.print($0) }
         var options = RunOptions(again: again, retryFailed: retryFailed, resubmitUnknown: resubmit)
         options.stitchAhead = !noStitchAhead
+        options.seams = !noSeams
         options.overwrite = overwriting.overwrite
         options.maxDownloadBytes = download.maxBytes
         let outcome: ContinuationOutcome

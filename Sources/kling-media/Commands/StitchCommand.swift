@@ -15,6 +15,12 @@ struct StitchCommand: AsyncParsableCommand, JSONOutputting {
             the target (a generated continuation, typically) is passed through: its packets are copied \
             untouched and only the others are re-encoded, so the paid-for shot loses nothing.
 
+            Each joint is then looked at: OUT.seams.png beside the output shows the last 3 frames \
+            before it and the first 3 after it, as displayed and labelled with their times, one row \
+            per joint; and each joint gets two scores: SSIM of the luma of the frames either side \
+            (as FFmpeg's ssim filter counts it: 1 is the same picture) and the shift of their mean \
+            colour (CIELAB ΔE: under 2 is hard to see, over 10 a jump). --no-seams skips both.
+
             The target is the last clip's picture unless --target says otherwise. The output is \
             written to a temporary file and renamed; the inputs are never touched.
 
@@ -41,7 +47,8 @@ struct StitchCommand: AsyncParsableCommand, JSONOutputting {
     @Flag(help: "Re-encode even when the clips could be stream-copied.") var noCopy = false
     @Flag(help: "Re-encode even the clips that already match the target.") var noPassthrough = false
     @Option(help: "x264 quality for re-encoded clips, 0 to 51; lower is better and larger.") var crf: Int = 18
-    @Flag(help: "Print JSON: the output and, per clip, what was done and why.") var json = false
+    @Flag(help: "Write no seam sheet (OUT.seams.png) and no joint scores.") var noSeams = false
+    @Flag(help: "Print JSON: the output and, per clip, what was done and why; the joints' scores.") var json = false
 
     func validate() throws {
         if clips.isEmpty { throw ValidationError("give the clips to stitch") }
@@ -70,8 +77,16 @@ struct StitchCommand: AsyncParsableCommand, JSONOutputting {
             throw Terminal.fail(error, status: error == .cancelled ? .interrupted : .unusable)
         }
         line.finish()
+        var seams: SeamReport?
+        var seamsFailure: String?
+        if !noSeams, clips.count > 1 {
+            do { seams = try await SeamReview.review(output, joints: report.seamSpans, sheet: SeamReview.sheetPath(for: output)) } catch {
+                seamsFailure = error.description
+            }
+        }
+        if let seamsFailure { Terminal.printError("warning: no seam sheet: \(seamsFailure)") }
         if json {
-            JSONOutput.print(report)
+            JSONOutput.print(StitchDocument(report: report, seams: seams))
             return
         }
         let rate = report.frameRate.map { ", \($0.frameRateText) fps" } ?? ""
@@ -94,6 +109,22 @@ struct StitchCommand: AsyncParsableCommand, JSONOutputting {
             }
             Terminal.print("  \(Formatting.fixed(clip.start, places: 2)) s  \(clip.path): \(action)")
         }
+        if let seams { SeamText.lines(seams).forEach { Terminal.print($0) } }
+    }
+}
+
+/// `stitch --json`: the stitch report's fields, and "seams" when the joints were looked at.
+struct StitchDocument: Encodable {
+    let report: StitchReport
+    let seams: SeamReport?
+
+    enum CodingKeys: String, CodingKey { case seams }
+
+    func encode(to encoder: any Encoder) throws {
+        try report.encode(to: encoder)
+        guard let seams else { return }
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(seams, forKey: .seams)
     }
 }
 /// `--target first|last|WxH@FPS`.

@@ -66,6 +66,11 @@ enum EventJSON {
             return ["event": "stitching", "done_seconds": number(done), "total_seconds": number(total)]
         case .stitched(let output, let report):
             return ["event": "stitched", "output": .string(output), "seconds": number(report.duration)]
+        case .seamsReviewed(let seams):
+            return ["event": "seams", "sheet": seams.sheet.map(JSONValue.string) ?? .null,
+                    "joints": .array(seams.joints.map { .object(["time": number($0.time), "ssim": number($0.ssim), "delta_e": number($0.deltaE)]) })]
+        case .seamsUnavailable(let reason):
+            return ["event": "seams_unavailable", "reason": .string(reason)]
         }
     }
 }

@@ -81,6 +81,10 @@ enum EventText {
             let copied = report.clips.filter { $0.action != .reencoded }.count
             let how = report.method == .streamCopy ? "stream copy" : "\(copied) of \(report.clips.count) clips passed through untouched"
             return [.step("stitched \(output): \(report.width)×\(report.height), \(Formatting.seconds(report.duration)) (\(how))")]
+        case .seamsReviewed(let seams):
+            return SeamText.lines(seams).map(Line.step)
+        case .seamsUnavailable(let reason):
+            return [.step("warning: no seam sheet: \(reason)")]
         }
     }
 
