@@ -11,7 +11,7 @@ struct KlingMedia: ParsableCommand {
         subcommands: [ContinueCommand.self, BatchCommand.self, ResumeCommand.self,
                       ProbeCommand.self, ScenesCommand.self, ValidateCommand.self, ConformCommand.self, FrameCommand.self, StitchCommand.self,
                       SubmitCommand.self, StatusCommand.self, WaitCommand.self, JobsCommand.self,
-                      UploadCommand.self, DownloadCommand.self, SimulatorForwarding.self]
+                      UploadCommand.self, DownloadCommand.self, ReviewCommand.self, SimulatorForwarding.self]
     )
 }
 

@@ -44,7 +44,8 @@ import Testing
             let facts = try await FFprobeReport(path: output)
             #expect(!facts.streams.isEmpty, "\(arguments[0]) --overwrite did not write media")
         }
-        #expect(try leftovers(in: folder, besides: ["taken.mp4", "taken.mov", "taken.png"]).isEmpty)
+        // Beside the stitched result, its seam sheet (written with it).
+        #expect(try leftovers(in: folder, besides: ["taken.mp4", "taken.seams.png", "taken.mov", "taken.png"]).isEmpty)
     }
 
     @Test func continueRefusesAnExistingOutputBeforeAnythingIsSent() async throws {
@@ -100,7 +101,7 @@ import Testing
             #expect(result.status == 2, "\(arguments[0]): \(result.standardError)")
             #expect(result.standardError.contains("the output's extension decides its"), "\(result.standardError)")
         }
-        #expect(Set(try leftovers(in: folder)) == ["still.jpg", "still.JPEG", "still.png", "joined.mov", "joined.mp4", "end.mov"])
+        #expect(Set(try leftovers(in: folder)) == ["still.jpg", "still.JPEG", "still.png", "joined.mov", "joined.mp4", "joined.seams.png", "end.mov"])
     }
 
     @Test func aFrameOutsideTheClipIsRefused() async throws {

@@ -8,11 +8,21 @@ import Testing
     typealias Sandbox = JobCommandTests.Sandbox
 
     /// 8 s at 1280×720, 24 fps: a test card (2 s), colour bars (2 s), a Mandelbrot zoom (4 s). Cuts
-    /// at frames 48 and 96 (2 s and 4 s); the last shot is 96 frames.
+    /// at frames 48 and 96 (2 s and 4 s); the last shot is 96 frames. Made once for the suite and
+    /// copied into `folder` (each test works on its own copy).
     private func threeShots(in folder: URL) async throws -> CutClip.Made {
-        try await CutClip.make(["testsrc2=size=640x360:rate=30:duration=2", "smptehdbars=size=1280x720:rate=24:duration=2",
-                                "mandelbrot=size=1280x720:rate=24:end_pts=100,trim=duration=4"],
-                               width: 1280, height: 720, at: folder.appendingPathComponent("edit.mp4").path)
+        let made = try await Self.made.value
+        let path = folder.appendingPathComponent("edit.mp4").path
+        try FileManager.default.copyItem(atPath: made.path, toPath: path)
+        return CutClip.Made(path: path, cutFrames: made.cutFrames, frameCount: made.frameCount, framesPerSecond: made.framesPerSecond)
+    }
+
+    private static let made = Task {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-shots-made-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return try await CutClip.make(["testsrc2=size=640x360:rate=30:duration=2", "smptehdbars=size=1280x720:rate=24:duration=2",
+                                       "mandelbrot=size=1280x720:rate=24:end_pts=100,trim=duration=4"],
+                                      width: 1280, height: 720, at: folder.appendingPathComponent("edit.mp4").path)
     }
 
     private func folder() throws -> URL {

@@ -6,6 +6,13 @@ import Foundation
 /// are then joined by ffmpeg's concat filter and encoded once, as an edited clip would be.
 public enum CutClip {
     public struct Made: Sendable {
+        public init(path: String, cutFrames: [Int], frameCount: Int, framesPerSecond: Int) {
+            self.path = path
+            self.cutFrames = cutFrames
+            self.frameCount = frameCount
+            self.framesPerSecond = framesPerSecond
+        }
+
         public let path: String
         /// The first frame of every shot but the first, counted from 0.
         public let cutFrames: [Int]

@@ -15,14 +15,14 @@ final class StreamDecoder {
     private var reading = true
     private var drained = false
 
-    /// `roughly`: see `DecoderContext` (pictures that are only compared, never kept).
-    init(file: MediaFile, streamIndex: Int, from start: Double = 0, roughly: Bool = false) throws(FFmpegError) {
+    /// `threads`: FFmpeg's (0: as many as it sees fit).
+    init(file: MediaFile, streamIndex: Int, from start: Double = 0, threads: Int32 = 0) throws(FFmpegError) {
         guard let stream = file.streams.first(where: { Int($0.pointee.index) == streamIndex }) else {
             throw FFmpegError(code: CFFmpeg_AVERROR(EINVAL))
         }
         self.file = file
         self.stream = stream
-        decoder = try DecoderContext(for: stream, roughly: roughly)
+        decoder = try DecoderContext(for: stream, threads: threads)
         packet = try Packet()
         frame = try Frame()
         secondsPerTick = av_q2d(stream.pointee.time_base)

@@ -6,9 +6,7 @@ final class DecoderContext {
 
     /// Opens the decoder FFmpeg has for the stream's codec, configured from its parameters.
     /// `threads` 1 keeps opening cheap where only the decoder's view of the stream is wanted.
-    /// `roughly` skips the deblocking filter and allows the codec's faster, non-conforming shortcuts:
-    /// for pictures only compared with each other (shot detection), never for pictures kept.
-    init(for stream: UnsafeMutablePointer<AVStream>, threads: Int32 = 0, roughly: Bool = false) throws(FFmpegError) {
+    init(for stream: UnsafeMutablePointer<AVStream>, threads: Int32 = 0) throws(FFmpegError) {
         guard let parameters = stream.pointee.codecpar,
               let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
             throw FFmpegError(code: CFFmpeg_AVERROR(ENOSYS))
@@ -19,10 +17,6 @@ final class DecoderContext {
         self.context = context
         try FFmpegError.check(avcodec_parameters_to_context(context, parameters))
         context.pointee.thread_count = threads
-        if roughly {
-            context.pointee.skip_loop_filter = AVDISCARD_ALL
-            context.pointee.flags2 |= AV_CODEC_FLAG2_FAST
-        }
         try FFmpegError.check(avcodec_open2(context, codec, nil))
     }
 

@@ -1,7 +1,7 @@
 import Support
 internal import CFFmpeg
 
-/// Finds a clip's hard cuts: every frame decoded (roughly: no deblocking, for speed), made small,
+/// Finds a clip's hard cuts: every frame decoded, made small,
 /// compared with its neighbours (see `CutFinder`). Runs on MediaKit's own threads, one of the
 /// process's media slots, cancellable between frames.
 public enum ShotDetection {
@@ -49,7 +49,9 @@ public enum ShotDetection {
         var last = 0.0
         var firstFrame: Int?
         do {
-            let decoder = try StreamDecoder(file: file, streamIndex: video.index, from: from, roughly: true)
+            // A check (the clip's end) decodes on one thread: a few seconds of video, and a batch runs
+            // several at once, where more threads would only contend.
+            let decoder = try StreamDecoder(file: file, streamIndex: video.index, from: from, threads: lastSeconds == nil ? 0 : 1)
             let scaler = ComparisonScaler(storedWidth: Int(decoder.context.pointee.width), storedHeight: Int(decoder.context.pointee.height))
             while let (frame, seconds) = try decoder.next() {
                 if Task.isCancelled { throw ShotDetectionError.cancelled }

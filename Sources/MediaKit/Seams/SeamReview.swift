@@ -32,6 +32,11 @@ public struct SeamReport: Sendable, Equatable, Encodable {
     /// The seam sheet written, when one was.
     public let sheet: String?
     public let joints: [Joint]
+
+    public init(sheet: String?, joints: [Joint]) {
+        self.sheet = sheet
+        self.joints = joints
+    }
 }
 
 public enum SeamReviewError: Error, Equatable, CustomStringConvertible {

@@ -38,6 +38,14 @@ public struct ContinuationRunner: Sendable {
         if let asked = request.output, request.stitch, !options.overwrite, SystemCalls.exists(asked) {
             throw .outputExists(asked)
         }
+        // The result's folder is made now, before anything is paid for: a shot that could not be
+        // saved for want of its folder would be paid for and stuck at Segmind.
+        if let asked = request.output {
+            let folder = URL(fileURLWithPath: asked).deletingLastPathComponent().path
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                throw .options("\(folder): cannot make the folder for \(asked) (\(error)); nothing was sent")
+            }
+        }
         let record = ContinuationRecord(
             key: key, apiBase: session.client.configuration.apiBase, request: request, outputPath: output,
             shotPaths: FilePlan.shotPaths(source: request.source, output: output, named: request.stitch ? nil : request.output,

@@ -49,15 +49,29 @@ struct SentPart {
         return SentPart(tail: tail, cuts: cuts, lastShotTooShort: tooShort && !cuts.isEmpty)
     }
 
-    /// Scans found in this process, by the clip's content: `continue` checks its inputs before it
-    /// opens a session and again as it starts, and decoding the clip once is enough.
-    private static let scans = Mutex<[String: ShotList]>([:])
+    /// Scans found (or under way) in this process, by the clip's content: `continue` checks its
+    /// inputs before it opens a session and again as it starts, and a batch's lines often share a
+    /// clip; decoding it once is enough.
+    private static let scans = Mutex<[String: Task<ShotList, any Error>]>([:])
 
     private static func scan(_ path: String, lastSeconds: Double) async throws(ShotDetectionError) -> ShotList {
-        let key = (try? ContentHash.sha256(ofFileAt: path)).map { "\($0) \(lastSeconds)" }
-        if let key, let known = scans.withLock({ $0[key] }) { return known }
-        let list = try await ShotDetection.detect(in: path, lastSeconds: lastSeconds)
-        if let key { scans.withLock { $0[key] = list } }
-        return list
+        guard let hash = try? ContentHash.sha256(ofFileAt: path) else {
+            return try await ShotDetection.detect(in: path, lastSeconds: lastSeconds)
+        }
+        let key = "\(hash) \(lastSeconds)"
+        let task = scans.withLock { known in
+            if let running = known[key] { return running }
+            let started = Task<ShotList, any Error> { try await ShotDetection.detect(in: path, lastSeconds: lastSeconds) }
+            known[key] = started
+            return started
+        }
+        do {
+            // Ctrl-C stops the scan (and so every check waiting for it: a batch stops as a whole).
+            return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+        } catch {
+            // A failed scan is not remembered: the next check tries again.
+            scans.withLock { known in if known[key] == task { known[key] = nil } }
+            throw (error as? ShotDetectionError) ?? .cancelled
+        }
     }
 }

@@ -40,6 +40,7 @@ struct BatchCommand: AsyncParsableCommand, JSONOutputting {
     @Flag(help: "Say the request budget (the rate learned for this key) as it starts, and every wait for it.") var verbose = false
     @Flag(help: "Stitch only after each shot arrives, not ahead while the model works.") var noStitchAhead = false
     @Flag(help: "Write no seam sheets (RESULT.seams.png) and no joint scores.") var noSeams = false
+    @Flag(help: "Write no review.html beside the batch file.") var noReview = false
     @Flag(help: "Submit again shots whose earlier jobs FAILED or expired unfetched.") var retryFailed = false
     @Flag(help: "Submit again shots whose earlier submissions lost their answer (they may be billed twice).") var resubmit = false
     @OptionGroup var download: DownloadOptions
@@ -73,9 +74,11 @@ struct BatchCommand: AsyncParsableCommand, JSONOutputting {
         }
         printer.line.finish()
         let rows = results.map { BatchRow($0, simulated: session.isSimulated) }
+        let review = noReview ? nil : await writeReview(lines: lines, results: results, session: session.session)
         if json {
-            JSONOutput.print(BatchReport(simulated: session.isSimulated, rows: rows))
+            JSONOutput.print(BatchReport(simulated: session.isSimulated, rows: rows, review: review))
         } else {
+            if let review { Terminal.printError("review page: \(review)") }
             Terminal.print(Table.render(header: ["LINE", "CLIP", "RESULT", "REQUEST IDS", "OUTPUT OR REASON"], rows: rows.map(\.cells)))
             let notDone = rows.filter { $0.exitStatus != 0 }.count
             Terminal.print("\(rows.count - notDone) of \(lines.count) done" + (notDone > 0 ? "; \(notDone) not done (run the batch again to go on)" : ""))
@@ -83,6 +86,24 @@ struct BatchCommand: AsyncParsableCommand, JSONOutputting {
         if let first = rows.first(where: { $0.exitStatus != 0 }) {
             let interrupted = rows.contains { $0.exitStatus == ExitStatus.interrupted.rawValue }
             throw ExitCode(interrupted ? ExitStatus.interrupted.rawValue : first.exitStatus)
+        }
+    }
+
+    /// review.html beside the batch file: a card per line. A page that cannot be written is said,
+    /// not a failure of the batch (its results are made).
+    private func writeReview(lines: [BatchLine], results: [BatchRunner.Result], session: Session) async -> String? {
+        let page = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("review.html").path
+        var failures: [Int: String] = [:]
+        for result in results { if case .failure(let error) = result.outcome { failures[result.line.number] = error.description } }
+        do {
+            let written = try await ReviewWriter.write(page: page, title: "kling-media batch: \(file)", continuations: session.continuations,
+                                                       journal: session.journal) { builder in
+                await builder.cards(for: lines, failures: failures)
+            }
+            return written.page
+        } catch {
+            Terminal.printError("warning: no review page: \(page): \(error)")
+            return nil
         }
     }
 }

@@ -7,7 +7,7 @@ struct ScenesCommand: AsyncParsableCommand, JSONOutputting {
         commandName: "scenes",
         abstract: "Find a clip's hard cuts and the shots between them.",
         discussion: """
-            Every frame is decoded (at reduced cost: no deblocking, pictures made small) and compared \
+            Every frame is decoded, made small and compared \
             with its neighbours by PySceneDetect's content measure (hue, saturation and brightness), \
             so scores read like its ContentDetector's. A frame starts a new shot when it changes by \
             at least --threshold, stands out from the motion around it, and nothing within a quarter \

@@ -62,8 +62,10 @@ struct BatchRow: Encodable {
 struct BatchReport: Encodable {
     let simulated: Bool
     let rows: [BatchRow]
+    /// The review page written, when one was.
+    var review: String?
 
-    enum CodingKeys: String, CodingKey { case simulated, done, notDone = "not_done", lines }
+    enum CodingKeys: String, CodingKey { case simulated, done, notDone = "not_done", lines, review }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -71,6 +73,7 @@ struct BatchReport: Encodable {
         try container.encode(rows.filter { $0.exitStatus == 0 }.count, forKey: .done)
         try container.encode(rows.filter { $0.exitStatus != 0 }.count, forKey: .notDone)
         try container.encode(rows, forKey: .lines)
+        try container.encodeIfPresent(review, forKey: .review)
     }
 }
 

@@ -1,0 +1,88 @@
+import Journal
+import MediaKit
+import Support
+
+/// Gathers the cards of a review page from the journal: for a batch's lines (the continuation each
+/// made, found by what it asked) or for every continuation whose result lies in a folder. The
+/// stills each card shows are made into `files` (a folder beside the page); a result's seam sheet
+/// is made when it has none, and its joints are scored again (they take a second).
+public struct ReviewBuilder: Sendable {
+    public let continuations: ContinuationStore
+    public let journal: JobJournal
+    /// Where the page's own pictures go.
+    public let files: String
+
+    public init(continuations: ContinuationStore, journal: JobJournal, files: String) {
+        self.continuations = continuations
+        self.journal = journal
+        self.files = files
+    }
+
+    /// A card per line, in the file's order; `failures` are the errors of lines that stopped this run.
+    public func cards(for lines: [BatchLine], failures: [Int: String] = [:]) async -> [ReviewCard] {
+        var cards: [ReviewCard] = []
+        for line in lines {
+            let record = (try? ContinuationRunner.contentHashes(line.request)).flatMap { hashes in
+                try? continuations.newest(key: line.request.key(contentHashes: hashes))
+            }
+            if let record {
+                cards.append(await card(for: record, line: line.number))
+            } else {
+                cards.append(ReviewCard(line: line.number, clip: line.request.source, prompt: line.request.prompt, state: "not started",
+                                        error: failures[line.number], requestIDs: [], video: nil, clipLastFrame: nil, shotFirstFrame: nil,
+                                        seams: nil))
+            }
+        }
+        return cards
+    }
+
+    /// A card per continuation whose result (or shot) lies in `folder`, oldest first.
+    public func cards(inFolder folder: String) async throws(PipelineError) -> [ReviewCard] {
+        let prefix = URL(fileURLWithPath: folder).standardizedFileURL.path + "/"
+        let records = try journalled { () throws(JournalError) in try continuations.all() }
+            .filter { record in ([record.outputPath].compactMap { $0 } + record.shotPaths).contains { $0.hasPrefix(prefix) } }
+            .sorted { $0.createdAt < $1.createdAt }
+        var cards: [ReviewCard] = []
+        for record in records { cards.append(await card(for: record, line: nil)) }
+        return cards
+    }
+
+    private func card(for record: ContinuationRecord, line: Int?) async -> ReviewCard {
+        let requestIDs = record.jobs.compactMap { $0.flatMap { try? journal.job(localID: $0) }?.requestID?.rawValue }
+        let firstShot = record.shotPaths.first.flatMap { SystemCalls.exists($0) ? $0 : nil }
+        let video = record.outputPath.flatMap { SystemCalls.exists($0) ? $0 : nil } ?? record.shotPaths.last(where: SystemCalls.exists)
+        let name = "\(line.map { "line\($0)-" } ?? "")\(record.localID.prefix(12))"
+        let clipLast = still(of: record.request.source, at: .last, named: "\(name)-clip-last.jpg")
+        let shotFirst = firstShot.flatMap { still(of: $0, at: .first, named: "\(name)-shot-first.jpg") }
+        var seams: SeamReport?
+        if let output = record.outputPath, SystemCalls.exists(output) {
+            seams = await self.seams(of: output, record: record)
+        }
+        return ReviewCard(line: line, clip: record.request.source, prompt: record.request.prompt, state: record.state.rawValue,
+                          error: record.error, requestIDs: requestIDs, video: video, clipLastFrame: clipLast, shotFirstFrame: shotFirst,
+                          seams: seams)
+    }
+
+    private func still(of clip: String, at position: FramePosition, named name: String) -> String? {
+        let path = files + "/" + name
+        guard (try? FrameGrab.write(from: clip, at: position, to: path, replacing: true)) != nil else { return nil }
+        return path
+    }
+
+    /// The joints of a stitched result: where each shot starts, by the lengths of what came before it.
+    private func seams(of output: String, record: ContinuationRecord) async -> SeamReport? {
+        let parts = [record.request.source] + record.shotPaths.dropLast()
+        var spans: [SeamSpan] = []
+        var start = 0.0
+        for part in parts {
+            guard let info = try? Probe.file(atPath: part), let seconds = info.primaryVideo?.duration ?? info.format.duration else { return nil }
+            start += seconds - (spans.isEmpty ? 0 : record.request.crossfade)
+            spans.append(SeamSpan(before: start - record.request.crossfade, after: start))
+        }
+        let sheet = SeamReview.sheetPath(for: output)
+        if SystemCalls.exists(sheet), let scores = try? await SeamReview.review(output, joints: spans, sheet: nil) {
+            return SeamReport(sheet: sheet, joints: scores.joints)
+        }
+        return try? await SeamReview.review(output, joints: spans, sheet: sheet)
+    }
+}

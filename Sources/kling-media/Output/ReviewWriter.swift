@@ -1,0 +1,23 @@
+import Journal
+import Pipeline
+import Support
+
+/// Writes a review page and the pictures it shows (in `review-files/` beside it). The page is a
+/// view of the journal, made again each time: the one already there is replaced.
+enum ReviewWriter {
+    struct Written {
+        let page: String
+        let cards: Int
+    }
+
+    static func write(page: String, title: String, continuations: ContinuationStore, journal: JobJournal,
+                      cards gather: (ReviewBuilder) async throws -> [ReviewCard]) async throws -> Written {
+        let folder = URL(fileURLWithPath: page).deletingLastPathComponent().path
+        let files = folder + "/review-files"
+        try FileManager.default.createDirectory(atPath: files, withIntermediateDirectories: true)
+        let cards = try await gather(ReviewBuilder(continuations: continuations, journal: journal, files: files))
+        let html = ReviewPage.html(cards, title: title, folder: folder)
+        try AtomicFile.write(Array(html.utf8), to: page, permissions: [.ownerReadWrite, .groupRead, .otherRead], replacing: true)
+        return Written(page: page, cards: cards.count)
+    }
+}
