@@ -100,6 +100,31 @@ import Testing
         // The whole clip and the new shot are stitched: 192 + 120 frames.
         let stitched = try await DecodeReport(path: output)
         #expect(stitched.video?.decodedFrames == 192 + 120)
+        // The joint is looked at: its sheet beside the result, its scores said.
+        #expect(result.standardError.contains("seams: \(sandbox.home.path)/edit+next.seams.png"), "\(result.standardError)")
+        #expect(result.standardError.contains("joint 1 at 8 s: SSIM "))
+        #expect(FileManager.default.fileExists(atPath: sandbox.home.appendingPathComponent("edit+next.seams.png").path))
+    }
+
+    @Test func stitchScoresEachJointAndNoSeamsSkipsIt() async throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = try await threeShots(in: folder)
+        let output = folder.appendingPathComponent("twice.mp4").path
+        let result = try await KlingMediaBinary.run(["stitch", clip.path, clip.path, "-o", output, "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let seams = try #require(try json(result.standardOutput)["seams"] as? [String: Any])
+        #expect(seams["sheet"] as? String == folder.appendingPathComponent("twice.seams.png").path)
+        let joints = try #require(seams["joints"] as? [[String: Any]])
+        // The Mandelbrot zoom's last frame, then the test card's first (pillarboxed: the black bars
+        // alike on both sides keep the SSIM up): a cut, and a colour jump.
+        #expect(joints.count == 1 && (joints[0]["time"] as? Double ?? 0) == 8)
+        #expect((joints[0]["ssim"] as? Double ?? 1) < 0.8 && (joints[0]["delta_e"] as? Double ?? 0) > 20, "\(joints)")
+        let plain = try await KlingMediaBinary.run(["stitch", clip.path, clip.path, "-o", folder.appendingPathComponent("bare.mp4").path,
+                                                    "--no-seams", "--json"])
+        let plainReport = try json(plain.standardOutput)
+        #expect(plain.status == 0 && plainReport["seams"] == nil)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("bare.seams.png").path))
     }
 
     /// ffmpeg's `ssim` filter (luma and chroma, "All") between the first frame of `path` and frame
