@@ -79,6 +79,9 @@ def best_time(function, path):
         best = elapsed if best is None else min(best, elapsed)
     return best
 
+def decode_only(path):
+    run(["ffmpeg", "-v", "error", "-nostdin", "-i", path, "-f", "null", "-"])
+
 tools = [("kling-media", ours_cuts), ("PySceneDetect", pyscenedetect_cuts), ("ffmpeg scdet", scdet_cuts)]
 clips = [("edit-720p", *make_edit("edit-720p", 1280, 720, [2, 1.5, 3, 2.5])), ("motion", *make_motion()),
          ("edit-1080p", *make_edit("edit-1080p", 1920, 1080, [5]))]
@@ -87,7 +90,7 @@ for name, path, made in clips:
     for tool, function in tools:
         print(f"  {tool:14s} {score(function(path), made)}")
 name, path, _ = clips[-1]
-times = {tool: best_time(function, path) for tool, function in tools}
+times = {tool: best_time(function, path) for tool, function in tools + [("decoding only", decode_only)]}
 print(f"wall time on {name} (60 s, 1920×1080, best of 3):")
 for tool, seconds in times.items():
     print(f"  {tool:14s} {seconds:6.2f} s   ratio to PySceneDetect {seconds / times['PySceneDetect']:.2f}")
