@@ -29,15 +29,14 @@ struct CutFinder {
     init(settings: Settings) { self.settings = settings }
 
     /// The first frame's time.
-    var firstSeconds: Double? { firstTime }
-    private var firstTime: Double?
+    private(set) var firstSeconds: Double?
 
     /// Frames seen so far.
     var frameCount: Int { scores.count }
 
     mutating func add(_ picture: ComparisonPicture, seconds: Double) {
         let frame = scores.count
-        if firstTime == nil { firstTime = seconds }
+        if firstSeconds == nil { firstSeconds = seconds }
         scores.append(recent.last.map { picture.contentDifference(from: $0.picture) } ?? 0)
         recent.append((frame, seconds, picture))
         if recent.count > 2 * settings.window + 1 { recent.removeFirst() }
