@@ -26,6 +26,10 @@ public final class RunningProcess: @unchecked Sendable {
     private let process = Process()
     private let scratch: URL
     private let exited: AsyncStream<Void>
+    /// This side's copies of the child's output files: closed once it has exited (Foundation's
+    /// `Process` keeps them otherwise, and a suite of hundreds of runs kept ~1,000 descriptors open).
+    private let outputHandle: FileHandle
+    private let errorHandle: FileHandle
     public var processIdentifier: Int32 { process.processIdentifier }
 
     public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
@@ -41,8 +45,10 @@ public final class RunningProcess: @unchecked Sendable {
         }
         if let environment { process.environment = environment }
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: scratch.appendingPathComponent("out"))
-        process.standardError = try FileHandle(forWritingTo: scratch.appendingPathComponent("err"))
+        outputHandle = try FileHandle(forWritingTo: scratch.appendingPathComponent("out"))
+        errorHandle = try FileHandle(forWritingTo: scratch.appendingPathComponent("err"))
+        process.standardOutput = outputHandle
+        process.standardError = errorHandle
         let (stream, continuation) = AsyncStream<Void>.makeStream()
         exited = stream
         process.terminationHandler = { _ in continuation.finish() }
@@ -68,6 +74,8 @@ public final class RunningProcess: @unchecked Sendable {
     /// Waits for the exit and returns what it printed.
     public func finish() async throws -> ProcessResult {
         for await _ in exited {}
+        try? outputHandle.close()
+        try? errorHandle.close()
         defer { try? FileManager.default.removeItem(at: scratch) }
         return ProcessResult(
             status: process.terminationStatus,
