@@ -76,20 +76,25 @@ static inline void CFFmpeg_stream_remove_side_data(AVStream *stream, enum AVPack
 // MARK: swscale. In libswscale 8 SwsContext became a public struct and the flags an enum: Swift
 // would see a different type for the context, so it is handed over as an untyped pointer.
 
+// sws_getCachedContext with the flags given as a plain int, whatever their C type in this version.
+static inline void *CFFmpeg_cached_scaler(void *context, int sourceWidth, int sourceHeight, enum AVPixelFormat sourceFormat,
+                                          int width, int height, enum AVPixelFormat format, int flags) {
+    return sws_getCachedContext((struct SwsContext *)context, sourceWidth, sourceHeight, sourceFormat,
+                                width, height, format, flags, NULL, NULL, NULL);
+}
+
 /// A bicubic scaler from one picture format and size to another, reusing `context` when it fits
 /// (sws_getCachedContext); NULL on failure. Free it with CFFmpeg_scaler_free.
 static inline void *CFFmpeg_scaler(void *context, int sourceWidth, int sourceHeight, enum AVPixelFormat sourceFormat,
                                    int width, int height, enum AVPixelFormat format) {
-    return sws_getCachedContext((struct SwsContext *)context, sourceWidth, sourceHeight, sourceFormat,
-                                width, height, format, SWS_BICUBIC, NULL, NULL, NULL);
+    return CFFmpeg_cached_scaler(context, sourceWidth, sourceHeight, sourceFormat, width, height, format, SWS_BICUBIC);
 }
 
 /// Like CFFmpeg_scaler, with area averaging: for pictures made much smaller to be compared, where
 /// each small pixel should be the mean of the ones it covers (OpenCV's INTER_AREA).
 static inline void *CFFmpeg_area_scaler(void *context, int sourceWidth, int sourceHeight, enum AVPixelFormat sourceFormat,
                                         int width, int height, enum AVPixelFormat format) {
-    return sws_getCachedContext((struct SwsContext *)context, sourceWidth, sourceHeight, sourceFormat,
-                                width, height, format, SWS_AREA, NULL, NULL, NULL);
+    return CFFmpeg_cached_scaler(context, sourceWidth, sourceHeight, sourceFormat, width, height, format, SWS_AREA);
 }
 
 /// Scales a whole decoded frame into one packed picture (RGB24 and the like) at `destination`.

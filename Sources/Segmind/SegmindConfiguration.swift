@@ -129,7 +129,7 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
         case .invalidRate(let text):
             return "SEGMIND_REQUESTS_PER_MINUTE must be a whole number above 0, got \(text)"
         case .invalidTimeScale(let text):
-            return "SEGMIND_TIME_SCALE must be a number above 0 and at most 1 (1 at Segmind; the simulator's --time-scale), got \(text)"
+            return "SEGMIND_TIME_SCALE must be a number from 0.001 to 1 (1 at Segmind; the simulator's --time-scale), got \(text)"
         }
     }
 }

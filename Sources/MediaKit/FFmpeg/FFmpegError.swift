@@ -38,3 +38,18 @@ extension FFmpegError {
         return result
     }
 }
+
+/// Runs `body`, whose failures are `Failure`'s own or FFmpeg's: FFmpeg's become `wrap(error)` (and
+/// anything else, which a body of FFmpeg calls cannot throw, invalid data). The one way MediaKit's
+/// steps turn a C library's failure into their own error.
+func catchingFFmpeg<T, Failure: Error>(_ wrap: (FFmpegError) -> Failure, _ body: () throws -> T) throws(Failure) -> T {
+    do {
+        return try body()
+    } catch let error as Failure {
+        throw error
+    } catch let error as FFmpegError {
+        throw wrap(error)
+    } catch {
+        throw wrap(FFmpegError(code: CFFmpeg_AVERROR_INVALIDDATA()))
+    }
+}

@@ -41,7 +41,7 @@ public enum FrameGrab {
         if case .seconds(let asked) = position, let duration, asked > duration {
             throw .pastTheEnd(input, asked: asked, duration: duration)
         }
-        do {
+        return try catchingFFmpeg({ FrameGrabError.failed(input, $0) }) {
             guard let stream = file.streams.first(where: { Int($0.pointee.index) == videoInfo.index }) else { throw FrameGrabError.noVideo(input) }
             let (frame, seconds) = try decode(position, from: file, stream: stream, duration: info.format.duration ?? 0)
             let display = DisplaySize(storedWidth: Int(frame.raw.pointee.width), storedHeight: Int(frame.raw.pointee.height),
@@ -49,12 +49,6 @@ public enum FrameGrab {
             // Scale to the displayed proportions first (even sizes, as most codecs want), then turn.
             let scaled = try RGBPicture(frame, width: display.width, height: display.height)
             return (scaled.rotated(clockwise: videoInfo.rotation ?? 0), seconds)
-        } catch let error as FrameGrabError {
-            throw error
-        } catch let error as FFmpegError {
-            throw .failed(input, error)
-        } catch {
-            throw .failed(input, FFmpegError(code: CFFmpeg_AVERROR_INVALIDDATA()))
         }
     }
 

@@ -9,8 +9,6 @@ struct ComparisonPicture {
 
     var pixelCount: Int { hsv.count / 3 }
 
-    init(hsv: [UInt8]) { self.hsv = hsv }
-
     /// Converted from packed RGB24.
     init(rgb: UnsafeBufferPointer<UInt8>) {
         var hsv = [UInt8](repeating: 0, count: rgb.count)

@@ -48,7 +48,7 @@ public enum ShotDetection {
         let from = lastSeconds.map { max(0, total - $0 - 1) } ?? 0
         var last = 0.0
         var firstFrame: Int?
-        do {
+        try catchingFFmpeg({ ShotDetectionError.failed(path, $0) }) {
             // A check (the clip's end) decodes on one thread: a few seconds of video, and a batch runs
             // several at once, where more threads would only contend.
             let decoder = try StreamDecoder(file: file, streamIndex: video.index, from: from, threads: lastSeconds == nil ? 0 : 1)
@@ -63,12 +63,6 @@ public enum ShotDetection {
                 last = time
                 progress(time - from, total - from)
             }
-        } catch let error as ShotDetectionError {
-            throw error
-        } catch let error as FFmpegError {
-            throw .failed(path, error)
-        } catch {
-            throw .failed(path, FFmpegError(code: CFFmpeg_AVERROR_INVALIDDATA()))
         }
         finder.finish()
         guard finder.frameCount > 0 else { throw .noFrames(path) }

@@ -83,7 +83,4 @@ public struct ShotList: Sendable, Equatable, Encodable {
         let halfFrame = frameCount > 1 ? (duration - scannedFrom) / Double(frameCount) / 2 : 0.02
         return cuts.filter { $0.seconds > seconds + halfFrame }
     }
-
-    /// The last shot: what the model continues from.
-    public var lastShot: DetectedShot { shots[shots.count - 1] }
 }

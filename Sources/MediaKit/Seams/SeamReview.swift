@@ -14,8 +14,8 @@ public struct SeamSpan: Sendable, Equatable {
 }
 
 /// What the joints of a stitched result look like: the frames either side of each, scored.
-public struct SeamReport: Sendable, Equatable, Encodable {
-    public struct Joint: Sendable, Equatable, Encodable {
+public struct SeamReport: Sendable, Equatable, Codable {
+    public struct Joint: Sendable, Equatable, Codable {
         /// Where the later clip begins in the result, seconds.
         public let time: Double
         /// The times of the last frames before the joint and the first after it (up to 3 each).
@@ -32,11 +32,6 @@ public struct SeamReport: Sendable, Equatable, Encodable {
     /// The seam sheet written, when one was.
     public let sheet: String?
     public let joints: [Joint]
-
-    public init(sheet: String?, joints: [Joint]) {
-        self.sheet = sheet
-        self.joints = joints
-    }
 }
 
 public enum SeamReviewError: Error, Equatable, CustomStringConvertible {
@@ -67,11 +62,18 @@ public enum SeamReview {
     static func reviewHere(_ path: String, joints: [SeamSpan], sheet: String?) throws(SeamReviewError) -> SeamReport {
         var rows: [(before: [SeamSheet.Tile], after: [SeamSheet.Tile])] = []
         var scored: [SeamReport.Joint] = []
+        let file = try catchingFFmpeg({ SeamReviewError.unreadable(path, $0) }) { () throws -> MediaFile in
+            let file = try MediaFile(path: path)
+            try file.findStreamInfo()
+            return file
+        }
         for joint in joints {
             if Task.isCancelled { throw .cancelled }
-            let frames = try JointFrames(path: path, joint: joint)
+            let frames = try JointFrames(file: file, path: path, joint: joint)
             let last = frames.before[frames.before.count - 1], first = frames.after[0]
-            let ssim = StructuralSimilarity.of(last.luma, first.luma)
+            let ssim = try catchingFFmpeg({ SeamReviewError.unreadable(path, $0) }) {
+                StructuralSimilarity.of(try JointFrames.luma(of: last.frame), try JointFrames.luma(of: first.frame))
+            }
             let shift = ColourShift.deltaE(last.thumbnail, first.thumbnail)
             scored.append(SeamReport.Joint(time: joint.after, before: frames.before.map(\.seconds), after: frames.after.map(\.seconds),
                                            ssim: (ssim * 10_000).rounded() / 10_000, deltaE: (shift * 100).rounded() / 100))
@@ -91,8 +93,8 @@ public enum SeamReview {
 struct JointFrames {
     struct Taken {
         let seconds: Double
-        /// The stored picture's luma (or, for RGB sources, its grey), for SSIM.
-        let luma: StructuralSimilarity.Plane
+        /// The decoded frame (a reference to it): its luma is measured for the two either side.
+        let frame: Frame
         /// As displayed, about 240 pixels wide.
         let thumbnail: RGBPicture
     }
@@ -101,56 +103,51 @@ struct JointFrames {
     let before: [Taken]
     let after: [Taken]
 
-    init(path: String, joint: SeamSpan) throws(SeamReviewError) {
-        do {
-            let file = try MediaFile(path: path)
-            try file.findStreamInfo()
+    /// The video of `file` (opened once for all joints), decoded from the keyframe before the joint.
+    init(file: MediaFile, path: String, joint: SeamSpan) throws(SeamReviewError) {
+        (before, after) = try catchingFFmpeg({ SeamReviewError.unreadable(path, $0) }) {
             guard let stream = file.streams.first(where: { $0.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO }) else {
                 throw SeamReviewError.noFrames(path, at: joint.after)
             }
-            let index = Int(stream.pointee.index)
             let sampleAspect = stream.pointee.codecpar.pointee.sample_aspect_ratio
             let rotation = file.rotation(of: stream) ?? 0
-            let decoder = try StreamDecoder(file: file, streamIndex: index, from: max(0, joint.before - 0.5))
-            let frameSeconds = 1 / (av_q2d(stream.pointee.avg_frame_rate).isFinite && av_q2d(stream.pointee.avg_frame_rate) > 0
-                ? av_q2d(stream.pointee.avg_frame_rate) : 24)
+            let decoder = try StreamDecoder(file: file, streamIndex: Int(stream.pointee.index), from: max(0, joint.before - 0.5))
+            let rate = av_q2d(stream.pointee.avg_frame_rate)
+            let halfFrame = 0.5 / (rate.isFinite && rate > 0 ? rate : 24)
             var earlier: [Taken] = [], later: [Taken] = []
             while later.count < 3, let (frame, seconds) = try decoder.next() {
-                if seconds < joint.before - frameSeconds / 2 {
-                    earlier.append(try Self.take(frame, seconds: seconds, sampleAspect: sampleAspect, rotation: rotation))
+                let isBefore = seconds < joint.before - halfFrame
+                guard isBefore || seconds >= joint.after - halfFrame else { continue }
+                let taken = try Self.take(frame, seconds: seconds, sampleAspect: sampleAspect, rotation: rotation)
+                if isBefore {
+                    earlier.append(taken)
                     if earlier.count > 3 { earlier.removeFirst() }
-                } else if seconds >= joint.after - frameSeconds / 2 {
-                    later.append(try Self.take(frame, seconds: seconds, sampleAspect: sampleAspect, rotation: rotation))
+                } else {
+                    later.append(taken)
                 }
             }
             guard !earlier.isEmpty, !later.isEmpty else { throw SeamReviewError.noFrames(path, at: joint.after) }
-            before = earlier
-            after = later
-        } catch let error as SeamReviewError {
-            throw error
-        } catch let error as FFmpegError {
-            throw .unreadable(path, error)
-        } catch {
-            throw .unreadable(path, FFmpegError(code: CFFmpeg_AVERROR_INVALIDDATA()))
+            return (earlier, later)
         }
     }
 
     private static func take(_ frame: Frame, seconds: Double, sampleAspect: AVRational, rotation: Int) throws(FFmpegError) -> Taken {
         let raw = frame.raw.pointee
-        let width = Int(raw.width), height = Int(raw.height)
         let aspect = sampleAspect.num > 0 && sampleAspect.den > 0 ? AspectRatio(Int(sampleAspect.num), Int(sampleAspect.den)) : nil
-        let display = DisplaySize(storedWidth: width, storedHeight: height, sampleAspect: aspect, rotation: nil)
+        let display = DisplaySize(storedWidth: Int(raw.width), storedHeight: Int(raw.height), sampleAspect: aspect, rotation: nil)
         // The thumbnail: the displayed proportions at about 240 pixels across once turned.
-        let turned = rotation % 180 != 0
-        let across = Double(turned ? display.height : display.width)
+        let across = Double(rotation % 180 != 0 ? display.height : display.width)
         let scale = Double(thumbnailWidth) / across
-        let thumbWidth = PictureFitter.even(Double(display.width) * scale), thumbHeight = PictureFitter.even(Double(display.height) * scale)
-        let thumbnail = try RGBPicture(frame, width: thumbWidth, height: thumbHeight).rotated(clockwise: rotation)
-        return Taken(seconds: seconds, luma: try lumaPlane(frame), thumbnail: thumbnail)
+        let thumbnail = try RGBPicture(frame, width: PictureFitter.even(Double(display.width) * scale),
+                                       height: PictureFitter.even(Double(display.height) * scale)).rotated(clockwise: rotation)
+        // The decoder reuses its frame: keep a reference of our own.
+        let kept = try Frame()
+        try FFmpegError.check(av_frame_ref(kept.raw, frame.raw))
+        return Taken(seconds: seconds, frame: kept, thumbnail: thumbnail)
     }
 
     /// Plane 0 of a YUV picture as it is (what FFmpeg's ssim filter compares); RGB pictures made grey.
-    private static func lumaPlane(_ frame: Frame) throws(FFmpegError) -> StructuralSimilarity.Plane {
+    static func luma(of frame: Frame) throws(FFmpegError) -> StructuralSimilarity.Plane {
         let raw = frame.raw.pointee
         let width = Int(raw.width), height = Int(raw.height)
         if let descriptor = av_pix_fmt_desc_get(AVPixelFormat(rawValue: raw.format)),

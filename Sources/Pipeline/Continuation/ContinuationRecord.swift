@@ -37,6 +37,9 @@ public struct ContinuationRecord: JournalRecord, Equatable {
     /// The stitch made while the last shot's job ran (`StitchAhead`), once finished: a run
     /// resumed later finishes it instead of stitching again.
     public var stitchAhead: PreparedStitch?
+    /// The stitched result's joints as looked at when it was made (its seam sheet and scores): a
+    /// review page shows them without decoding the result again.
+    public var seams: SeamReport?
 
     public init(localID: String = UUID().uuidString.lowercased(), key: String, apiBase: String,
                 request: ContinuationRequest, outputPath: String?, shotPaths: [String], sentPath: String,
@@ -71,5 +74,6 @@ public struct ContinuationRecord: JournalRecord, Equatable {
         case sentPath = "sent_path"
         case jobs, state, error
         case stitchAhead = "stitch_ahead"
+        case seams
     }
 }

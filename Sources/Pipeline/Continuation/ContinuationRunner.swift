@@ -101,7 +101,7 @@ public struct ContinuationRunner: Sendable {
                 if options.seams { seams = await reviewSeams(of: output, report: made) }
             }
             record = try journalled { () throws(JournalError) in
-                try session.continuations.update(record.localID) { $0.state = .done; $0.error = nil }
+                try session.continuations.update(record.localID) { $0.state = .done; $0.error = nil; $0.seams = seams }
             }
             var done = try outcome(record, alreadyDone: false, stitch: report)
             done.seams = seams

@@ -7,7 +7,7 @@ import Synchronization
 /// from what it is sent, and a cut there gives it two shots to continue from.
 ///
 /// Only the clip's last `longest` seconds (and one before) are scanned: nothing earlier is ever sent.
-struct SentPart {
+public struct SentPart: Sendable {
     /// Seconds of the clip's end to cut out and send; nil to send the clip as it is (or as the
     /// model's rules trim it).
     let tail: Double?
@@ -17,8 +17,20 @@ struct SentPart {
     /// reaches back past its cut.
     let lastShotTooShort: Bool
 
+    /// The cuts in what `continue` would send of `clip` (at `path`) given as it is: all of it, or
+    /// the model's longest. For `validate`; a clip whose picture cannot be decoded has none to report
+    /// (its verdict says what is wrong).
+    public static func cuts(of clip: MediaInfo, limits: KlingO1Limits = .current) async -> [Double] {
+        (try? await find(tail: nil, source: clip.format.filename, clip: clip, limits: limits))?.cuts ?? []
+    }
+
     static func find(for request: ContinuationRequest, clip: MediaInfo, limits: KlingO1Limits) async throws(PipelineError) -> SentPart {
-        let asked: Double? = if case .seconds(let seconds) = request.tail { seconds } else { nil }
+        try await find(tail: request.tail, source: request.source, clip: clip, limits: limits)
+    }
+
+    private static func find(tail choice: TailChoice?, source: String, clip: MediaInfo,
+                             limits: KlingO1Limits) async throws(PipelineError) -> SentPart {
+        let asked: Double? = if case .seconds(let seconds) = choice { seconds } else { nil }
         guard clip.primaryVideo != nil, !clip.format.isImage,
               let duration = clip.primaryVideo?.duration ?? clip.format.duration, duration > 0 else {
             // Nothing to scan: the validator says what is wrong with the clip.
@@ -27,17 +39,17 @@ struct SentPart {
         let longest = limits.videoDuration.upperBound
         let scanned: ShotList?
         do {
-            scanned = try await scan(request.source, lastSeconds: longest)
+            scanned = try await scan(source, lastSeconds: longest)
         } catch {
             if error == .cancelled { throw .cancelled(resume: .runAgain(detail: "nothing was submitted")) }
             // Without its shots, the clip is still sent as asked; only the last shot needs them.
-            guard request.tail != .lastShot else { throw .shotDetection(error) }
+            guard choice != .lastShot else { throw .shotDetection(error) }
             scanned = nil
         }
         var tail = asked
         var sent = asked.map { min($0, duration) } ?? min(duration, longest)
         var tooShort = false
-        if request.tail == .lastShot, let scanned {
+        if choice == .lastShot, let scanned {
             let start = scanned.cuts.last?.seconds ?? 0
             let shot = duration - start
             sent = min(max(shot, limits.videoDuration.lowerBound), longest, duration)

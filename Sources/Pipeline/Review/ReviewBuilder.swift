@@ -4,24 +4,30 @@ import Support
 
 /// Gathers the cards of a review page from the journal: for a batch's lines (the continuation each
 /// made, found by what it asked) or for every continuation whose result lies in a folder. The
-/// stills each card shows are made into `files` (a folder beside the page); a result's seam sheet
-/// is made when it has none, and its joints are scored again (they take a second).
+/// stills each card shows are made into `files` (a folder beside the page); a result's joints are
+/// those journalled when it was stitched, looked at again only when their sheet is gone or they
+/// were never looked at.
 public struct ReviewBuilder: Sendable {
     public let continuations: ContinuationStore
     public let journal: JobJournal
     /// Where the page's own pictures go.
     public let files: String
+    /// Hears (cards made, cards in all) as the cards are made: each takes a frame grab or two.
+    public let progress: @Sendable (Int, Int) -> Void
 
-    public init(continuations: ContinuationStore, journal: JobJournal, files: String) {
+    public init(continuations: ContinuationStore, journal: JobJournal, files: String,
+                progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) {
         self.continuations = continuations
         self.journal = journal
         self.files = files
+        self.progress = progress
     }
 
     /// A card per line, in the file's order; `failures` are the errors of lines that stopped this run.
     public func cards(for lines: [BatchLine], failures: [Int: String] = [:]) async -> [ReviewCard] {
         var cards: [ReviewCard] = []
         for line in lines {
+            progress(cards.count, lines.count)
             let record = (try? ContinuationRunner.contentHashes(line.request)).flatMap { hashes in
                 try? continuations.newest(key: line.request.key(contentHashes: hashes))
             }
@@ -43,7 +49,10 @@ public struct ReviewBuilder: Sendable {
             .filter { record in ([record.outputPath].compactMap { $0 } + record.shotPaths).contains { $0.hasPrefix(prefix) } }
             .sorted { $0.createdAt < $1.createdAt }
         var cards: [ReviewCard] = []
-        for record in records { cards.append(await card(for: record, line: nil)) }
+        for record in records {
+            progress(cards.count, records.count)
+            cards.append(await card(for: record, line: nil))
+        }
         return cards
     }
 
@@ -56,7 +65,11 @@ public struct ReviewBuilder: Sendable {
         let shotFirst = firstShot.flatMap { still(of: $0, at: .first, named: "\(name)-shot-first.jpg") }
         var seams: SeamReport?
         if let output = record.outputPath, SystemCalls.exists(output) {
-            seams = await self.seams(of: output, record: record)
+            if let known = record.seams, let sheet = known.sheet, SystemCalls.exists(sheet) {
+                seams = known
+            } else {
+                seams = await self.seams(of: output, record: record)
+            }
         }
         return ReviewCard(line: line, clip: record.request.source, prompt: record.request.prompt, state: record.state.rawValue,
                           error: record.error, requestIDs: requestIDs, video: video, clipLastFrame: clipLast, shotFirstFrame: shotFirst,
@@ -79,10 +92,6 @@ public struct ReviewBuilder: Sendable {
             start += seconds - (spans.isEmpty ? 0 : record.request.crossfade)
             spans.append(SeamSpan(before: start - record.request.crossfade, after: start))
         }
-        let sheet = SeamReview.sheetPath(for: output)
-        if SystemCalls.exists(sheet), let scores = try? await SeamReview.review(output, joints: spans, sheet: nil) {
-            return SeamReport(sheet: sheet, joints: scores.joints)
-        }
-        return try? await SeamReview.review(output, joints: spans, sheet: sheet)
+        return try? await SeamReview.review(output, joints: spans, sheet: SeamReview.sheetPath(for: output))
     }
 }

@@ -47,12 +47,16 @@ struct ProbeCommand: AsyncParsableCommand, JSONOutputting {
             let separator = json && several && position < files.count - 1 ? "," : ""
             do {
                 let info = try Probe.file(atPath: path)
-                let shots = scenes && info.primaryVideo != nil && !info.format.isImage ? try await Self.shots(of: path) : nil
+                let shots = scenes && info.primaryVideo != nil && !info.format.isImage
+                    ? try await ShotScan.run(path, label: "\(path): finding cuts", showProgress: true) : nil
                 if json {
-                    Terminal.print(JSONOutput.string(ProbeDocument(info: info, scenes: shots)) + separator)
+                    Terminal.print(JSONOutput.string(ExtendedDocument(base: info, key: "scenes", extra: shots)) + separator)
                 } else {
                     Terminal.print(ProbeTable.render(info) + (shots.map { "\n" + ShotText.render($0) } ?? ""))
                 }
+            } catch ShotDetectionError.cancelled {
+                // Ctrl-C stops the whole command, not only this file.
+                throw Terminal.fail(ShotDetectionError.cancelled, status: .interrupted)
             } catch {
                 failures += 1
                 Terminal.report(error)
@@ -63,34 +67,5 @@ struct ProbeCommand: AsyncParsableCommand, JSONOutputting {
         }
         if json && several { Terminal.print("]") }
         if failures > 0 { throw ExitStatus.unusable.code }
-    }
-
-    private static func shots(of path: String) async throws -> ShotList {
-        let line = StatusLine()
-        defer { line.finish() }
-        let meter = EditMeter("\(path): finding cuts", line: line)
-        do {
-            return try await Interruption.cancellingOnInterrupt {
-                try await ShotDetection.detect(in: path) { meter.update(done: $0, total: $1) }
-            }
-        } catch let error as ShotDetectionError {
-            if error == .cancelled { throw Terminal.fail(error, status: .interrupted) }
-            throw error
-        }
-    }
-}
-
-/// A file's probe, and with --scenes its cuts and shots, as one JSON object.
-struct ProbeDocument: Encodable {
-    let info: MediaInfo
-    let scenes: ShotList?
-
-    enum CodingKeys: String, CodingKey { case scenes }
-
-    func encode(to encoder: any Encoder) throws {
-        try info.encode(to: encoder)
-        guard let scenes else { return }
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(scenes, forKey: .scenes)
     }
 }

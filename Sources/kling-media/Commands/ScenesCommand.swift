@@ -36,19 +36,13 @@ struct ScenesCommand: AsyncParsableCommand, JSONOutputting {
     }
 
     func run() async throws {
-        let line = StatusLine(wanted: !json)
-        let meter = EditMeter("finding cuts", line: line)
-        let input = input, settings = ShotDetection.Settings(threshold: threshold)
         let list: ShotList
         do {
-            list = try await Interruption.cancellingOnInterrupt {
-                try await ShotDetection.detect(in: input, settings: settings) { meter.update(done: $0, total: $1) }
-            }
+            list = try await ShotScan.run(input, settings: ShotDetection.Settings(threshold: threshold), label: "finding cuts",
+                                          showProgress: !json)
         } catch let error as ShotDetectionError {
-            line.finish()
             throw Terminal.fail(error, status: error == .cancelled ? .interrupted : .unusable)
         }
-        line.finish()
         if json {
             JSONOutput.print(list)
             return

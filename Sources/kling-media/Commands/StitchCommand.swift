@@ -86,7 +86,7 @@ struct StitchCommand: AsyncParsableCommand, JSONOutputting {
         }
         if let seamsFailure { Terminal.printError("warning: no seam sheet: \(seamsFailure)") }
         if json {
-            JSONOutput.print(StitchDocument(report: report, seams: seams))
+            JSONOutput.print(ExtendedDocument(base: report, key: "seams", extra: seams))
             return
         }
         let rate = report.frameRate.map { ", \($0.frameRateText) fps" } ?? ""
@@ -113,20 +113,6 @@ struct StitchCommand: AsyncParsableCommand, JSONOutputting {
     }
 }
 
-/// `stitch --json`: the stitch report's fields, and "seams" when the joints were looked at.
-struct StitchDocument: Encodable {
-    let report: StitchReport
-    let seams: SeamReport?
-
-    enum CodingKeys: String, CodingKey { case seams }
-
-    func encode(to encoder: any Encoder) throws {
-        try report.encode(to: encoder)
-        guard let seams else { return }
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(seams, forKey: .seams)
-    }
-}
 /// `--target first|last|WxH@FPS`.
 struct StitchTargetArgument: ExpressibleByArgument {
     let target: StitchTarget

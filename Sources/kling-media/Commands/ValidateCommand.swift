@@ -1,6 +1,6 @@
 import ArgumentParser
 import KlingRules
-import MediaKit
+import Pipeline
 
 struct ValidateCommand: AsyncParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
@@ -55,7 +55,7 @@ struct ValidateCommand: AsyncParsableCommand, JSONOutputting {
             if json { JSONOutput.print(unreadable.errors.map { FileErrorJSON(filename: $0.path, error: $0.description) }) }
             throw ExitStatus.unusable.code
         }
-        request.cutsInSentPart = await Self.cutsSent(request.video)
+        request.cutsInSentPart = await SentPart.cuts(of: request.video)
         let verdict = Validator().validate(request)
         if json {
             JSONOutput.print(ValidationReport(video: try references.clip(video), verdict: verdict, duration: self.request.duration,
@@ -64,14 +64,5 @@ struct ValidateCommand: AsyncParsableCommand, JSONOutputting {
             Terminal.print(VerdictText.render(verdict, video: request.video))
         }
         if !verdict.isValid { throw ExitStatus.invalid.code }
-    }
-
-    /// The hard cuts in what `continue` would send of the clip: all of it, or the model's longest.
-    /// A clip whose picture cannot be decoded has none to report: its verdict says what is wrong.
-    static func cutsSent(_ clip: MediaInfo, limits: KlingO1Limits = .current) async -> [Double] {
-        guard clip.primaryVideo != nil, !clip.format.isImage, let duration = clip.primaryVideo?.duration ?? clip.format.duration else { return [] }
-        let sent = min(duration, limits.videoDuration.upperBound)
-        guard let list = try? await ShotDetection.detect(in: clip.format.filename, lastSeconds: limits.videoDuration.upperBound) else { return [] }
-        return list.cuts(after: duration - sent).map(\.seconds)
     }
 }

@@ -15,7 +15,12 @@ enum ReviewWriter {
         let folder = URL(fileURLWithPath: page).deletingLastPathComponent().path
         let files = folder + "/review-files"
         try FileManager.default.createDirectory(atPath: files, withIntermediateDirectories: true)
-        let cards = try await gather(ReviewBuilder(continuations: continuations, journal: journal, files: files))
+        let line = StatusLine()
+        defer { line.finish() }
+        let builder = ReviewBuilder(continuations: continuations, journal: journal, files: files) { made, all in
+            line.show("review page: card \(made + 1) of \(all)")
+        }
+        let cards = try await gather(builder)
         let html = ReviewPage.html(cards, title: title, folder: folder)
         try AtomicFile.write(Array(html.utf8), to: page, permissions: [.ownerReadWrite, .groupRead, .otherRead], replacing: true)
         return Written(page: page, cards: cards.count)
