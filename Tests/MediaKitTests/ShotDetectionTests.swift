@@ -32,12 +32,38 @@ import TestSupport
         #expect(abs((shots.last?.endSeconds ?? 0) - Double(clip.frameCount) / Double(clip.framesPerSecond)) < 0.05)
     }
 
+    /// B-frames are decoded only near a keyframe or an anchor much bigger than those before it. An
+    /// encoder told not to mark cuts (no keyframe there, a bitrate cap keeping anchors alike in
+    /// size) gives no such hint: the frames decoded must still show where to look again.
+    @Test func cutsAnEncoderDidNotMarkAreFoundAsWhenEveryFrameIsDecoded() async throws {
+        let clip = try await CutClip.make(CutClip.shots, encoding: ["-x264-params", "scenecut=0:keyint=600:bframes=3:b-pyramid=normal",
+                                                                    "-b:v", "300k", "-maxrate", "300k", "-bufsize", "150k"],
+                                          at: try scratch("unmarked.mp4"))
+        let frames = try await ProcessRunner.run("ffprobe", ["-v", "error", "-select_streams", "v", "-show_entries", "frame=pict_type,key_frame",
+                                                             "-of", "csv=p=0", clip.path])
+        let types = frames.standardOutput.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        #expect(types.filter { $0.first == "1" }.count == 1, "the encoder made one keyframe only")
+        #expect(types.contains { $0.last == "B" }, "the encoder made B-frames")
+
+        let list = try await ShotDetection.detect(in: clip.path)
+        #expect(list.frameCount == clip.frameCount)
+        #expect(list.cuts.count == clip.cutFrames.count, "found \(list.cuts.map(\.frame)), made \(clip.cutFrames)")
+        for (found, made) in zip(list.cuts, clip.cutFrames) { #expect(abs(found.frame - made) <= 1) }
+        var everyFrame = ShotDetection.Settings()
+        everyFrame.decodesEveryFrame = true
+        let decodingAll = try await ShotDetection.detect(in: clip.path, settings: everyFrame)
+        #expect(list.cuts == decodingAll.cuts)
+    }
+
     @Test func fastMotionAndFlashesAreNoCut() async throws {
         let path = try scratch("motion.mp4")
         try await CutClip.makeMotionWithFlashes(at: path)
         let list = try await ShotDetection.detect(in: path)
         #expect(list.cuts.isEmpty, "reported cuts at frames \(list.cuts.map(\.frame))")
         #expect(list.frameCount == 144 && list.shots.count == 1)
+        var everyFrame = ShotDetection.Settings()
+        everyFrame.decodesEveryFrame = true
+        #expect(try await ShotDetection.detect(in: path, settings: everyFrame).cuts.isEmpty)
     }
 
     @Test func onlyTheEndIsLookedAtWhenAsked() async throws {

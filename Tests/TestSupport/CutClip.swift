@@ -33,9 +33,9 @@ public enum CutClip {
     ]
 
     /// `shots` (lavfi source graphs) made `width`×`height` at `rate` fps (fitted, padded) and joined
-    /// into `path` (H.264, yuv420p).
+    /// into `path` (H.264, yuv420p; `encoding`: more of ffmpeg's output options, x264's say).
     public static func make(_ shots: [String], width: Int = 640, height: Int = 360, rate: Int = 24,
-                            at path: String) async throws -> Made {
+                            encoding: [String] = [], at path: String) async throws -> Made {
         let conformed = shots.map {
             "\($0),scale=\(width):\(height):force_original_aspect_ratio=decrease,pad=\(width):\(height):(ow-iw)/2:(oh-ih)/2,"
                 + "fps=\(rate),setsar=1,format=yuv420p"
@@ -53,7 +53,8 @@ public enum CutClip {
         let graph = zip(conformed, labels).map { "\($0)\($1)" }.joined(separator: ";")
             + ";" + labels.joined() + "concat=n=\(conformed.count):v=1:a=0"
         let made = try await ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-filter_complex", graph,
-                                                          "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", path])
+                                                          "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p"]
+                                                          + encoding + [path])
         guard made.status == 0 else { throw OracleError.failed(path: path, message: made.standardError) }
         let cuts = counts.indices.dropFirst().map { counts[..<$0].reduce(0, +) }
         return Made(path: path, cutFrames: cuts, frameCount: counts.reduce(0, +), framesPerSecond: rate)

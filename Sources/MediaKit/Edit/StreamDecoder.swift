@@ -14,6 +14,9 @@ final class StreamDecoder {
     private let origin: Double
     private var reading = true
     private var drained = false
+    /// Whether, for the packet shown at a presentation time, frames no other frame refers to are
+    /// skipped (`AVDISCARD_NONREF`); nil to decode every frame.
+    var skipsUnreferenced: ((Int64) -> Bool)?
 
     /// `threads`: FFmpeg's (0: as many as it sees fit).
     init(file: MediaFile, streamIndex: Int, from start: Double = 0, threads: Int32 = 0) throws(FFmpegError) {
@@ -29,14 +32,19 @@ final class StreamDecoder {
         origin = file.startTime ?? 0
         // Other streams' packets are skipped by the demuxer, not read and thrown away here.
         for other in file.streams where other != stream { other.pointee.discard = AVDISCARD_ALL }
-        if start > 0.5 { try file.seek(stream, toSeconds: start + origin - 0.5) }
+        try Self.position(file, stream, before: start)
+    }
+
+    /// Moves `file` to where decoding for `start` begins: a keyframe at least half a second before it.
+    static func position(_ file: MediaFile, _ stream: UnsafeMutablePointer<AVStream>, before start: Double) throws(FFmpegError) {
+        if start > 0.5 { try file.seek(stream, toSeconds: start + (file.startTime ?? 0) - 0.5) }
     }
 
     /// Opens `path` again for one of its streams.
-    convenience init(path: String, streamIndex: Int, from start: Double = 0) throws(FFmpegError) {
+    convenience init(path: String, streamIndex: Int, from start: Double = 0, threads: Int32 = 0) throws(FFmpegError) {
         let file = try MediaFile(path: path)
         try file.findStreamInfo()
-        try self.init(file: file, streamIndex: streamIndex, from: start)
+        try self.init(file: file, streamIndex: streamIndex, from: start, threads: threads)
     }
 
     /// The decoder's view of the stream (sample format, rate, layout for audio).
@@ -67,7 +75,12 @@ final class StreamDecoder {
         while true {
             reading = try file.readPacket(into: packet)
             if !reading { try decoder.send(nil); return }
-            if packet.raw.pointee.stream_index == stream.pointee.index { try decoder.send(packet.raw); return }
+            guard packet.raw.pointee.stream_index == stream.pointee.index else { continue }
+            if let skipsUnreferenced {
+                context.pointee.skip_frame = skipsUnreferenced(packet.raw.pointee.pts) ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
+            }
+            try decoder.send(packet.raw)
+            return
         }
     }
 }

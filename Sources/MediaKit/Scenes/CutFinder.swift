@@ -8,6 +8,12 @@
 ///   `window` frames either side): a flash, a frame dropped to black or a passing object comes
 ///   back, a new shot does not,
 /// - and the shot it ends is at least `minimumShotFrames` long.
+///
+/// Frames may come with gaps (a scan that skips frames it can show are not cuts, `SparseScan`).
+/// Two frames either side of a gap that differ by half the threshold or more may have a cut
+/// between them (a cut's frames never come back half way within the window, and the gap's ends
+/// lie within it); a frame that may be a cut but whose window was not all decoded cannot be
+/// decided here. Both are reported in `undecided`, to be looked at again with every frame.
 /// Keeps only the last few pictures: memory does not grow with the clip.
 struct CutFinder {
     struct Settings: Sendable, Equatable {
@@ -17,46 +23,95 @@ struct CutFinder {
         var minimumShotFrames: Int = 12
     }
 
-    let settings: Settings
-    /// Each frame's difference from the one before (the first frame's is 0).
-    private(set) var scores: [Double] = []
-    private(set) var cuts: [DetectedCut] = []
-    /// The latest frames, oldest first: enough for the window either side of the next candidate.
-    private var recent: [(frame: Int, seconds: Double, picture: ComparisonPicture)] = []
-    private var decidedThrough = 0
-    private var lastCutFrame = 0
+    private struct Seen {
+        let frame: Int
+        let seconds: Double
+        let picture: ComparisonPicture
+        /// The difference from the frame before; nil when that frame was not decoded.
+        let score: Double?
+    }
 
-    init(settings: Settings) { self.settings = settings }
+    let settings: Settings
+    /// The first frame of the part scanned: a frame's window stops there (as at a clip's start).
+    let firstFrame: Int
+    /// The frames this finder reports on; the others are decided elsewhere.
+    private let decides: (Int) -> Bool
+    private(set) var cuts: [DetectedCut] = []
+    /// Frames that may be cuts but could not be decided from the frames given.
+    private(set) var undecided: [ClosedRange<Int>] = []
+    /// The latest frames, oldest first: enough for the window either side of the next candidate.
+    private var recent: [Seen] = []
+    /// Candidates (frames with a score) waiting for their window after them.
+    private var waiting: [Int] = []
+    private var lastCutFrame: Int
+
+    /// `lastCut`: the cut before the first frame given, when it is known (a second look at part
+    /// of a clip), so that a shot's minimum length counts from it.
+    init(settings: Settings, firstFrame: Int = 0, lastCut: Int? = nil, decides: @escaping (Int) -> Bool = { _ in true }) {
+        self.settings = settings
+        self.firstFrame = firstFrame
+        self.decides = decides
+        lastCutFrame = lastCut ?? firstFrame
+    }
 
     /// The first frame's time.
     private(set) var firstSeconds: Double?
+    /// The last frame given.
+    private(set) var lastFrame: Int?
 
-    /// Frames seen so far.
-    var frameCount: Int { scores.count }
-
-    mutating func add(_ picture: ComparisonPicture, seconds: Double) {
-        let frame = scores.count
+    mutating func add(_ picture: ComparisonPicture, frame: Int, seconds: Double) {
         if firstSeconds == nil { firstSeconds = seconds }
-        scores.append(recent.last.map { picture.contentDifference(from: $0.picture) } ?? 0)
-        recent.append((frame, seconds, picture))
-        if recent.count > 2 * settings.window + 1 { recent.removeFirst() }
+        var score: Double?
+        if let previous = recent.last {
+            let difference = picture.contentDifference(from: previous.picture)
+            if previous.frame == frame - 1 {
+                score = difference
+            } else if difference >= settings.threshold / 2 || frame - previous.frame > settings.window {
+                undecided.append(previous.frame + 1...frame)
+            }
+        } else if frame == firstFrame {
+            score = 0
+        } else if frame > firstFrame {
+            undecided.append(firstFrame...frame)
+        }
+        recent.append(Seen(frame: frame, seconds: seconds, picture: picture, score: score))
+        if score != nil { waiting.append(frame) }
         // A candidate is decided once the window after it has arrived.
-        while decidedThrough + settings.window < frame { decide(decidedThrough + 1) }
+        while let candidate = waiting.first, candidate + settings.window <= frame {
+            waiting.removeFirst()
+            decide(candidate, through: frame)
+        }
+        // Keep what the next candidates' windows reach: the frame before their window too.
+        let oldest = (waiting.first ?? frame + 1) - settings.window - 1
+        if let keep = recent.firstIndex(where: { $0.frame >= oldest }), keep > 0 { recent.removeFirst(keep) }
+        lastFrame = frame
     }
 
-    /// Decides the frames still waiting for their window (the clip ended).
+    /// Decides the frames still waiting for their window: the part scanned ends at `lastFrame`.
     mutating func finish() {
-        while decidedThrough + 1 < scores.count { decide(decidedThrough + 1) }
+        guard let last = lastFrame else { return }
+        while let candidate = waiting.first {
+            waiting.removeFirst()
+            decide(candidate, through: last)
+        }
     }
 
-    private mutating func decide(_ candidate: Int) {
-        decidedThrough = candidate
-        let score = scores[candidate]
-        guard score >= settings.threshold, candidate - lastCutFrame >= settings.minimumShotFrames else { return }
-        guard score >= motion(around: candidate) + settings.threshold / 2 else { return }
-        guard let place = recent.firstIndex(where: { $0.frame == candidate }) else { return }
-        let before = recent[max(0, place - settings.window)..<place].filter { $0.frame >= lastCutFrame }
-        let after = recent[place..<min(recent.count, place + settings.window)]
+    private mutating func decide(_ candidate: Int, through last: Int) {
+        guard decides(candidate), let place = recent.firstIndex(where: { $0.frame == candidate }),
+              let score = recent[place].score, candidate > firstFrame,
+              score >= settings.threshold, candidate - lastCutFrame >= settings.minimumShotFrames else { return }
+        // The window: the frame before its first difference up to its last, as far as the part goes.
+        let lower = max(firstFrame, candidate - settings.window - 1)
+        let upper = min(last, candidate + settings.window)
+        let window = recent.filter { (lower...upper).contains($0.frame) }
+        guard window.count == upper - lower + 1 else {
+            undecided.append(candidate...candidate)
+            return
+        }
+        let motion = Self.median(window.filter { $0.frame != candidate && $0.frame > lower }.compactMap(\.score))
+        guard score >= motion + settings.threshold / 2 else { return }
+        let before = window.filter { $0.frame >= max(candidate - settings.window, lastCutFrame) && $0.frame < candidate }
+        let after = window.filter { $0.frame >= candidate && $0.frame < candidate + settings.window }
         // Came back at least half way (and under half the threshold from it, for small jumps): a transient.
         let comeback = max(settings.threshold, score) / 2
         for earlier in before {
@@ -66,13 +121,9 @@ struct CutFinder {
         cuts.append(DetectedCut(frame: candidate, seconds: recent[place].seconds, score: (score * 100).rounded() / 100))
     }
 
-    /// The median difference of the frames near `frame` (not counting it).
-    private func motion(around frame: Int) -> Double {
-        let lower = max(1, frame - settings.window)
-        let upper = min(scores.count - 1, frame + settings.window)
-        var near = (lower...max(lower, upper)).filter { $0 != frame && $0 < scores.count }.map { scores[$0] }
-        guard !near.isEmpty else { return 0 }
-        near.sort()
-        return near[near.count / 2]
+    private static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        return sorted[sorted.count / 2]
     }
 }

@@ -11,6 +11,8 @@ public enum ShotDetection {
         /// A flash (or anything that comes back) this long or shorter is not a cut; also the
         /// shortest shot, in seconds, is this times two.
         public var flashSeconds: Double = 0.25
+        /// Decode every frame, not only those that may hold a cut (the same cuts, more slowly: for tests).
+        var decodesEveryFrame = false
 
         public init(threshold: Double = 27, flashSeconds: Double = 0.25) {
             self.threshold = threshold
@@ -40,38 +42,133 @@ public enum ShotDetection {
         let file: MediaFile
         let info: MediaInfo
         do { (file, info) = try Probe.open(atPath: path) } catch { throw .unreadable(error) }
-        guard let video = info.primaryVideo, !file.isImageSequenceOrStill else { throw .noVideo(path) }
+        guard let video = info.primaryVideo, !file.isImageSequenceOrStill,
+              let stream = file.streams.first(where: { Int($0.pointee.index) == video.index }) else { throw .noVideo(path) }
         let framesPerSecond = video.averageFrameRate.value ?? video.nominalFrameRate.value ?? 24
         let total = video.duration ?? info.format.duration ?? 0
-        var finder = CutFinder(settings: settings.finderSettings(framesPerSecond: framesPerSecond))
+        let finderSettings = settings.finderSettings(framesPerSecond: framesPerSecond)
         // A second before the part asked for, so a cut at its very start has frames to compare with.
         let from = lastSeconds.map { max(0, total - $0 - 1) } ?? 0
+        // A check (the clip's end) decodes on one thread: a few seconds of video, and a batch runs
+        // several at once, where more threads would only contend.
+        let threads: Int32 = lastSeconds == nil ? 0 : 1
+        let secondsPerTick = av_q2d(stream.pointee.time_base)
+        let origin = file.startTime ?? 0
+        let seconds = { (pts: Int64) in Double(pts) * secondsPerTick - origin }
+        return try catchingFFmpeg({ ShotDetectionError.failed(path, $0) }) { () throws -> ShotList in
+            guard let table = try PacketTable.read(file, stream: stream, from: from), table.frameCount > 0 else {
+                return try detectDecodingAll(path, streamIndex: video.index, from: from, threads: threads, settings: finderSettings,
+                                             framesPerSecond: framesPerSecond, total: total, progress: progress)
+            }
+            // Decoding starts at the keyframe before `from`: frames before it are not looked at.
+            let first = table.displayOrder.firstIndex { seconds($0) >= from - 0.000_1 } ?? 0
+            let window = finderSettings.window
+            var finder = CutFinder(settings: finderSettings, firstFrame: first)
+            let plan = FramesToDecode(table, window: window, first: first)
+            try decode(path, streamIndex: video.index, from: from, threads: threads, table: table,
+                       skipping: table.hasBFrames && !settings.decodesEveryFrame ? { !plan.wants($0) } : nil, frames: first...(table.frameCount - 1)) { picture, frame, time in
+                finder.add(picture, frame: frame, seconds: time)
+                progress(time - from, total - from)
+            }
+            finder.finish()
+            guard finder.lastFrame != nil else { throw ShotDetectionError.noFrames(path) }
+            // A second look, every frame decoded, where the frames skipped may have held a cut.
+            var cuts = finder.cuts
+            for region in Self.regions(finder.undecided, reach: window + 1, within: first...(table.frameCount - 1)) {
+                var look = CutFinder(settings: finderSettings, firstFrame: first, lastCut: cuts.last { $0.frame < region.lowerBound }?.frame,
+                                     decides: { frame in finder.undecided.contains { $0.contains(frame) } })
+                let lookPlan = FramesToDecode(region, frameCount: table.frameCount)
+                try decode(path, streamIndex: video.index, from: seconds(table.displayOrder[region.lowerBound]), threads: threads,
+                           table: table, skipping: { !lookPlan.wants($0) }, frames: region) { picture, frame, time in
+                    look.add(picture, frame: frame, seconds: time)
+                }
+                look.finish()
+                cuts += look.cuts
+            }
+            let last = table.displayOrder[table.frameCount - 1]
+            let end = video.duration.flatMap { $0 > seconds(last) ? $0 : nil } ?? seconds(last) + 1 / framesPerSecond
+            // Frames are numbered from the part's first; a part's first frame number is its time × rate.
+            let offset = from == 0 ? -first : Int((seconds(table.displayOrder[first]) * framesPerSecond).rounded()) - first
+            return ShotList(path: path, firstFrame: first + offset, frameCount: table.frameCount - first, duration: end,
+                            scannedFrom: seconds(table.displayOrder[first]),
+                            cuts: Self.spaced(cuts, minimum: finderSettings.minimumShotFrames).map {
+                                DetectedCut(frame: $0.frame + offset, seconds: $0.seconds, score: $0.score)
+                            })
+        }
+    }
+
+    /// Decodes from `from`, skipping what `skipping` says (by frame number), and hands over
+    /// the comparison picture of each frame in `frames` (numbered by `table`), stopping after them.
+    private static func decode(_ path: String, streamIndex: Int, from: Double, threads: Int32, table: PacketTable,
+                               skipping: ((Int) -> Bool)?, frames: ClosedRange<Int>,
+                               _ take: (ComparisonPicture, Int, Double) throws(ShotDetectionError) -> Void) throws(ShotDetectionError) {
+        try catchingFFmpeg({ ShotDetectionError.failed(path, $0) }) {
+            let decoder = try StreamDecoder(path: path, streamIndex: streamIndex, from: from, threads: threads)
+            decoder.skipsUnreferenced = skipping.map { skips in { pts in table.frame(at: pts).map(skips) ?? false } }
+            let scaler = ComparisonScaler(storedWidth: Int(decoder.context.pointee.width), storedHeight: Int(decoder.context.pointee.height))
+            while let (frame, time) = try decoder.next() {
+                if Task.isCancelled { throw ShotDetectionError.cancelled }
+                guard let number = table.frame(at: frame.raw.pointee.pts), time.isFinite else { continue }
+                if number > frames.upperBound { break }
+                guard number >= frames.lowerBound else { continue }
+                try take(try scaler.picture(of: frame), number, time)
+            }
+        }
+    }
+
+    /// Without presentation times to number frames by (raw streams): every frame decoded, numbered as it comes.
+    private static func detectDecodingAll(_ path: String, streamIndex: Int, from: Double, threads: Int32, settings: CutFinder.Settings,
+                                          framesPerSecond: Double, total: Double,
+                                          progress: (_ done: Double, _ total: Double) -> Void) throws(ShotDetectionError) -> ShotList {
+        var finder = CutFinder(settings: settings)
         var last = 0.0
         var firstFrame: Int?
+        var count = 0
         try catchingFFmpeg({ ShotDetectionError.failed(path, $0) }) {
-            // A check (the clip's end) decodes on one thread: a few seconds of video, and a batch runs
-            // several at once, where more threads would only contend.
-            let decoder = try StreamDecoder(file: file, streamIndex: video.index, from: from, threads: lastSeconds == nil ? 0 : 1)
+            let decoder = try StreamDecoder(path: path, streamIndex: streamIndex, from: from, threads: threads)
             let scaler = ComparisonScaler(storedWidth: Int(decoder.context.pointee.width), storedHeight: Int(decoder.context.pointee.height))
             while let (frame, seconds) = try decoder.next() {
                 if Task.isCancelled { throw ShotDetectionError.cancelled }
                 let time = seconds.isFinite ? seconds : last + 1 / framesPerSecond
-                // Decoding starts at the keyframe before `from`: frames before it are not looked at.
                 if time < from - 0.000_1 { continue }
                 if firstFrame == nil { firstFrame = from == 0 ? 0 : Int((time * framesPerSecond).rounded()) }
-                finder.add(try scaler.picture(of: frame), seconds: time)
+                finder.add(try scaler.picture(of: frame), frame: count, seconds: time)
+                count += 1
                 last = time
                 progress(time - from, total - from)
             }
         }
         finder.finish()
-        guard finder.frameCount > 0 else { throw .noFrames(path) }
-        // Where the last frame stops showing: the stream's own end when it has one past that frame.
-        let end = video.duration.flatMap { $0 > last ? $0 : nil } ?? last + 1 / framesPerSecond
+        guard count > 0 else { throw .noFrames(path) }
         let offset = firstFrame ?? 0
-        let cuts = finder.cuts.map { DetectedCut(frame: $0.frame + offset, seconds: $0.seconds, score: $0.score) }
-        return ShotList(path: path, firstFrame: offset, frameCount: finder.frameCount, duration: end,
-                        scannedFrom: finder.firstSeconds ?? 0, cuts: cuts)
+        return ShotList(path: path, firstFrame: offset, frameCount: count, duration: max(total, last + 1 / framesPerSecond),
+                        scannedFrom: finder.firstSeconds ?? 0,
+                        cuts: finder.cuts.map { DetectedCut(frame: $0.frame + offset, seconds: $0.seconds, score: $0.score) })
+    }
+
+    /// The frames to look at again: each undecided range with its window either side, overlaps joined.
+    static func regions(_ undecided: [ClosedRange<Int>], reach: Int, within bounds: ClosedRange<Int>) -> [ClosedRange<Int>] {
+        var regions: [ClosedRange<Int>] = []
+        for range in undecided.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            let lower = max(bounds.lowerBound, range.lowerBound - reach)
+            let upper = min(bounds.upperBound, range.upperBound + reach)
+            guard lower <= upper else { continue }
+            if let last = regions.last, lower <= last.upperBound + 1 {
+                regions[regions.count - 1] = last.lowerBound...max(last.upperBound, upper)
+            } else {
+                regions.append(lower...upper)
+            }
+        }
+        return regions
+    }
+
+    /// Cuts in order, a shot's minimum length apart (a second look may find one close to another).
+    static func spaced(_ cuts: [DetectedCut], minimum: Int) -> [DetectedCut] {
+        var kept: [DetectedCut] = []
+        for cut in cuts.sorted(by: { $0.frame < $1.frame }) where kept.last.map({ cut.frame - $0.frame >= minimum }) ?? true {
+            kept.append(cut)
+        }
+        return kept
     }
 }
 

@@ -1,0 +1,52 @@
+internal import CFFmpeg
+
+/// A video stream's packets as the demuxer gives them, read without decoding (cheap: no picture is
+/// made): when each frame shows, its size, whether it is a keyframe, and whether it is an anchor
+/// (shown after every frame decoded before it: I- and P-frames; the others are B-frames, decoded
+/// after the anchor they show before). Numbers every frame in display order, exactly.
+struct PacketTable {
+    struct Entry {
+        let pts: Int64
+        let size: Int
+        let isKey: Bool
+        let isAnchor: Bool
+    }
+
+    /// In decoding order.
+    let entries: [Entry]
+    /// Presentation timestamps in display order: a frame's number is its place here.
+    let displayOrder: [Int64]
+    private let numbers: [Int64: Int]
+
+    var frameCount: Int { displayOrder.count }
+    /// Whether some frames are B-frames (only those can be left undecoded without changing others).
+    var hasBFrames: Bool { entries.contains { !$0.isAnchor } }
+
+    /// The frame shown at `pts`, counted from the first packet read.
+    func frame(at pts: Int64) -> Int? { numbers[pts] }
+
+    /// Reads `stream`'s packets from where a `StreamDecoder` for `start` (seconds) begins to the
+    /// end; nil when some packet has no presentation time or two share one (the frames cannot be
+    /// numbered from the packets).
+    static func read(_ file: MediaFile, stream: UnsafeMutablePointer<AVStream>, from start: Double) throws(FFmpegError) -> PacketTable? {
+        for other in file.streams where other != stream { other.pointee.discard = AVDISCARD_ALL }
+        try StreamDecoder.position(file, stream, before: start)
+        let packet = try Packet()
+        var entries: [Entry] = []
+        var latest = Int64.min
+        while try file.readPacket(into: packet) {
+            let raw = packet.raw.pointee
+            guard raw.stream_index == stream.pointee.index else { continue }
+            guard raw.pts != CFFmpeg_AV_NOPTS_VALUE() else { return nil }
+            entries.append(Entry(pts: raw.pts, size: Int(raw.size), isKey: raw.flags & AV_PKT_FLAG_KEY != 0, isAnchor: raw.pts > latest))
+            latest = max(latest, raw.pts)
+        }
+        let displayOrder = entries.map(\.pts).sorted()
+        var numbers: [Int64: Int] = [:]
+        numbers.reserveCapacity(displayOrder.count)
+        for (number, pts) in displayOrder.enumerated() {
+            guard numbers.updateValue(number, forKey: pts) == nil else { return nil }
+        }
+        return PacketTable(entries: entries, displayOrder: displayOrder, numbers: numbers)
+    }
+}
