@@ -82,6 +82,12 @@ def best_time(function, path):
 def decode_only(path):
     run(["ffmpeg", "-v", "error", "-nostdin", "-i", path, "-f", "null", "-"])
 
+def decode_referenced(path):  # what no exact detector can skip: every frame another refers to
+    run(["ffmpeg", "-v", "error", "-nostdin", "-skip_frame", "noref", "-i", path, "-f", "null", "-"])
+
+def decode_anchors(path):  # I- and P-frames only (x264's P-frames refer to B-frames: these decode wrongly)
+    run(["ffmpeg", "-v", "error", "-nostdin", "-skip_frame", "bidir", "-i", path, "-f", "null", "-"])
+
 tools = [("kling-media", ours_cuts), ("PySceneDetect", pyscenedetect_cuts), ("ffmpeg scdet", scdet_cuts)]
 clips = [("edit-720p", *make_edit("edit-720p", 1280, 720, [2, 1.5, 3, 2.5])), ("motion", *make_motion()),
          ("edit-1080p", *make_edit("edit-1080p", 1920, 1080, [5]))]
@@ -90,7 +96,8 @@ for name, path, made in clips:
     for tool, function in tools:
         print(f"  {tool:14s} {score(function(path), made)}")
 name, path, _ = clips[-1]
-times = {tool: best_time(function, path) for tool, function in tools + [("decoding only", decode_only)]}
+floors = [("decoding only", decode_only), ("  referenced", decode_referenced), ("  I, P only", decode_anchors)]
+times = {tool: best_time(function, path) for tool, function in tools + floors}
 print(f"wall time on {name} (60 s, 1920×1080, best of 3):")
 for tool, seconds in times.items():
     print(f"  {tool:14s} {seconds:6.2f} s   ratio to PySceneDetect {seconds / times['PySceneDetect']:.2f}")

@@ -18,6 +18,12 @@ final class Frame {
         try FFmpegError.check(av_frame_get_buffer(raw, 0))
     }
 
+    /// Another reference to `other`'s buffers, not a copy: stays valid when a decoder reuses `other`.
+    init(referencing other: Frame) throws(FFmpegError) {
+        guard let clone = av_frame_clone(other.raw) else { throw FFmpegError(code: CFFmpeg_AVERROR(ENOMEM)) }
+        raw = clone
+    }
+
     deinit {
         var owned: UnsafeMutablePointer<AVFrame>? = raw
         av_frame_free(&owned)

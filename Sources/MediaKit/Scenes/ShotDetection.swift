@@ -105,14 +105,18 @@ public enum ShotDetection {
         try catchingFFmpeg({ ShotDetectionError.failed(path, $0) }) {
             let decoder = try StreamDecoder(path: path, streamIndex: streamIndex, from: from, threads: threads)
             decoder.skipsUnreferenced = skipping.map { skips in { pts in table.frame(at: pts).map(skips) ?? false } }
-            let scaler = ComparisonScaler(storedWidth: Int(decoder.context.pointee.width), storedHeight: Int(decoder.context.pointee.height))
+            let line = PictureLine(ComparisonScaler(storedWidth: Int(decoder.context.pointee.width),
+                                                    storedHeight: Int(decoder.context.pointee.height)))
+            defer { line.close() }
+            let hand = { (made: PictureLine.Made) throws(ShotDetectionError) in try take(made.picture, made.frame, made.seconds) }
             while let (frame, time) = try decoder.next() {
                 if Task.isCancelled { throw ShotDetectionError.cancelled }
                 guard let number = table.frame(at: frame.raw.pointee.pts), time.isFinite else { continue }
                 if number > frames.upperBound { break }
                 guard number >= frames.lowerBound else { continue }
-                try take(try scaler.picture(of: frame), number, time)
+                try line.add(frame, number: number, seconds: time, take: hand)
             }
+            try line.finish(take: hand)
         }
     }
 
