@@ -20,7 +20,7 @@ struct KlingMedia: ParsableCommand {
 @main
 enum Main {
     static func main() async {
-        MemoryArenas.capAtOnePerCore()
+        MemoryArenas.keepMallocLean()
         var parsed: (any ParsableCommand)?
         do {
             var command = try KlingMedia.parseAsRoot()
