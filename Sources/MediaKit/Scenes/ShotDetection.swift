@@ -1,9 +1,11 @@
 import Support
 internal import CFFmpeg
 
-/// Finds a clip's hard cuts: every frame decoded, made small,
-/// compared with its neighbours (see `CutFinder`). Runs on MediaKit's own threads, one of the
-/// process's media slots, cancellable between frames.
+/// Finds a clip's hard cuts: each frame looked at made small and compared with its neighbours
+/// (`CutFinder`). Not every frame is decoded (`FramesToDecode`): where frames were skipped and a
+/// cut may lie between them, that stretch is decoded again in full, so the cuts are those of a
+/// scan that decodes everything. Runs on MediaKit's own threads, one of the process's media
+/// slots, cancellable between frames.
 public enum ShotDetection {
     public struct Settings: Sendable, Equatable {
         /// PySceneDetect's ContentDetector threshold (its default, 27): lower finds subtler cuts.
