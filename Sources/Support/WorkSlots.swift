@@ -15,6 +15,9 @@ public final class WorkSlots: Sendable {
         self.count = count
     }
 
+    /// Slots held now.
+    public var busy: Int { state.withLock { $0.busy } }
+
     public func acquire() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let free = state.withLock { state -> Bool in

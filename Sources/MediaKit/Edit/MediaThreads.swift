@@ -61,7 +61,26 @@ final class MediaThreads: TaskExecutor {
         // A check runs on a thread of its own: the media queue's threads are libdispatch's, as
         // many as it sees fit (about one per core), and long edits may hold them all.
         let executor: any TaskExecutor = lane == .check ? OwnThreads.shared : shared
-        return try await withTaskExecutorPreference(executor) { () async throws(Failure) -> T in try work() }
+        let threads = lane == .check ? 0 : codecThreads(sharingWith: chosen.busy)
+        let result: Result<T, Failure> = await $codecThreads.withValue(threads) {
+            do throws(Failure) {
+                return .success(try await withTaskExecutorPreference(executor) { () async throws(Failure) -> T in try work() })
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Threads each decoder and encoder of the work running here may use; 0 lets FFmpeg and x264
+    /// choose (about one and a half per core). Work that starts while others run shares the cores
+    /// with them: each of its codecs gets its share, since several encodes each sized for the whole
+    /// machine run no faster together, and every frame thread holds frames of its own (two 720p
+    /// stitches at once held ~150 MB each, with one codec thread each ~40 MB less).
+    @TaskLocal static var codecThreads: Int32 = 0
+
+    private static func codecThreads(sharingWith running: Int) -> Int32 {
+        running > 1 ? Int32(max(1, ProcessInfo.processInfo.activeProcessorCount / running)) : 0
     }
 
     /// Runs each job on a new thread: for the few short pieces of work that must not wait for a

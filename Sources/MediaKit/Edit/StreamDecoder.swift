@@ -19,7 +19,7 @@ final class StreamDecoder {
     var skipsUnreferenced: ((Int64) -> Bool)?
 
     /// `threads`: FFmpeg's (0: as many as it sees fit).
-    init(file: MediaFile, streamIndex: Int, from start: Double = 0, threads: Int32 = 0) throws(FFmpegError) {
+    init(file: MediaFile, streamIndex: Int, from start: Double = 0, threads: Int32 = MediaThreads.codecThreads) throws(FFmpegError) {
         guard let stream = file.streams.first(where: { Int($0.pointee.index) == streamIndex }) else {
             throw FFmpegError(code: CFFmpeg_AVERROR(EINVAL))
         }
@@ -41,7 +41,7 @@ final class StreamDecoder {
     }
 
     /// Opens `path` again for one of its streams.
-    convenience init(path: String, streamIndex: Int, from start: Double = 0, threads: Int32 = 0) throws(FFmpegError) {
+    convenience init(path: String, streamIndex: Int, from start: Double = 0, threads: Int32 = MediaThreads.codecThreads) throws(FFmpegError) {
         let file = try MediaFile(path: path)
         try file.findStreamInfo()
         try self.init(file: file, streamIndex: streamIndex, from: start, threads: threads)

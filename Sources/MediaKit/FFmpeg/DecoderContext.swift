@@ -5,8 +5,9 @@ final class DecoderContext {
     let context: UnsafeMutablePointer<AVCodecContext>
 
     /// Opens the decoder FFmpeg has for the stream's codec, configured from its parameters.
-    /// `threads` 1 keeps opening cheap where only the decoder's view of the stream is wanted.
-    init(for stream: UnsafeMutablePointer<AVStream>, threads: Int32 = 0) throws(FFmpegError) {
+    /// `threads` 1 keeps opening cheap where only the decoder's view of the stream is wanted; by
+    /// default, the media work's share of the cores (`MediaThreads.codecThreads`).
+    init(for stream: UnsafeMutablePointer<AVStream>, threads: Int32 = MediaThreads.codecThreads) throws(FFmpegError) {
         guard let parameters = stream.pointee.codecpar,
               let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
             throw FFmpegError(code: CFFmpeg_AVERROR(ENOSYS))

@@ -18,6 +18,7 @@ extension MediaEncoder {
             context.pointee.time_base = AVRational(num: Int32(frameRate.denominator), den: Int32(frameRate.numerator))
             context.pointee.framerate = AVRational(num: Int32(frameRate.numerator), den: Int32(frameRate.denominator))
             context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+            context.pointee.thread_count = MediaThreads.codecThreads
             context.pointee.gop_size = Int32((2 * (frameRate.value ?? 24)).rounded())
             // MP4 keeps SPS/PPS in the header (avcC), not repeated in the stream.
             if globalHeader { context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
