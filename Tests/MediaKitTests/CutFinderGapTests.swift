@@ -13,21 +13,23 @@ import Testing
 
     private let settings = CutFinder.Settings(threshold: 27, window: 6, minimumShotFrames: 12)
 
-    @Test func everyFrameGivenFindsTheCutAndLeavesNothingUndecided() {
-        var finder = CutFinder(settings: settings)
-        for frame in 0..<60 { finder.add(frame < 30 ? flat(200, 40, 40) : flat(40, 40, 200), frame: frame, seconds: Double(frame) / 24) }
+    /// A finder given `frames` of 60: red up to frame 29, blue from frame 30 (a cut at 30).
+    private func cutAtThirty(given frames: [Int] = Array(0..<60), decides: @escaping (Int) -> Bool = { _ in true }) -> CutFinder {
+        var finder = CutFinder(settings: settings, decides: decides)
+        for frame in frames { finder.add(frame < 30 ? flat(200, 40, 40) : flat(40, 40, 200), frame: frame, seconds: Double(frame) / 24) }
         finder.finish()
+        return finder
+    }
+
+    @Test func everyFrameGivenFindsTheCutAndLeavesNothingUndecided() {
+        let finder = cutAtThirty()
         #expect(finder.cuts.map(\.frame) == [30])
         #expect(finder.undecided.isEmpty)
     }
 
     @Test func aChangeInsideAGapIsLeftUndecided() {
-        var finder = CutFinder(settings: settings)
         // Frames 28 to 31 are not given; the picture changed between 27 and 32.
-        for frame in 0..<60 where !(28...31).contains(frame) {
-            finder.add(frame < 30 ? flat(200, 40, 40) : flat(40, 40, 200), frame: frame, seconds: Double(frame) / 24)
-        }
-        finder.finish()
+        let finder = cutAtThirty(given: (0..<60).filter { !(28...31).contains($0) })
         #expect(finder.cuts.isEmpty)
         #expect(finder.undecided == [28...32])
     }
@@ -47,20 +49,14 @@ import Testing
     }
 
     @Test func aLikelyCutWithoutItsWholeWindowIsLeftUndecided() {
-        var finder = CutFinder(settings: settings)
         // The change is between two frames given (29 and 30), but frames after it are missing.
-        for frame in 0..<60 where !(33...34).contains(frame) {
-            finder.add(frame < 30 ? flat(200, 40, 40) : flat(40, 40, 200), frame: frame, seconds: Double(frame) / 24)
-        }
-        finder.finish()
+        let finder = cutAtThirty(given: (0..<60).filter { !(33...34).contains($0) })
         #expect(finder.cuts.isEmpty)
         #expect(finder.undecided == [30...30])
     }
 
     @Test func onlyTheFramesItDecidesAreReported() {
-        var finder = CutFinder(settings: settings, decides: { $0 != 30 })
-        for frame in 0..<60 { finder.add(frame < 30 ? flat(200, 40, 40) : flat(40, 40, 200), frame: frame, seconds: Double(frame) / 24) }
-        finder.finish()
+        let finder = cutAtThirty(decides: { $0 != 30 })
         #expect(finder.cuts.isEmpty && finder.undecided.isEmpty)
     }
 }

@@ -51,9 +51,10 @@ public enum ShotDetection {
         let finderSettings = settings.finderSettings(framesPerSecond: framesPerSecond)
         // A second before the part asked for, so a cut at its very start has frames to compare with.
         let from = lastSeconds.map { max(0, total - $0 - 1) } ?? 0
-        // A check (the clip's end) decodes on one thread: a few seconds of video, and a batch runs
-        // several at once, where more threads would only contend.
-        let threads: Int32 = lastSeconds == nil ? 0 : 1
+        // A check (the clip's end) decodes on one thread (its pictures are made on another): a few
+        // seconds of video, and a batch runs several at once, where more threads would only contend.
+        // A whole clip takes its share of the cores, as every piece of media work does.
+        let threads: Int32 = lastSeconds == nil ? MediaThreads.codecThreads : 1
         let secondsPerTick = av_q2d(stream.pointee.time_base)
         let origin = file.startTime ?? 0
         let seconds = { (pts: Int64) in Double(pts) * secondsPerTick - origin }
