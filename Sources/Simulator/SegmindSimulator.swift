@@ -60,7 +60,11 @@ public enum SegmindSimulator {
             },
             logger: logger
         )
-        try await app.runService(gracefulShutdownSignals: [])
+        // Off the cooperative pool (see EventLoopTaskExecutor); the server's connection tasks are
+        // child tasks, so they and the actors they call keep this preference.
+        try await withTaskExecutorPreference(EventLoopTaskExecutor.shared) {
+            try await app.runService(gracefulShutdownSignals: [])
+        }
     }
 }
 

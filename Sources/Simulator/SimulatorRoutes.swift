@@ -23,7 +23,9 @@ struct SimulatorRoutes: Sendable {
             try await gate(request) { _ in await status(id: context.parameters.get("id") ?? "", full: true) }
         }
         router.get("/outputs/:file") { request, context in
-            try await serve(request, file: context.parameters.get("file") ?? "", in: state.configuration.outputDirectory)
+            let file = context.parameters.get("file") ?? ""
+            await state.makeThumbnail(named: file)
+            return try await serve(request, file: file, in: state.configuration.outputDirectory)
         }
         // Segmind Storage (another host at Segmind; here beside the API).
         router.post("/upload-asset") { request, _ in
@@ -207,7 +209,7 @@ struct SimulatorRoutes: Sendable {
     /// A finished job's result fields, in the shape asked for.
     private func result(of id: String, shape: SimulatorConfiguration.ResultShape) -> [String: JSONValue] {
         let base = "http://\(state.configuration.outputHost):\(port())/outputs/\(id)"
-        let video = JSONValue.string(base + ".mp4"), thumbnail = JSONValue.string(base + ".thumb.png")
+        let video = JSONValue.string(base + ".mp4"), thumbnail = JSONValue.string(base + SimulatorState.thumbnailSuffix)
         let object = JSONValue.object(["thumbnail": thumbnail, "video": video])
         switch shape {
         case .url: return ["output": video]

@@ -178,15 +178,26 @@ actor SimulatorState {
                 try? FileManager.default.removeItem(atPath: output)
                 try? FileManager.default.linkItem(atPath: rendered, toPath: output)
             }
-            // What other result shapes point at: a thumbnail, and a page that is not a video.
-            await RenderQueue.shared.run {
-                _ = try? FrameGrab.write(from: output, at: .first, to: directory + "/\(job.id).thumb.png", replacing: true)
-                _ = FileManager.default.createFile(atPath: directory + "/\(job.id)-preview.mp4",
+            // What the decoy result shape points at: a page that is not a video. (The thumbnail
+            // other shapes name is made when first asked for: most jobs are never asked.)
+            _ = FileManager.default.createFile(atPath: directory + "/\(job.id)-preview.mp4",
                                                contents: Data("<html><body>Preview unavailable</body></html>".utf8))
-            }
             self.markReady(job.id)
         }
     }
+
+    /// Makes a finished job's thumbnail (`ID.thumb.png`, its first frame) if it is not there yet.
+    func makeThumbnail(named file: String) async {
+        guard file.hasSuffix(Self.thumbnailSuffix) else { return }
+        let id = String(file.dropLast(Self.thumbnailSuffix.count))
+        let directory = configuration.outputDirectory
+        guard job(id)?.outputReady == true, !FileManager.default.fileExists(atPath: directory + "/" + file) else { return }
+        await RenderQueue.shared.run {
+            _ = try? FrameGrab.write(from: directory + "/\(id).mp4", at: .first, to: directory + "/" + file, replacing: true)
+        }
+    }
+
+    static let thumbnailSuffix = ".thumb.png"
 
     /// The generated pattern for a size and length, rendered once.
     private func patternClip(width: Int, height: Int, seconds: Int, audio: Bool) -> Task<String, any Error> {
