@@ -55,6 +55,26 @@ import TestSupport
         #expect(list.cuts == decodingAll.cuts)
     }
 
+    /// A raw H.264 stream has no presentation times to number frames by: every frame is decoded,
+    /// numbered as it comes, and the cuts are those of the same pictures in an MP4.
+    @Test func aStreamWithoutTimesIsScannedFrameByFrame() async throws {
+        let clip = try await CutClip.make(Array(CutClip.shots.prefix(4)), at: try scratch("cuts.mp4"))
+        let raw = try scratch("cuts.h264")
+        let made = try await ProcessRunner.run("ffmpeg", ["-v", "error", "-y", "-i", clip.path, "-c", "copy", "-f", "h264", raw])
+        #expect(made.status == 0, "ffmpeg: \(made.standardError)")
+        let times = try await ProcessRunner.run("ffprobe", ["-v", "error", "-show_entries", "packet=pts", "-of", "csv=p=0", raw])
+        #expect(Set(times.standardOutput.split(separator: "\n")) == ["N/A"], "ffprobe sees no packet times in the raw stream")
+
+        let list = try await ShotDetection.detect(in: raw)
+        #expect(list.frameCount == clip.frameCount)
+        #expect(list.cuts.count == clip.cutFrames.count, "found \(list.cuts.map(\.frame)), made \(clip.cutFrames)")
+        for (found, made) in zip(list.cuts, clip.cutFrames) {
+            #expect(abs(found.frame - made) <= 1, "cut found at frame \(found.frame), made at \(made)")
+            #expect(abs(found.seconds - Double(found.frame) / Double(clip.framesPerSecond)) < 0.001)
+        }
+        #expect(list.shots.first?.startSeconds == 0)
+    }
+
     @Test func fastMotionAndFlashesAreNoCut() async throws {
         let path = try scratch("motion.mp4")
         try await CutClip.makeMotionWithFlashes(at: path)

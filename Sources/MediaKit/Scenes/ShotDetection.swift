@@ -68,8 +68,10 @@ public enum ShotDetection {
             let window = finderSettings.window
             var finder = CutFinder(settings: finderSettings, firstFrame: first)
             let plan = FramesToDecode(table, window: window, first: first)
-            try decode(path, streamIndex: video.index, from: from, threads: threads, table: table,
-                       skipping: table.hasBFrames && !settings.decodesEveryFrame ? { !plan.wants($0) } : nil, frames: first...(table.frameCount - 1)) { picture, frame, time in
+            let skipping = table.hasBFrames && !settings.decodesEveryFrame
+            var numbering = FrameNumbering.byTable(table, frames: first...(table.frameCount - 1))
+            try decode(path, streamIndex: video.index, from: from, threads: threads, numbering: &numbering,
+                       skipping: skipping ? { pts in table.frame(at: pts).map { !plan.wants($0) } ?? false } : nil) { picture, frame, time in
                 finder.add(picture, frame: frame, seconds: time)
                 progress(time - from, total - from)
             }
@@ -81,8 +83,9 @@ public enum ShotDetection {
                 var look = CutFinder(settings: finderSettings, firstFrame: first, lastCut: cuts.last { $0.frame < region.lowerBound }?.frame,
                                      decides: { frame in finder.undecided.contains { $0.contains(frame) } })
                 let lookPlan = FramesToDecode(region, frameCount: table.frameCount)
+                var lookNumbering = FrameNumbering.byTable(table, frames: region)
                 try decode(path, streamIndex: video.index, from: seconds(table.displayOrder[region.lowerBound]), threads: threads,
-                           table: table, skipping: { !lookPlan.wants($0) }, frames: region) { picture, frame, time in
+                           numbering: &lookNumbering, skipping: { pts in table.frame(at: pts).map { !lookPlan.wants($0) } ?? false }) { picture, frame, time in
                     look.add(picture, frame: frame, seconds: time)
                 }
                 look.finish()
@@ -100,24 +103,26 @@ public enum ShotDetection {
         }
     }
 
-    /// Decodes from `from`, skipping what `skipping` says (by frame number), and hands over
-    /// the comparison picture of each frame in `frames` (numbered by `table`), stopping after them.
-    private static func decode(_ path: String, streamIndex: Int, from: Double, threads: Int32, table: PacketTable,
-                               skipping: ((Int) -> Bool)?, frames: ClosedRange<Int>,
+    /// Decodes from `from`, skipping the unreferenced frames `skipping` names (by presentation
+    /// time), and hands over the comparison picture of each frame `numbering` looks at, in display
+    /// order, until it says stop.
+    private static func decode(_ path: String, streamIndex: Int, from: Double, threads: Int32, numbering: inout FrameNumbering,
+                               skipping: ((Int64) -> Bool)?,
                                _ take: (ComparisonPicture, Int, Double) throws(ShotDetectionError) -> Void) throws(ShotDetectionError) {
         try catchingFFmpeg({ ShotDetectionError.failed(path, $0) }) {
             let decoder = try StreamDecoder(path: path, streamIndex: streamIndex, from: from, threads: threads)
-            decoder.skipsUnreferenced = skipping.map { skips in { pts in table.frame(at: pts).map(skips) ?? false } }
+            decoder.skipsUnreferenced = skipping
             let line = PictureLine(ComparisonScaler(storedWidth: Int(decoder.context.pointee.width),
                                                     storedHeight: Int(decoder.context.pointee.height)))
             defer { line.close() }
             let hand = { (made: PictureLine.Made) throws(ShotDetectionError) in try take(made.picture, made.frame, made.seconds) }
-            while let (frame, time) = try decoder.next() {
+            decoding: while let (frame, time) = try decoder.next() {
                 if Task.isCancelled { throw ShotDetectionError.cancelled }
-                guard let number = table.frame(at: frame.raw.pointee.pts), time.isFinite else { continue }
-                if number > frames.upperBound { break }
-                guard number >= frames.lowerBound else { continue }
-                try line.add(frame, number: number, seconds: time, take: hand)
+                switch numbering.place(pts: frame.raw.pointee.pts, seconds: time) {
+                case .look(let number, let seconds): try line.add(frame, number: number, seconds: seconds, take: hand)
+                case .pass: continue
+                case .stop: break decoding
+                }
             }
             try line.finish(take: hand)
         }
@@ -128,27 +133,17 @@ public enum ShotDetection {
                                           framesPerSecond: Double, total: Double,
                                           progress: (_ done: Double, _ total: Double) -> Void) throws(ShotDetectionError) -> ShotList {
         var finder = CutFinder(settings: settings)
+        var numbering = FrameNumbering.asTheyCome(from: from, framesPerSecond: framesPerSecond)
         var last = 0.0
-        var firstFrame: Int?
-        var count = 0
-        try catchingFFmpeg({ ShotDetectionError.failed(path, $0) }) {
-            let decoder = try StreamDecoder(path: path, streamIndex: streamIndex, from: from, threads: threads)
-            let scaler = ComparisonScaler(storedWidth: Int(decoder.context.pointee.width), storedHeight: Int(decoder.context.pointee.height))
-            while let (frame, seconds) = try decoder.next() {
-                if Task.isCancelled { throw ShotDetectionError.cancelled }
-                let time = seconds.isFinite ? seconds : last + 1 / framesPerSecond
-                if time < from - 0.000_1 { continue }
-                if firstFrame == nil { firstFrame = from == 0 ? 0 : Int((time * framesPerSecond).rounded()) }
-                finder.add(try scaler.picture(of: frame), frame: count, seconds: time)
-                count += 1
-                last = time
-                progress(time - from, total - from)
-            }
+        try decode(path, streamIndex: streamIndex, from: from, threads: threads, numbering: &numbering, skipping: nil) { picture, frame, time in
+            finder.add(picture, frame: frame, seconds: time)
+            last = time
+            progress(time - from, total - from)
         }
         finder.finish()
-        guard count > 0 else { throw .noFrames(path) }
-        let offset = firstFrame ?? 0
-        return ShotList(path: path, firstFrame: offset, frameCount: count, duration: max(total, last + 1 / framesPerSecond),
+        guard numbering.looked > 0 else { throw .noFrames(path) }
+        let offset = from == 0 ? 0 : Int(((finder.firstSeconds ?? from) * framesPerSecond).rounded())
+        return ShotList(path: path, firstFrame: offset, frameCount: numbering.looked, duration: max(total, last + 1 / framesPerSecond),
                         scannedFrom: finder.firstSeconds ?? 0,
                         cuts: finder.cuts.map { DetectedCut(frame: $0.frame + offset, seconds: $0.seconds, score: $0.score) })
     }
