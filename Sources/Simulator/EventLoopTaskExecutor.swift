@@ -19,6 +19,12 @@ public final class EventLoopTaskExecutor: TaskExecutor {
         self.group = group
     }
 
+    /// An executor with `threads` event loops of its own, for work that must not share the
+    /// simulator's (keep it alive as long as tasks may prefer it).
+    public convenience init(threads: Int) {
+        self.init(group: MultiThreadedEventLoopGroup(numberOfThreads: threads))
+    }
+
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let executor = asUnownedTaskExecutor()

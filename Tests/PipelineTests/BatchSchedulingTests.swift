@@ -1,7 +1,6 @@
 import Foundation
 import Pipeline
 import Segmind
-import Simulator
 import Synchronization
 import TestSupport
 import Testing
@@ -24,9 +23,8 @@ import Testing
                     output: harness.folder.appendingPathComponent("take\(number).mp4").path))
             }
             // Another job's status is asked every quarter second from before the batch starts until
-            // its stitches are all done or it ends, each answer stamped. The asking runs off the
-            // cooperative pool, as the simulator does: in the tests' process that pool is every test's,
-            // and a test blocking it would hold this loop up, which says nothing of the batch.
+            // its stitches are all done or it ends, each answer stamped (off the cooperative pool: see
+            // `offThePool`).
             let client = harness.client
             let id = try await client.submit(KlingRequest(prompt: "Based on @Video1, polled", videoURL: "https://example.com/polled.mp4")).requestID
             let finished = Mutex(false)
@@ -41,7 +39,7 @@ import Testing
                 finished.withLock { $0 = true }
                 return results
             }
-            let answers = try await withTaskExecutorPreference(EventLoopTaskExecutor.shared) {
+            let answers = try await offThePool {
                 var answers: [ContinuousClock.Instant] = []
                 // A full test run on 2 cores can take minutes to reach the stitches (every test's
                 // media work shares the process's slots); the batch ending stops the loop sooner.
