@@ -34,6 +34,7 @@ public struct JobRecord: JournalRecord, Equatable {
     public var localInputs: [String]
     /// Where `wait` puts the output, when the submitter chose.
     public var outputPath: String?
+    /// When Segmind took the job (its submission's answer came); until then, when the record was made.
     public var submittedAt: Date
     public var updatedAt: Date
     public var state: State

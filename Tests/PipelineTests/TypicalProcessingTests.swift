@@ -46,6 +46,27 @@ import Testing
         }
     }
 
+    /// A submission that waited for the request budget is timed from when Segmind took it: its
+    /// first poll, its expiry and its sample of how long jobs take count from there, not from when
+    /// its record was journalled (in a busy batch, up to minutes before).
+    @Test func aJobIsTimedFromItsAcceptanceNotFromTheWaitForTheBudget() async throws {
+        let budget = RequestBudget(requestsPerWindow: 1, window: .seconds(3), learns: false)
+        try await SimulatorHarness.with(budget: budget) { harness in
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-accepted-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let journal = try JobJournal(directory: folder.path)
+            // The budget's one request a window goes to another job's submission.
+            _ = try await harness.client.submit(SimulatorHarness.request)
+            let made = JobRecord(parameters: SimulatorHarness.request, apiBase: harness.client.configuration.apiBase)
+            let submitted = try await JobSubmission(client: harness.client, journal: journal).submit(made)
+            let posts = try await harness.control.requests("POST", "/v2/").compactMap { $0["arrived"] as? Double }
+            #expect(posts.count == 2 && posts[1] - posts[0] >= 2.9, "the second POST waited for the budget: \(posts)")
+            // Journal times are to the second.
+            #expect(submitted.submittedAt.timeIntervalSince(made.submittedAt) >= 2, "\(made.submittedAt) → \(submitted.submittedAt)")
+            #expect(try journal.find(try #require(submitted.requestID).rawValue).submittedAt == submitted.submittedAt)
+        }
+    }
+
     /// A batch's later lines learn from its first ones: each finished job's time counts at once,
     /// not only from the journal as it stood when the process started.
     @Test func aJobJustFinishedCountsAtOnce() throws {
