@@ -67,6 +67,32 @@ import Testing
         }
     }
 
+    /// The journal keeps times to the second; a job this process submitted is timed to the instant,
+    /// so its first poll is never early by the fraction of a second the journal dropped.
+    @Test func aJobSubmittedHereIsTimedToTheInstant() async throws {
+        try await SimulatorHarness.with { harness in
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-instant-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let journal = try JobJournal(directory: folder.path)
+            let apiBase = harness.client.configuration.apiBase
+            for _ in 0..<3 {
+                var earlier = JobRecord(parameters: SimulatorHarness.request, apiBase: apiBase, now: Date().addingTimeInterval(-100))
+                earlier.state = .downloaded
+                earlier.completedAt = earlier.submittedAt.addingTimeInterval(10)
+                try journal.save(earlier)
+            }
+            // Submitted mid-second: the journal's time for it is up to a second earlier.
+            while !(0.5..<0.7).contains(Date().timeIntervalSinceReferenceDate.truncatingRemainder(dividingBy: 1)) {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let job = try await JobSubmission(client: harness.client, journal: journal)
+                .submit(JobRecord(parameters: SimulatorHarness.request, apiBase: apiBase))
+            let accepted = Date()
+            let wait = TypicalProcessing.firstPoll(for: job, in: journal, now: accepted)
+            #expect(wait > 9.8 && wait <= 10, "the first poll would come \(wait) s after the submission was taken, not 10")
+        }
+    }
+
     /// A batch's later lines learn from its first ones: each finished job's time counts at once,
     /// not only from the journal as it stood when the process started.
     @Test func aJobJustFinishedCountsAtOnce() throws {

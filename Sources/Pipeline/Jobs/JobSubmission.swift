@@ -41,6 +41,7 @@ public struct JobSubmission: Sendable {
             }
             throw .api(error, record: noted)
         }
+        TypicalProcessing.noteAccepted(record)
         return note(record) {
             // The job's clock starts when Segmind took it, not when the record was made: the POST
             // may have waited for the request budget (minutes, in a busy batch), and the first

@@ -29,7 +29,21 @@ enum TypicalProcessing {
     /// Seconds to wait before the first poll of `job`, less what has passed since its submission.
     static func firstPoll(for job: JobRecord, in journal: JobJournal, now: Date = Date()) -> Double {
         guard let typical = typicalSeconds(for: job, in: journal) else { return 0 }
-        return max(0, typical - now.timeIntervalSince(job.submittedAt))
+        return max(0, typical - now.timeIntervalSince(acceptance(of: job)))
+    }
+
+    /// When this process's submissions were taken, to the instant. The journal keeps times to the
+    /// second: up to a second early for a first poll timed from it, which a simulator's time scale
+    /// makes a twentieth of a job (and a wasted request in six or so).
+    private static let accepted = Mutex<[String: Date]>([:])
+
+    /// `job`'s submission was taken just now.
+    static func noteAccepted(_ job: JobRecord, at date: Date = Date()) {
+        accepted.withLock { $0[job.localID] = date }
+    }
+
+    private static func acceptance(of job: JobRecord) -> Date {
+        accepted.withLock { $0[job.localID] } ?? job.submittedAt
     }
 
     static func typicalSeconds(for job: JobRecord, in journal: JobJournal) -> Double? {
@@ -45,8 +59,9 @@ enum TypicalProcessing {
 
     /// A job just finished: its time counts from now on in this process too (a batch's later
     /// lines learn from its first ones, not only from the journal as it stood at the start).
-    static func learn(_ job: JobRecord, in journal: JobJournal) {
-        guard let seconds = sample(job) else { return }
+    static func learn(_ job: JobRecord, in journal: JobJournal, now: Date = Date()) {
+        // Timed to the instant when this process submitted it; else as the journal has it.
+        guard let seconds = accepted.withLock({ $0[job.localID] }).map({ now.timeIntervalSince($0) }) ?? sample(job) else { return }
         let key = key(for: job)
         if cache.withLock({ $0[journal.directory] }) == nil { _ = load(journal) }
         cache.withLock { journals in
