@@ -45,10 +45,17 @@ import TestSupport
         #expect(types.filter { $0.first == "1" }.count == 1, "the encoder made one keyframe only")
         #expect(types.contains { $0.last == "B" }, "the encoder made B-frames")
 
-        let list = try await ShotDetection.detect(in: clip.path)
+        let heard = Collected<(done: Double, total: Double)>()
+        let list = try await ShotDetection.detect(in: clip.path) { heard.add(($0, $1)) }
         #expect(list.frameCount == clip.frameCount)
         #expect(list.cuts.count == clip.cutFrames.count, "found \(list.cuts.map(\.frame)), made \(clip.cutFrames)")
         for (found, made) in zip(list.cuts, clip.cutFrames) { #expect(abs(found.frame - made) <= 1) }
+        // The second look's progress goes on from the first pass's: it never goes back, and ends
+        // with all of it done, past the clip's length (the stretches looked at again).
+        let progress = heard.all
+        #expect(zip(progress, progress.dropFirst()).allSatisfy { $1.done >= $0.done - 0.001 }, "\(progress)")
+        let last = try #require(progress.last)
+        #expect(abs(last.done - last.total) < 0.001 && last.total > list.duration, "\(last) for a \(list.duration) s clip")
         var everyFrame = ShotDetection.Settings()
         everyFrame.decodesEveryFrame = true
         let decodingAll = try await ShotDetection.detect(in: clip.path, settings: everyFrame)

@@ -77,9 +77,17 @@ public enum ShotDetection {
             }
             finder.finish()
             guard finder.lastFrame != nil else { throw ShotDetectionError.noFrames(path) }
-            // A second look, every frame decoded, where the frames skipped may have held a cut.
+            // A second look, every frame decoded, where the frames skipped may have held a cut. Its
+            // progress goes on from the first pass's, the total grown by the stretches looked at again.
             var cuts = finder.cuts
-            for region in Self.regions(finder.undecided, reach: window + 1, within: first...(table.frameCount - 1)) {
+            let regions = Self.regions(finder.undecided, reach: window + 1, within: first...(table.frameCount - 1))
+            let span = { (region: ClosedRange<Int>) in
+                seconds(table.displayOrder[region.upperBound]) - seconds(table.displayOrder[region.lowerBound]) + 1 / framesPerSecond
+            }
+            let firstPass = total - from
+            let lookTotal = firstPass + regions.map(span).reduce(0, +)
+            var looked = firstPass
+            for region in regions {
                 var look = CutFinder(settings: finderSettings, firstFrame: first, lastCut: cuts.last { $0.frame < region.lowerBound }?.frame,
                                      decides: { frame in finder.undecided.contains { $0.contains(frame) } })
                 let lookPlan = FramesToDecode(region, frameCount: table.frameCount)
@@ -87,7 +95,10 @@ public enum ShotDetection {
                 try decode(path, streamIndex: video.index, from: seconds(table.displayOrder[region.lowerBound]), threads: threads,
                            numbering: &lookNumbering, skipping: { pts in table.frame(at: pts).map { !lookPlan.wants($0) } ?? false }) { picture, frame, time in
                     look.add(picture, frame: frame, seconds: time)
+                    progress(looked + time - seconds(table.displayOrder[region.lowerBound]), lookTotal)
                 }
+                looked += span(region)
+                progress(looked, lookTotal)
                 look.finish()
                 cuts += look.cuts
             }
