@@ -161,7 +161,10 @@ public final class JournalLock: Sendable {
 
 /// The journal's notion of now: to the second, as it stores times (ISO 8601), so a record reads back equal.
 public enum JournalClock {
-    public static func now() -> Date {
-        Date(timeIntervalSinceReferenceDate: Date().timeIntervalSinceReferenceDate.rounded(.down))
+    public static func now() -> Date { stored(Date()) }
+
+    /// `date` as the journal keeps it: to the second.
+    public static func stored(_ date: Date) -> Date {
+        Date(timeIntervalSinceReferenceDate: date.timeIntervalSinceReferenceDate.rounded(.down))
     }
 }

@@ -8,7 +8,8 @@ import NIOPosix
 /// test's (two threads on a 2-core machine), and a test that decodes or encodes synchronously holds
 /// one for seconds; under a full run, answers queued behind such work reached clients after their
 /// 60 s patience, and a submission that may have been taken is (rightly) never sent again.
-/// Handlers here must not block: they read small files and bodies; renders go to their own threads.
+/// Handlers here must not block for long: they read request bodies and files whole (an output of a
+/// few MB, from the page cache, in milliseconds); renders go to threads of their own.
 public final class EventLoopTaskExecutor: TaskExecutor {
     /// One for the process: `asUnownedTaskExecutor()` references it without keeping it alive.
     public static let shared = EventLoopTaskExecutor(group: MultiThreadedEventLoopGroup.singleton)

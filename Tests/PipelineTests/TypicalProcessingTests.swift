@@ -51,10 +51,7 @@ import Testing
     /// its record was journalled (in a busy batch, up to minutes before).
     @Test func aJobIsTimedFromItsAcceptanceNotFromTheWaitForTheBudget() async throws {
         let budget = RequestBudget(requestsPerWindow: 1, window: .seconds(3), learns: false)
-        try await SimulatorHarness.with(budget: budget) { harness in
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-accepted-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let journal = try JobJournal(directory: folder.path)
+        try await SimulatorHarness.with(budget: budget) { harness in try await Self.withJournal { journal in
             // The budget's one request a window goes to another job's submission.
             _ = try await harness.client.submit(SimulatorHarness.request)
             let made = JobRecord(parameters: SimulatorHarness.request, apiBase: harness.client.configuration.apiBase)
@@ -64,16 +61,13 @@ import Testing
             // Journal times are to the second.
             #expect(submitted.submittedAt.timeIntervalSince(made.submittedAt) >= 2, "\(made.submittedAt) → \(submitted.submittedAt)")
             #expect(try journal.find(try #require(submitted.requestID).rawValue).submittedAt == submitted.submittedAt)
-        }
+        } }
     }
 
     /// The journal keeps times to the second; a job this process submitted is timed to the instant,
     /// so its first poll is never early by the fraction of a second the journal dropped.
     @Test func aJobSubmittedHereIsTimedToTheInstant() async throws {
-        try await SimulatorHarness.with { harness in
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-instant-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let journal = try JobJournal(directory: folder.path)
+        try await SimulatorHarness.with { harness in try await Self.withJournal { journal in
             let apiBase = harness.client.configuration.apiBase
             for _ in 0..<3 {
                 var earlier = JobRecord(parameters: SimulatorHarness.request, apiBase: apiBase, now: Date().addingTimeInterval(-100))
@@ -90,7 +84,14 @@ import Testing
             let accepted = Date()
             let wait = TypicalProcessing.firstPoll(for: job, in: journal, now: accepted)
             #expect(wait > 9.8 && wait <= 10, "the first poll would come \(wait) s after the submission was taken, not 10")
-        }
+        } }
+    }
+
+    /// A journal in a folder of its own, removed afterwards.
+    private static func withJournal(_ body: (JobJournal) async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await body(try JobJournal(directory: folder.path))
     }
 
     /// A batch's later lines learn from its first ones: each finished job's time counts at once,

@@ -32,12 +32,6 @@ struct FramesToDecode {
         }
     }
 
-    /// Exactly the frames of `range` (a second look at part of the clip).
-    init(_ range: ClosedRange<Int>, frameCount: Int) {
-        wanted = Array(repeating: false, count: frameCount)
-        mark(range)
-    }
-
     func wants(_ frame: Int) -> Bool { wanted.indices.contains(frame) && wanted[frame] }
 
     private mutating func mark(_ range: ClosedRange<Int>) {

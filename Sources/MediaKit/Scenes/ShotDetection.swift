@@ -71,7 +71,7 @@ public enum ShotDetection {
             let skipping = table.hasBFrames && !settings.decodesEveryFrame
             var numbering = FrameNumbering.byTable(table, frames: first...(table.frameCount - 1))
             try decode(path, streamIndex: video.index, from: from, threads: threads, numbering: &numbering,
-                       skipping: skipping ? { pts in table.frame(at: pts).map { !plan.wants($0) } ?? false } : nil) { picture, frame, time in
+                       skipping: skipping ? Self.skipping(table, unless: plan.wants) : nil) { picture, frame, time in
                 finder.add(picture, frame: frame, seconds: time)
                 progress(time - from, total - from)
             }
@@ -90,12 +90,12 @@ public enum ShotDetection {
             for region in regions {
                 var look = CutFinder(settings: finderSettings, firstFrame: first, lastCut: cuts.last { $0.frame < region.lowerBound }?.frame,
                                      decides: { frame in finder.undecided.contains { $0.contains(frame) } })
-                let lookPlan = FramesToDecode(region, frameCount: table.frameCount)
+                let regionStart = seconds(table.displayOrder[region.lowerBound])
                 var lookNumbering = FrameNumbering.byTable(table, frames: region)
-                try decode(path, streamIndex: video.index, from: seconds(table.displayOrder[region.lowerBound]), threads: threads,
-                           numbering: &lookNumbering, skipping: { pts in table.frame(at: pts).map { !lookPlan.wants($0) } ?? false }) { picture, frame, time in
+                try decode(path, streamIndex: video.index, from: regionStart, threads: threads, numbering: &lookNumbering,
+                           skipping: Self.skipping(table, unless: region.contains)) { picture, frame, time in
                     look.add(picture, frame: frame, seconds: time)
-                    progress(looked + time - seconds(table.displayOrder[region.lowerBound]), lookTotal)
+                    progress(looked + time - regionStart, lookTotal)
                 }
                 looked += span(region)
                 progress(looked, lookTotal)
@@ -112,6 +112,12 @@ public enum ShotDetection {
                                 DetectedCut(frame: $0.frame + offset, seconds: $0.seconds, score: $0.score)
                             })
         }
+    }
+
+    /// What a decoder may skip, if no other frame refers to it: the frames `wanted` does not name,
+    /// by presentation time.
+    private static func skipping(_ table: PacketTable, unless wanted: @escaping (Int) -> Bool) -> (Int64) -> Bool {
+        { pts in table.frame(at: pts).map { !wanted($0) } ?? false }
     }
 
     /// Decodes from `from`, skipping the unreferenced frames `skipping` names (by presentation

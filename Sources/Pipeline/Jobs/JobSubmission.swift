@@ -41,12 +41,14 @@ public struct JobSubmission: Sendable {
             }
             throw .api(error, record: noted)
         }
-        TypicalProcessing.noteAccepted(record)
+        // The job's clock starts when Segmind took it, not when the record was made: the POST may
+        // have waited for the request budget (minutes, in a busy batch), and the first poll, the
+        // record's expiry and the time such jobs take are all counted from here (to the instant
+        // while this process lives; the journal keeps the second).
+        let accepted = Date()
+        TypicalProcessing.noteAccepted(record, at: accepted)
         return note(record) {
-            // The job's clock starts when Segmind took it, not when the record was made: the POST
-            // may have waited for the request budget (minutes, in a busy batch), and the first
-            // poll, the record's expiry and the time such jobs take are all counted from here.
-            $0.submittedAt = JobRecord.now()
+            $0.submittedAt = JournalClock.stored(accepted)
             $0.requestID = submission.requestID
             $0.state = JobRecord.State(submission.status)
             $0.statusURL = submission.statusURL

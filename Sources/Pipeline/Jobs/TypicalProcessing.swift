@@ -37,11 +37,12 @@ enum TypicalProcessing {
     /// makes a twentieth of a job (and a wasted request in six or so).
     private static let accepted = Mutex<[String: Date]>([:])
 
-    /// `job`'s submission was taken just now.
-    static func noteAccepted(_ job: JobRecord, at date: Date = Date()) {
+    /// `job`'s submission was taken at `date`.
+    static func noteAccepted(_ job: JobRecord, at date: Date) {
         accepted.withLock { $0[job.localID] = date }
     }
 
+    /// When `job` was taken: to the instant if this process submitted it, else as the journal has it.
     private static func acceptance(of job: JobRecord) -> Date {
         accepted.withLock { $0[job.localID] } ?? job.submittedAt
     }
@@ -60,8 +61,7 @@ enum TypicalProcessing {
     /// A job just finished: its time counts from now on in this process too (a batch's later
     /// lines learn from its first ones, not only from the journal as it stood at the start).
     static func learn(_ job: JobRecord, in journal: JobJournal, now: Date = Date()) {
-        // Timed to the instant when this process submitted it; else as the journal has it.
-        guard let seconds = accepted.withLock({ $0[job.localID] }).map({ now.timeIntervalSince($0) }) ?? sample(job) else { return }
+        guard let seconds = sample(job, now: now) else { return }
         let key = key(for: job)
         if cache.withLock({ $0[journal.directory] }) == nil { _ = load(journal) }
         cache.withLock { journals in
@@ -75,6 +75,11 @@ enum TypicalProcessing {
     private static func sample(_ job: JobRecord) -> Double? {
         guard let done = job.completedAt else { return nil }
         return done.timeIntervalSince(job.submittedAt)
+    }
+
+    /// How long a job just seen done took: to the instant if this process submitted it.
+    private static func sample(_ job: JobRecord, now: Date) -> Double? {
+        accepted.withLock { $0[job.localID] }.map { now.timeIntervalSince($0) } ?? sample(job)
     }
 
     private static func key(for job: JobRecord) -> String {
