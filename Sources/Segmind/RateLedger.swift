@@ -5,10 +5,15 @@
 ///
 /// The rate is learned as AWS's SDKs do in their adaptive retry mode, and as TCP does: it starts
 /// at the configured value, grows by half each window used whole without a 429 (up to the ceiling
-/// a 429 showed, if any; a ceiling kept for `probeWindows` windows without a 429 is forgotten, so a
-/// plan that grew is found), and is cut on a 429 to what the server let through in the window that
+/// a 429 showed, if any), and is cut on a 429 to what the server let through in the window that
 /// 429's reset closes (or by 30 % when no reset is named), but never by more than half at once.
 /// A limit the server states is kept.
+///
+/// A ceiling held for `probeWindows` windows without a 429 is probed, so that a plan that grew is
+/// found: one request a window more; if that holds for a window, growth goes on by half as before.
+/// Each probe that the same ceiling refuses costs a 429 and confirms the plan, so the next probe
+/// waits twice as long (at most `longestProbeWait` times): a batch hours long at its plan's rate
+/// meets a handful of 429s, not one every twenty minutes.
 ///
 /// Times are wall-clock seconds (shared between processes); an entry in the future (the clock
 /// stepped back) is dropped rather than waited for.
@@ -51,9 +56,21 @@ public struct RateLedger: Codable, Sendable, Equatable {
     public var successes = 0
     /// Whether a request had to wait for the budget since then: growth needs demand, not only success.
     public var budgetWasFull = false
+    /// The ceiling being probed, while the rate is one above it (optional: ledgers written before
+    /// probes were gentle have none).
+    public var probing: Double? = nil
+    /// Probes the ceiling refused in a row: each doubles the wait before the next.
+    public var probesRefused: Int? = nil
 
-    /// A ceiling a 429 showed is forgotten after this many windows without a 429 (20 minutes at Segmind).
+    /// A ceiling a 429 showed is probed after this many windows without a 429 (20 minutes at
+    /// Segmind), doubled for each probe it refused, up to `longestProbeWait` times.
     public static let probeWindows = 20.0
+    public static let longestProbeWait = 8.0
+
+    /// Windows at the ceiling before it is probed now.
+    public var windowsBeforeProbe: Double {
+        Self.probeWindows * min(Self.longestProbeWait, Double(1 << min(probesRefused ?? 0, 8)))
+    }
     /// An in-flight request whose process went away is forgotten after its window and this many seconds.
     public static let lostAfter = 180.0
 
@@ -136,9 +153,17 @@ public struct RateLedger: Codable, Sendable, Equatable {
         let before = limit
         if let ceiling, rate >= ceiling {
             // Long enough at the ceiling without a 429: the plan may have grown (an upgrade), so
-            // the ceiling is forgotten and the rate grows again, until a 429 shows the new one.
-            guard !ceilingStated, now - changedAt >= window * Self.probeWindows else { return nil }
+            // one more request a window is tried; a 429 for it costs one request, not a burst.
+            guard !ceilingStated, now - changedAt >= window * windowsBeforeProbe else { return nil }
             self.ceiling = nil
+            probing = ceiling
+            rate = ceiling + 1
+            return changed(from: before, .grew, now: now)
+        }
+        if probing != nil {
+            // The probe held a whole window: the plan grew, and so does the rate, by half again.
+            probing = nil
+            probesRefused = nil
         }
         let grown = max(rate + 1, (rate * 1.5).rounded(.down))
         rate = ceiling.map { min($0, grown) } ?? grown
@@ -169,6 +194,10 @@ public struct RateLedger: Codable, Sendable, Equatable {
         // after a handful of requests, and one such must not bring a batch down to a crawl.
         // Repeated 429s still get it down to the plan quickly.
         rate = max(1, min(rate - 1, max(cut, (rate / 2).rounded(.down))))
+        // A probe refused at the ceiling it probed: the plan is as learned, so probe it less often.
+        // (Other 429s say nothing about an upgrade; only a probe that held forgets the count.)
+        if let probed = probing, rate <= probed { probesRefused = (probesRefused ?? 0) + 1 }
+        probing = nil
         ceiling = rate
         if ceilingStated { statementsDisbelieved = true }
         ceilingStated = false
@@ -182,6 +211,7 @@ public struct RateLedger: Codable, Sendable, Equatable {
         rate = Double(stated)
         ceiling = rate
         ceilingStated = true
+        probing = nil
         return changed(from: before, .stated, now: now)
     }
 

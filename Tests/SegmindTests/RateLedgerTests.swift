@@ -134,10 +134,40 @@ import Testing
             limits.append(ledger.limit)
             minute += 1
         }
-        // At the ceiling it stays, until `probeWindows` minutes without a 429 let it grow again
-        // (the plan may have been upgraded): by half each minute, as before the cut.
+        // At the ceiling it stays, until `probeWindows` minutes without a 429 let it probe one
+        // more a minute (the plan may have been upgraded); that held, so by half each minute again.
         #expect(limits.prefix(18).allSatisfy { $0 == 7 }, "\(limits)")
-        #expect(Array(limits[19...22]) == [10, 15, 22, 33], "\(limits)")
+        #expect(Array(limits[19...22]) == [8, 12, 18, 27], "\(limits)")
+    }
+
+    /// A plan that did not grow: each probe costs one 429, and the next comes twice as late, up
+    /// to `longestProbeWait` times the first wait.
+    @Test func aProbeTheCeilingRefusesCostsOneRequestAndTheNextWaitsTwiceAsLong() {
+        var ledger = RateLedger(configured: 10, window: 60, now: 0)
+        var ticket = 0
+        Self.send(7, at: 1, into: &ledger, ticket: &ticket)
+        #expect(Self.refuse(at: 2, resetAt: 60, into: &ledger, ticket: &ticket).change?.to == 7)
+        // A server allowing 7 a minute, for 700 minutes (a minute and two seconds apart, so that each
+        // starts with the last one's out of the window): seven pass each minute, any more is refused.
+        var refusedAt: [Int] = []
+        for minute in 1..<700 {
+            let now = Double(minute) * 62
+            Self.send(7, at: now, into: &ledger, ticket: &ticket)
+            let refusal = Self.refuse(at: now + 1, resetAt: now + 59, into: &ledger, ticket: &ticket)
+            if refusal.sent {
+                refusedAt.append(minute)
+                #expect(refusal.change?.to == 7 && ledger.limit == 7, "minute \(minute): \(String(describing: refusal.change))")
+            }
+        }
+        // Probes 20 minutes after the cut, then 40, 80, 160 and 160 minutes after the last (to
+        // within one of the test's minutes); a probe every 20 minutes would have met 33 429s.
+        let gaps = zip(refusedAt.dropFirst(), refusedAt).map { Double($0 - $1) * 62 }
+        #expect(refusedAt.first.map { (19...21).contains($0) } == true, "\(refusedAt)")
+        #expect(gaps.count >= 4, "\(refusedAt)")
+        for (gap, expected) in zip(gaps, [40.0, 80, 160, 160, 160]) {
+            #expect(abs(gap - expected * 60) <= 62, "refused at minutes \(refusedAt)")
+        }
+        #expect(refusedAt.count <= 6, "\(refusedAt)")
     }
 
     @Test func aStatedLimitIsTakenAndNotProbedPast() {

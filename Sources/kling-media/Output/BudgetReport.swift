@@ -12,6 +12,8 @@ enum BudgetReport {
             : "learned here from \(ledger.configured) configured"
         if let ceiling = ledger.ceiling {
             learned += ledger.ceilingStated ? "; the server states \(Int(ceiling))" : "; a 429 showed \(Int(ceiling))"
+        } else if let probed = ledger.probing {
+            learned += "; trying one more than the \(Int(probed)) a 429 showed"
         }
         let shared = client.budget.sharedPath.map { "shared by every kling-media using the key through \($0)" }
             ?? "this process's own"
