@@ -95,6 +95,21 @@ import Testing
         } }
     }
 
+    /// Once a job is over, the instant it was taken is let go: a batch of thousands of lines keeps
+    /// none of its finished jobs' in memory.
+    @Test func aFinishedJobsInstantIsLetGo() async throws {
+        try await SimulatorHarness.with { harness in try await Self.withJournal { journal in
+            let job = try await JobSubmission(client: harness.client, journal: journal)
+                .submit(JobRecord(parameters: SimulatorHarness.request, apiBase: harness.client.configuration.apiBase))
+            #expect(TypicalProcessing.acceptance(of: job) != job.submittedAt, "kept to the instant while the job runs")
+            let output = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString).mp4").path
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            let (finished, _) = try await JobTracker(client: harness.client, journal: journal).finish(job, to: output)
+            #expect(finished.state == .downloaded)
+            #expect(TypicalProcessing.acceptance(of: job) == job.submittedAt, "the journal's second, once it is over")
+        } }
+    }
+
     /// A journal in a folder of its own, removed afterwards.
     private static func withJournal(_ body: (JobJournal) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString)")

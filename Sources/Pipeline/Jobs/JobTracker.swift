@@ -66,13 +66,18 @@ public struct JobTracker: Sendable {
                     if watchedFromSubmission { $0.completedAt = $0.completedAt ?? JobRecord.now() }
                 }
                 if watchedFromSubmission { TypicalProcessing.learn(job, in: journal) }
+                TypicalProcessing.forget(job)
                 events(.completed(afterSubmission: Date().timeIntervalSince(job.submittedAt)))
             } catch {
                 switch error {
                 case .cancelled: throw .cancelled
-                case .jobFailed(_, let detail): job = note(job, events) { $0.state = .failed; $0.error = detail }
+                case .jobFailed(_, let detail):
+                    job = note(job, events) { $0.state = .failed; $0.error = detail }
+                    TypicalProcessing.forget(job)
                 // Only a job the journal already knows is marked: a mistyped id leaves no record.
-                case .notFound: job = note(job, events, saveIfMissing: false) { $0.state = .expired }
+                case .notFound:
+                    job = note(job, events, saveIfMissing: false) { $0.state = .expired }
+                    TypicalProcessing.forget(job)
                 default: break
                 }
                 throw .api(error, record: job)

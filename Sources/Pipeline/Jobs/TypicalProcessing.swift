@@ -42,8 +42,14 @@ enum TypicalProcessing {
         accepted.withLock { $0[job.localID] = date }
     }
 
+    /// `job` is over (done, failed, gone): its instant is not needed again (a batch of thousands
+    /// of lines would otherwise keep them all).
+    static func forget(_ job: JobRecord) {
+        _ = accepted.withLock { $0.removeValue(forKey: job.localID) }
+    }
+
     /// When `job` was taken: to the instant if this process submitted it, else as the journal has it.
-    private static func acceptance(of job: JobRecord) -> Date {
+    static func acceptance(of job: JobRecord) -> Date {
         accepted.withLock { $0[job.localID] } ?? job.submittedAt
     }
 
