@@ -61,6 +61,13 @@ public struct RateLedger: Codable, Sendable, Equatable {
     public var probing: Double? = nil
     /// Probes the ceiling refused in a row: each doubles the wait before the next.
     public var probesRefused: Int? = nil
+    /// The last cut's window (its reset) and the lowest its later 429s may take the rate.
+    public var lastCut: LastCut? = nil
+
+    public struct LastCut: Codable, Sendable, Equatable {
+        public var resetAt: Double
+        public var floor: Double
+    }
 
     /// A ceiling a 429 showed is probed after this many windows without a 429 (20 minutes at
     /// Segmind), doubled for each probe it refused, up to `longestProbeWait` times.
@@ -172,7 +179,9 @@ public struct RateLedger: Codable, Sendable, Equatable {
 
     /// A 429 for the request `ticket`: everyone pauses until `resetAt`, and the rate is cut to what
     /// the server let through in the window that ends then. A 429 for a request sent before the
-    /// last cut is no news about the rate it cut to.
+    /// last cut is no news about the rate, except that it was not let through: when it belongs to
+    /// the window that cut was for, the count of those let through is taken again, and the rate
+    /// lowered to it if that is less (never under the first cut's half).
     public mutating func throttled(owner: String, ticket: Int, resetAt: Double?, now: Double) -> Change? {
         if let resetAt, resetAt > now, resetAt - now <= 3600 {
             pausedUntil = max(pausedUntil ?? 0, resetAt)
@@ -180,20 +189,23 @@ public struct RateLedger: Codable, Sendable, Equatable {
         let index = sent.firstIndex { $0.owner == owner && $0.ticket == ticket }
         if let index { sent[index].refused = true }
         let sentAt = index.map { sent[$0].sentAt } ?? now
-        guard learns, sentAt >= changedAt else { return nil }
+        guard learns else { return nil }
         let before = limit
-        var cut = (rate * 0.7).rounded(.down)
-        if let resetAt {
-            // The server's window ends at its reset: what it let through there (not the 429s).
-            // Counted by when they were sent: one sent before the window began may have arrived
-            // in it, and is left out (the cut errs low; growth finds the rest).
-            let passed = sent.filter { $0.answered && $0.refused != true && $0.sentAt >= resetAt - window && $0.sentAt <= now }.count
-            if passed >= 1 { cut = Double(passed) }
+        guard sentAt >= changedAt else {
+            guard let resetAt, let last = lastCut, abs(last.resetAt - resetAt) <= margin,
+                  let passed = letThrough(windowEndingAt: resetAt, now: now), Double(passed) < rate else { return nil }
+            rate = max(last.floor, Double(passed))
+            ceiling = rate
+            return changed(from: before, .throttled, now: now)
         }
+        var cut = (rate * 0.7).rounded(.down)
+        if let resetAt, let passed = letThrough(windowEndingAt: resetAt, now: now) { cut = Double(passed) }
         // Never by more than half at once: a 429 may also come from a server busy for everyone,
         // after a handful of requests, and one such must not bring a batch down to a crawl.
         // Repeated 429s still get it down to the plan quickly.
-        rate = max(1, min(rate - 1, max(cut, (rate / 2).rounded(.down))))
+        let floor = max(1, (rate / 2).rounded(.down))
+        rate = max(1, min(rate - 1, max(cut, floor)))
+        lastCut = resetAt.map { LastCut(resetAt: $0, floor: floor) }
         // A probe refused at the ceiling it probed: the plan is as learned, so probe it less often.
         // (Other 429s say nothing about an upgrade; only a probe that held forgets the count.)
         if let probed = probing, rate <= probed { probesRefused = (probesRefused ?? 0) + 1 }
@@ -202,6 +214,22 @@ public struct RateLedger: Codable, Sendable, Equatable {
         if ceilingStated { statementsDisbelieved = true }
         ceilingStated = false
         return changed(from: before, .throttled, now: now)
+    }
+
+    /// How many requests the server let through in its window ending at `resetAt`, as far as is
+    /// known now; nil if none. A request arrives between its sending and its answer, so one
+    /// answered after the window began may have arrived in it, and one still in flight may yet be
+    /// let through. Counting only those sent after the window began, and answered, left out the
+    /// burst that opened the window (a server whose windows start at a request's arrival: it was
+    /// always sent just before) and the requests whose answers came after the 429's, so the cut,
+    /// low by one to three, kept a batch under its plan until the next probe, twenty windows
+    /// later. Counting too many is mended by the 429s still to come for the window.
+    private func letThrough(windowEndingAt resetAt: Double, now: Double) -> Int? {
+        let windowBegan = resetAt - window
+        let passed = sent.filter { entry in
+            entry.refused != true && entry.sentAt <= now && (!entry.answered || entry.at >= windowBegan)
+        }.count
+        return passed >= 1 ? passed : nil
     }
 
     /// The server said its limit (a rate-limit header): that is the rate.

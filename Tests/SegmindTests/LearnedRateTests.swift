@@ -66,6 +66,20 @@ import Testing
         }
     }
 
+    /// A client configured for its plan, polling in bursts against a server whose windows start
+    /// at a request's arrival: it grows past the plan, meets a 429, and comes back to the plan,
+    /// not under it (counting by when requests were sent left out every request of the burst that
+    /// opened the server's window, and held a batch under its plan for twenty windows).
+    @Test func aCutAfterGrowingPastThePlanComesBackToThePlanNotUnderIt() async throws {
+        try await Self.pollAgainstPlan(configured: 6, serverLimit: 6, for: 12) { heard, budget, harness in
+            let cuts = heard.compactMap { if case .budgetChanged(let from, let to, .throttled, _) = $0 { (from, to) } else { nil } }
+            let statuses = Self.answers(try await harness.control.log())
+            try #require(!cuts.isEmpty, "no 429 met: \(statuses)")
+            #expect(cuts.allSatisfy { $0.1 >= 6 }, "cut to \(cuts) a window; the server allows 6")
+            #expect(await budget.requestsPerMinute >= 6)
+        }
+    }
+
     @Test func aRateTheServerStatesIsTakenAtOnce() async throws {
         let budget = RequestBudget(requestsPerWindow: 2, window: .seconds(2))
         try await SimulatorHarness.with({ $0.requestsPerMinute = 9; $0.rateWindowSeconds = 2; $0.statesRateLimit = true },

@@ -69,6 +69,19 @@ import Testing
         #expect(ledger.limit == 6)
     }
 
+    /// A server whose window starts when a request arrives: that request was sent before the
+    /// window began, and it counts among those the window let through.
+    @Test func theRequestThatOpenedTheServersWindowCountsAmongThoseLetThrough() {
+        var ledger = RateLedger(configured: 10, window: 60, now: 0)
+        // Sent at 0.9, arrived at 1.0 (the server's window: 1.0 to its reset at 61), answered at 1.1.
+        #expect(ledger.take(owner: "a", ticket: 1, now: 0.9) == .granted)
+        ledger.finished(owner: "a", ticket: 1, now: 1.1)
+        var ticket = 1
+        Self.send(5, at: 2, into: &ledger, ticket: &ticket)
+        let refusal = Self.refuse(at: 3, resetAt: 61, into: &ledger, ticket: &ticket)
+        #expect(refusal.change == RateLedger.Change(from: 10, to: 6, reason: .throttled), "\(String(describing: refusal.change))")
+    }
+
     @Test func oneCutIsNeverMoreThanHalfAndRepeated429sFindThePlan() {
         var ledger = RateLedger(configured: 40, window: 60, now: 0)
         var ticket = 0
