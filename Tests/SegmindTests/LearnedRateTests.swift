@@ -66,17 +66,28 @@ import Testing
         }
     }
 
-    /// A client configured for its plan, polling in bursts against a server whose windows start
-    /// at a request's arrival: it grows past the plan, meets a 429, and comes back to the plan,
-    /// not under it (counting by when requests were sent left out every request of the burst that
-    /// opened the server's window, and held a batch under its plan for twenty windows).
-    @Test func aCutAfterGrowingPastThePlanComesBackToThePlanNotUnderIt() async throws {
-        try await Self.pollAgainstPlan(configured: 6, serverLimit: 6, for: 12) { heard, budget, harness in
-            let cuts = heard.compactMap { if case .budgetChanged(let from, let to, .throttled, _) = $0 { (from, to) } else { nil } }
+    /// Seven requests at once against a server allowing six a window, whose window starts when the
+    /// first arrives: the 429 cuts the rate to the six let through, not under them (counting only
+    /// requests sent after the window began left out all seven, each sent before the first arrived,
+    /// and cut to 4). A window of 10 s, so that a loaded machine's seven all arrive in one.
+    @Test func aCutComesBackToWhatTheServerLetThroughNotUnderIt() async throws {
+        let budget = RequestBudget(requestsPerWindow: 7, window: .seconds(10))
+        try await SimulatorHarness.with({ $0.requestsPerMinute = 6; $0.rateWindowSeconds = 10 }, budget: budget) { harness in
+            let heard = Collected<ClientNotice>()
+            var client = harness.client
+            client.notices = { heard.add($0) }
+            // A job the server does not know: each answer a 404 (or a 429), one request each.
+            let id = try #require(RequestID(UUID().uuidString.lowercased()))
+            let deadline = ContinuousClock.now.advanced(by: .seconds(8))
+            let sender = client
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<7 { group.addTask { _ = try? await sender.status(of: id, deadline: deadline) } }
+            }
             let statuses = Self.answers(try await harness.control.log())
-            try #require(!cuts.isEmpty, "no 429 met: \(statuses)")
-            #expect(cuts.allSatisfy { $0.1 >= 6 }, "cut to \(cuts) a window; the server allows 6")
-            #expect(await budget.requestsPerMinute >= 6)
+            try #require(statuses.contains(429), "the server refused none of the seven: \(statuses)")
+            let cuts = heard.all.compactMap { if case .budgetChanged(let from, let to, .throttled, _) = $0 { (from, to) } else { nil } }
+            #expect(!cuts.isEmpty && cuts.allSatisfy { $0.1 >= 6 }, "cut \(cuts) a window; the server let 6 through: \(statuses)")
+            #expect(await budget.requestsPerMinute == 6, "\(statuses)")
         }
     }
 
