@@ -76,7 +76,7 @@ public struct RateLedger: Codable, Sendable, Equatable {
 
     /// Windows at the ceiling before it is probed now.
     public var windowsBeforeProbe: Double {
-        Self.probeWindows * min(Self.longestProbeWait, Double(1 << min(probesRefused ?? 0, 8)))
+        Self.probeWindows * min(Self.longestProbeWait, pow(2, Double(probesRefused ?? 0)))
     }
     /// An in-flight request whose process went away is forgotten after its window and this many seconds.
     public static let lostAfter = 180.0

@@ -71,15 +71,13 @@ public struct JobTracker: Sendable {
             } catch {
                 switch error {
                 case .cancelled: throw .cancelled
-                case .jobFailed(_, let detail):
-                    job = note(job, events) { $0.state = .failed; $0.error = detail }
-                    TypicalProcessing.forget(job)
+                case .jobFailed(_, let detail): job = note(job, events) { $0.state = .failed; $0.error = detail }
                 // Only a job the journal already knows is marked: a mistyped id leaves no record.
-                case .notFound:
-                    job = note(job, events, saveIfMissing: false) { $0.state = .expired }
-                    TypicalProcessing.forget(job)
-                default: break
+                case .notFound: job = note(job, events, saveIfMissing: false) { $0.state = .expired }
+                default: throw .api(error, record: job)
                 }
+                // Failed or gone: the job is over.
+                TypicalProcessing.forget(job)
                 throw .api(error, record: job)
             }
         }
