@@ -97,6 +97,9 @@ public struct RateLedger: Codable, Sendable, Equatable {
         public enum Reason: Sendable, Equatable {
             /// Whole windows used without a 429.
             case grew
+            /// Long at a ceiling a 429 showed without another: one request a window more is tried,
+            /// in case the plan grew.
+            case probing
             /// A 429.
             case throttled
             /// The server's rate-limit headers.
@@ -165,7 +168,7 @@ public struct RateLedger: Codable, Sendable, Equatable {
             self.ceiling = nil
             probing = ceiling
             rate = ceiling + 1
-            return changed(from: before, .grew, now: now)
+            return changed(from: before, .probing, now: now)
         }
         if probing != nil {
             // The probe held a whole window: the plan grew, and so does the rate, by half again.

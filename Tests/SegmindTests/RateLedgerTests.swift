@@ -163,9 +163,10 @@ import Testing
         // A server allowing 7 a minute, for 700 minutes (a minute and two seconds apart, so that each
         // starts with the last one's out of the window): seven pass each minute, any more is refused.
         var refusedAt: [Int] = []
+        var probes: [RateLedger.Change] = []
         for minute in 1..<700 {
             let now = Double(minute) * 62
-            Self.send(7, at: now, into: &ledger, ticket: &ticket)
+            probes += Self.send(7, at: now, into: &ledger, ticket: &ticket).changes
             let refusal = Self.refuse(at: now + 1, resetAt: now + 59, into: &ledger, ticket: &ticket)
             if refusal.sent {
                 refusedAt.append(minute)
@@ -181,6 +182,9 @@ import Testing
             #expect(abs(gap - expected * 60) <= 62, "refused at minutes \(refusedAt)")
         }
         #expect(refusedAt.count <= 6, "\(refusedAt)")
+        // Each probe is said as one (not as growth), one request above the ceiling.
+        #expect(probes.count == refusedAt.count, "\(probes)")
+        #expect(probes.allSatisfy { $0 == RateLedger.Change(from: 7, to: 8, reason: .probing) }, "\(probes)")
     }
 
     @Test func aStatedLimitIsTakenAndNotProbedPast() {

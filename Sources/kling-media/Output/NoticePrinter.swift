@@ -45,6 +45,7 @@ final class NoticePrinter: Sendable {
             let minute = perMinute(window: window)
             let why = switch reason {
             case .grew: "whole minutes were used without a 429"
+            case .probing: "no 429 for a long while at the rate a 429 showed: one more is tried, in case the plan grew"
             case .throttled: "Segmind answered 429; it grows again while requests pass"
             case .stated: "the server's rate-limit headers say so"
             }
