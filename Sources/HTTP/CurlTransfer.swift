@@ -36,6 +36,11 @@ final class CurlTransfer: @unchecked Sendable {
     private var mayHaveSent = false
     /// When cancellation found the request already sent and began waiting for its answer.
     private var waitingSince: ContinuousClock.Instant?
+    /// The last progress passed on: libcurl calls its progress function many times a second
+    /// whether or not bytes moved (each value came twice, and "0 bytes" a dozen times while
+    /// connecting), and every call became an event: a status-line redraw, or with `--json` a line
+    /// of its own.
+    private var lastReported: TransferProgress?
     private var abandoned = false
     /// A `.prefix` destination got its bytes and stopped the transfer on purpose.
     private var stoppedEarly = false
@@ -306,7 +311,10 @@ final class CurlTransfer: @unchecked Sendable {
                 return false
             }
         }
-        self.progress?(progress)
+        if progress != lastReported {
+            lastReported = progress
+            self.progress?(progress)
+        }
         return true
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTP
 import Segmind
 import Support
+import Synchronization
 import TestSupport
 import Testing
 import Uploader
@@ -26,6 +27,30 @@ import Uploader
             let target = harness.outputDirectory.appendingPathComponent("back.mp4").path
             try await Downloader().download(url, to: target)
             #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == original)
+        }
+    }
+
+    /// libcurl calls its progress function many times a second whether or not bytes moved; only
+    /// a change is passed on (each one was an event: with `--json`, a line of its own).
+    @Test func progressIsSaidWhenBytesMoveAndOnlyThen() async throws {
+        try await SimulatorHarness.with { harness in
+            let path = Fixtures.path("landscape.mp4")
+            let size = try FileFacts.regularFileSize(path)
+            let sent = Mutex<[TransferProgress]>([])
+            let url = try await harness.storage.upload(path) { progress in sent.withLock { $0.append(progress) } }
+            let target = harness.outputDirectory.appendingPathComponent("back.mp4").path
+            let received = Mutex<[TransferProgress]>([])
+            try await Downloader().download(url, to: target) { progress in received.withLock { $0.append(progress) } }
+            for (name, reports) in [("upload", sent.withLock { $0 }), ("download", received.withLock { $0 })] {
+                #expect(reports.count >= 2, "\(name): \(reports)")
+                for (earlier, later) in zip(reports, reports.dropFirst()) {
+                    #expect(earlier != later, "\(name): \(earlier) said twice")
+                    #expect(later.bytesSent >= earlier.bytesSent && later.bytesReceived >= earlier.bytesReceived, "\(name)")
+                }
+            }
+            // Everything that went is said: the whole body up (the file as base64 inside JSON), the whole file down.
+            #expect(sent.withLock { $0.last?.bytesSent } == Base64DataURLBody.length(fileSize: size, mimeType: MediaType.of(path: path)))
+            #expect(received.withLock { $0.last?.bytesReceived } == size)
         }
     }
 
