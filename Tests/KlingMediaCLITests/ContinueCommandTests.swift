@@ -33,7 +33,10 @@ import Testing
         let result = try await KlingMediaBinary.run(["continue", Fixtures.path("landscape.mp4"), "--refs", Fixtures.path("ref_ok.png"),
                                                      "--prompt", prompt, "-o", output, "--json"], environment: environment)
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardError.hasPrefix("kling-media: SIMULATION (no SEGMIND_API_KEY is set): this runs against the built-in simulator on http://127.0.0.1:"))
+        // With --json, standard error is JSON lines, the simulation's announcement first.
+        let said = try result.standardError.split(separator: "\n").map { try json(String($0)) }
+        #expect(said.first?["notice"] as? String == "simulation" && (said.first?["base_url"] as? String ?? "").hasPrefix("http://127.0.0.1:"))
+        #expect((said.first?["message"] as? String ?? "").hasPrefix("SIMULATION (no SEGMIND_API_KEY is set): this runs against the built-in simulator on http://127.0.0.1:"))
         let report = try json(result.standardOutput)
         #expect(report["simulated"] as? Bool == true && report["output"] as? String == output)
         let shots = try #require(report["shots"] as? [[String: Any]])
@@ -175,6 +178,35 @@ import Testing
         #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 6)
         #expect(try await sandbox.simulator.control.count("POST", "/upload-asset") == 2)
         for take in 1...6 { #expect(FileManager.default.fileExists(atPath: folder + "/take\(take).mp4")) }
+    }
+
+    /// With `--json`, standard error is a stream of JSON lines a script can follow: every line
+    /// parses, each pipeline event says which batch line it belongs to, and the client's notices
+    /// (a 429's wait, a retry) are JSON too, not sentences among them.
+    @Test func aBatchsJSONStreamNamesTheLineOfEveryEventAndHoldsOnlyJSON() async throws {
+        let sandbox = try await Sandbox()
+        defer { sandbox.close() }
+        let folder = sandbox.home.path
+        try FileManager.default.copyItem(atPath: Fixtures.path("landscape.mp4"), toPath: folder + "/scene.mp4")
+        let lines = (1...2).map { #"{"clip": "scene.mp4", "prompt": "Based on @Video1, take \#($0)", "no_stitch": true, "output": "take\#($0).mp4"}"# }
+        try lines.joined(separator: "\n").write(toFile: folder + "/takes.jsonl", atomically: true, encoding: .utf8)
+        try await sandbox.simulator.control.rateLimit(1, resettingAfter: 1, path: "/v2/kling")
+        try await sandbox.simulator.control.fail(1, with: 502, path: "/v2/requests/")
+        let result = try await sandbox.run(["batch", folder + "/takes.jsonl", "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let objects = try result.standardError.split(separator: "\n").map { line in
+            try #require(try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not a JSON object: \(line)")
+        }
+        let events = objects.filter { $0["event"] as? String != "notice" }
+        let saved = events.filter { $0["event"] as? String == "saved" }.compactMap { $0["line"] as? Int }
+        #expect(saved.sorted() == [1, 2], "\(events)")
+        for event in events { #expect([1, 2].contains(event["line"] as? Int ?? 0), "no line: \(event)") }
+        let notices = objects.filter { $0["event"] as? String == "notice" }
+        let limited = try #require(notices.first { $0["notice"] as? String == "rate_limited" }, "\(objects)")
+        #expect((limited["message"] as? String ?? "").hasPrefix("Segmind answered 429 (rate limited): waiting until"))
+        #expect((limited["until"] as? String ?? "").hasPrefix("20") && limited["seconds"] is Double)
+        let retry = try #require(notices.first { $0["notice"] as? String == "retrying" }, "\(objects)")
+        #expect(retry["attempt"] as? Int == 2 && (retry["reason"] as? String ?? "").contains("502"), "\(retry)")
     }
 
     /// `continue` with the POST's answer held at the simulator, interrupted once the POST is there;

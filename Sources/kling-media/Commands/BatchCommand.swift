@@ -66,7 +66,7 @@ struct BatchCommand: AsyncParsableCommand, JSONOutputting {
         let tally = BatchTally(total: lines.count)
         let results = try await Interruption.cancellingOnInterrupt(stop: options.stopWaiting) { [runner] in
             await runner.run(lines, events: { number, event in
-                printer.print(event, prefix: "[line \(number)] ") { tally.summary + "; line \(number): " + $0 }
+                printer.print(event, source: .batchLine(number)) { tally.summary + "; line \(number): " + $0 }
             }, finished: { result in
                 tally.count(result)
                 printer.line.show(tally.summary)
@@ -74,7 +74,7 @@ struct BatchCommand: AsyncParsableCommand, JSONOutputting {
         }
         printer.line.finish()
         let rows = results.map { BatchRow($0, simulated: session.isSimulated) }
-        let review = noReview ? nil : await writeReview(lines: lines, results: results, session: session.session)
+        let review = noReview ? nil : await writeReview(lines: lines, results: results, session: session.session, notices: printer.notices)
         if json {
             JSONOutput.print(BatchReport(simulated: session.isSimulated, rows: rows, review: review))
         } else {
@@ -91,7 +91,7 @@ struct BatchCommand: AsyncParsableCommand, JSONOutputting {
 
     /// review.html beside the batch file: a card per line. A page that cannot be written is said,
     /// not a failure of the batch (its results are made).
-    private func writeReview(lines: [BatchLine], results: [BatchRunner.Result], session: Session) async -> String? {
+    private func writeReview(lines: [BatchLine], results: [BatchRunner.Result], session: Session, notices: NoticePrinter) async -> String? {
         let page = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("review.html").path
         var failures: [Int: String] = [:]
         for result in results { if case .failure(let error) = result.outcome { failures[result.line.number] = error.description } }
@@ -102,7 +102,7 @@ struct BatchCommand: AsyncParsableCommand, JSONOutputting {
             }
             return written.page
         } catch {
-            Terminal.printError("warning: no review page: \(page): \(error)")
+            notices.say("no_review_page", "warning: no review page: \(page): \(error)", facts: ["page": .string(page)])
             return nil
         }
     }

@@ -46,7 +46,7 @@ struct ResumeCommand: AsyncParsableCommand, JSONOutputting {
         var outcomes: [ContinuationOutcome] = []
         var worst: ExitCode?
         for target in targets {
-            let runner = session.runner { printer.print($0, prefix: targets.count > 1 ? "[\(target.localID.prefix(8))] " : "") }
+            let runner = session.runner { printer.print($0, source: targets.count > 1 ? .continuation(target.localID) : nil) }
             do {
                 outcomes.append(try await Interruption.cancellingOnInterrupt(stop: options.stopWaiting) { [options] in
                     try await runner.resume(target.localID, options: options)

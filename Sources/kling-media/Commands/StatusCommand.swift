@@ -24,7 +24,7 @@ struct StatusCommand: AsyncParsableCommand, JSONOutputting {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let context = try JobContext.load("status \(id)", simulate: simulation.simulate, notices: NoticePrinter(line: StatusLine(wanted: !json)))
+        let context = try JobContext.load("status \(id)", simulate: simulation.simulate, notices: NoticePrinter(line: StatusLine(wanted: !json), json: json))
         defer { context.command.close() }
         let (record, requestID) = try context.submittedJob(id)
         let location = record.location ?? JobLocation(requestID: requestID)

@@ -46,7 +46,7 @@ struct SubmitCommand: AsyncParsableCommand, JSONOutputting {
     }
 
     func run() async throws {
-        let context = try JobContext.load("submit", simulate: simulation.simulate, notices: NoticePrinter(line: StatusLine(wanted: !json)))
+        let context = try JobContext.load("submit", simulate: simulation.simulate, notices: NoticePrinter(line: StatusLine(wanted: !json), json: json))
         defer { context.command.close() }
         guard let prompt = try request.promptText() else { throw ExitStatus.unusable.code }
         let elements = element.map { spec in

@@ -42,7 +42,7 @@ struct WaitCommand: AsyncParsableCommand, JSONOutputting {
     func run() async throws {
         let line = StatusLine(wanted: !json)
         // A 429 whose reset is further off than this command may wait stops it, saying when.
-        let context = try JobContext.load("wait \(id)", simulate: simulation.simulate, notices: NoticePrinter(line: line)) { client in
+        let context = try JobContext.load("wait \(id)", simulate: simulation.simulate, notices: NoticePrinter(line: line, json: json)) { client in
             if let timeout { client.longestRateLimitWait = timeout }
         }
         let job = try context.submittedJob(id)

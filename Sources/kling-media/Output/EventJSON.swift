@@ -4,8 +4,10 @@ import Support
 /// The pipeline's events as JSON lines (with `--json`, on standard error, while the result's JSON
 /// document goes to standard output): `{"event": "submitted", "shot": 1, "of": 1, "request_id": …}`.
 enum EventJSON {
-    static func line(_ event: PipelineEvent) -> String {
-        String(decoding: JSONValue.object(fields(event)).encoded(), as: UTF8.self)
+    static func line(_ event: PipelineEvent, source: EventSource? = nil) -> String {
+        var fields = fields(event)
+        if let source { fields[source.field.key] = source.field.value }
+        return String(decoding: JSONValue.object(fields).encoded(), as: UTF8.self)
     }
 
     static func fields(_ event: PipelineEvent) -> [String: JSONValue] {

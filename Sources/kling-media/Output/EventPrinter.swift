@@ -11,15 +11,16 @@ final class EventPrinter: Sendable {
     init(line: StatusLine, json: Bool = false, verbose: Bool = false) {
         self.line = line
         self.json = json
-        notices = NoticePrinter(line: line, verbose: verbose)
+        notices = NoticePrinter(line: line, json: json, verbose: verbose)
     }
 
-    /// Prints `event`; `prefix` goes before each step ("[line 3] "), `progress` shapes the status line.
-    func print(_ event: PipelineEvent, prefix: String = "", progress: (String) -> String = { $0 }) {
+    /// Prints `event` of `source` (when the command runs several at once); `progress` shapes the status line.
+    func print(_ event: PipelineEvent, source: EventSource? = nil, progress: (String) -> String = { $0 }) {
         if json {
-            Terminal.printError(EventJSON.line(event))
+            Terminal.printError(EventJSON.line(event, source: source))
             return
         }
+        let prefix = source?.prefix ?? ""
         for text in EventText.lines(event) {
             switch text {
             case .step(let text):

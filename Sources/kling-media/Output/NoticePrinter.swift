@@ -5,14 +5,18 @@ import Synchronization
 /// The Segmind client's waits, said on standard error as they begin, so no wait is silent: what
 /// is waited for, how long, and what to change. Budget waits come often in a batch, so a line is
 /// printed for one at most every 10 s; the others show on the status line (on a terminal).
+/// Where standard error carries JSON lines (`--json` of the commands that report events), each
+/// notice is one too (`NoticeJSON`), so that every line a script reads there parses.
 final class NoticePrinter: Sendable {
     private let line: StatusLine
     private let lastBudgetLine = Mutex<ContinuousClock.Instant?>(nil)
+    private let json: Bool
     /// Every budget wait gets its line (`--verbose`), not one in 10 s.
     let verbose: Bool
 
-    init(line: StatusLine, verbose: Bool = false) {
+    init(line: StatusLine, json: Bool = false, verbose: Bool = false) {
         self.line = line
+        self.json = json
         self.verbose = verbose
     }
 
@@ -27,8 +31,22 @@ final class NoticePrinter: Sendable {
             }
             guard due else { return line.show(text) }
         }
+        say(NoticeJSON.kind(of: notice), text, facts: NoticeJSON.fields(notice))
+    }
+
+    /// A notice of the command's own (not the client's): `kind` names it in JSON, `facts` go beside
+    /// the sentence.
+    func say(_ kind: String, _ text: String, facts: [String: JSONValue] = [:]) {
         line.finish()
-        Terminal.printError("kling-media: " + text)
+        if json {
+            var fields = facts
+            fields["event"] = "notice"
+            fields["notice"] = .string(kind)
+            fields["message"] = .string(text)
+            Terminal.printError(String(decoding: JSONValue.object(fields).encoded(), as: UTF8.self))
+        } else {
+            Terminal.printError("kling-media: " + text)
+        }
     }
 
     /// "a minute", or the plan's minute of a simulator at a time scale.

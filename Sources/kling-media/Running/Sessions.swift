@@ -74,7 +74,7 @@ final class CommandSession: Sendable {
     private static func real(_ configuration: SegmindConfiguration, notices: NoticePrinter,
                              adjust: (inout SegmindClient) -> Void = { _ in }) throws -> CommandSession {
         if !configuration.apiKey.looksLikeSegmindKey {
-            Terminal.printError("kling-media: warning: SEGMIND_API_KEY does not look like a Segmind key (SG_ and hex digits)")
+            notices.say("unusual_key", "warning: SEGMIND_API_KEY does not look like a Segmind key (SG_ and hex digits)")
         }
         do {
             let session = try Session.open(configuration, folders: .user(), notices: { notices.print($0) }, adjust: adjust)
@@ -94,11 +94,11 @@ final class CommandSession: Sendable {
             throw Terminal.fail(error, status: .unusable)
         }
         if announce {
-            Terminal.printError("""
-                kling-media: SIMULATION (\(keySet ? "--simulate" : "no SEGMIND_API_KEY is set")): this runs against the built-in \
+            notices.say("simulation", """
+                SIMULATION (\(keySet ? "--simulate" : "no SEGMIND_API_KEY is set")): this runs against the built-in \
                 simulator on \(simulator.baseURL). Nothing is sent to Segmind or paid for; each new shot is a simulated \
                 continuation of the clip's last frame. \(keySet ? "Without --simulate" : "With SEGMIND_API_KEY set"), it makes real shots.
-                """)
+                """, facts: ["base_url": .string(simulator.baseURL)])
         }
         // Generous: the simulator does not rate-limit unless asked to.
         let configuration = SegmindConfiguration(apiKey: APIKey(BuiltInSimulator.apiKey), apiBase: simulator.baseURL,
