@@ -209,6 +209,35 @@ import Testing
         #expect(retry["attempt"] as? Int == 2 && (retry["reason"] as? String ?? "").contains("502"), "\(retry)")
     }
 
+    /// Requests refused together name one reset: the pause is said once, not once per 429 (nor
+    /// once per request waiting for it).
+    @Test func aPauseThatSeveralRequestsMeetIsSaidOnce() async throws {
+        let sandbox = try await Sandbox()
+        defer { sandbox.close() }
+        let folder = sandbox.home.path
+        try FileManager.default.copyItem(atPath: Fixtures.path("landscape.mp4"), toPath: folder + "/scene.mp4")
+        let lines = (1...3).map { #"{"clip": "scene.mp4", "prompt": "Based on @Video1, take \#($0)", "no_stitch": true, "output": "take\#($0).mp4"}"# }
+        try lines.joined(separator: "\n").write(toFile: folder + "/takes.jsonl", atomically: true, encoding: .utf8)
+        // The three submissions (sent together once their shared upload is done) are answered 3 s
+        // after they arrive, all 429 with a reset 2 s after that.
+        try await sandbox.simulator.control.rateLimit(3, resettingAfter: 2, path: "/v2/kling", answeredAfter: 3)
+        let result = try await sandbox.run(["batch", folder + "/takes.jsonl", "--concurrency", "3"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let refused = try await sandbox.simulator.control.requests("POST", "/v2/kling").filter { $0["status"] as? Int == 429 }
+        let arrivals = refused.compactMap { $0["arrived"] as? Double }.sorted()
+        #expect(arrivals.count == 3)
+        try #require(zip(arrivals, arrivals.dropFirst()).contains { $1 - $0 < 1 },
+                     "the submissions were not in flight together (\(arrivals)): nothing to fold")
+        let said = result.standardError.split(separator: "\n").filter { $0.contains("Segmind answered 429 (rate limited): waiting until ") }
+        let untils = said.compactMap { line in
+            line.split(separator: " ").first { $0.hasPrefix("20") }.flatMap { try? Date($0.description, strategy: .iso8601) }
+        }.sorted()
+        #expect(untils.count == said.count && !said.isEmpty, "\(said)")
+        for (earlier, later) in zip(untils, untils.dropFirst()) {
+            #expect(later.timeIntervalSince(earlier) >= 1, "one pause said twice: \(said)")
+        }
+    }
+
     /// `continue` with the POST's answer held at the simulator, interrupted once the POST is there;
     /// with one Ctrl-C, the answer is let go once it says it waits for it.
     private func interruptedMidSubmit(_ sandbox: Sandbox, signals: Int) async throws -> ProcessResult {

@@ -16,9 +16,12 @@ public struct SimulatorControl: Sendable {
         try await stage(["status": status, "count": count, "path": path])
     }
 
-    /// The next `count` requests on `path` get 429 saying the window resets `seconds` later.
-    public func rateLimit(_ count: Int, resettingAfter seconds: Double, path: String) async throws {
-        try await stage(["status": 429, "count": count, "path": path, "reset_after": seconds])
+    /// The next `count` requests on `path` get 429 saying the window resets `seconds` later
+    /// (answered `delay` seconds after they arrive: requests sent together are refused together).
+    public func rateLimit(_ count: Int, resettingAfter seconds: Double, path: String, answeredAfter delay: Double? = nil) async throws {
+        var fault: [String: Any] = ["status": 429, "count": count, "path": path, "reset_after": seconds]
+        if let delay { fault["delay"] = delay }
+        try await stage(fault)
     }
 
     /// The next `count` answers on `path` break off mid-body.

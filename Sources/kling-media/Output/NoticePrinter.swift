@@ -4,12 +4,16 @@ import Synchronization
 
 /// The Segmind client's waits, said on standard error as they begin, so no wait is silent: what
 /// is waited for, how long, and what to change. Budget waits come often in a batch, so a line is
-/// printed for one at most every 10 s; the others show on the status line (on a terminal).
+/// printed for one at most every 10 s; the others show on the status line (on a terminal). A 429's
+/// pause is said once: the other requests in flight with it get 429s naming the same reset, and
+/// every request waiting for it would say it again.
 /// Where standard error carries JSON lines (`--json` of the commands that report events), each
 /// notice is one too (`NoticeJSON`), so that every line a script reads there parses.
 final class NoticePrinter: Sendable {
     private let line: StatusLine
     private let lastBudgetLine = Mutex<ContinuousClock.Instant?>(nil)
+    /// The end of the last 429 pause said.
+    private let lastPauseSaid = Mutex<Date?>(nil)
     private let json: Bool
     /// Every budget wait gets its line (`--verbose`), not one in 10 s.
     let verbose: Bool
@@ -30,6 +34,14 @@ final class NoticePrinter: Sendable {
                 return true
             }
             guard due else { return line.show(text) }
+        }
+        if case .rateLimited(let until, _) = notice, !verbose {
+            let saidAlready = lastPauseSaid.withLock { last in
+                if let last, abs(last.timeIntervalSince(until)) < 1 { return true }
+                last = until
+                return false
+            }
+            guard !saidAlready else { return line.show(text) }
         }
         say(NoticeJSON.kind(of: notice), text, facts: NoticeJSON.fields(notice))
     }
