@@ -52,6 +52,9 @@ public struct JobRecord: JournalRecord, Equatable {
     /// When a poll first found the job COMPLETED (so at most this long after `submittedAt` it was
     /// done): how long such jobs take here, for when to poll the next one.
     public var completedAt: Date?
+    /// When a poll last found the job still QUEUED or PROCESSING, if one did before the poll that
+    /// found it COMPLETED: it was done somewhere between the two. (Nil in records written before.)
+    public var runningUntil: Date?
 
     /// The current time to the second, as the journal stores it (ISO 8601), so a record reads back equal.
     public static func now() -> Date { JournalClock.now() }
@@ -94,6 +97,7 @@ public struct JobRecord: JournalRecord, Equatable {
         case error
         case continuation
         case completedAt = "completed_at"
+        case runningUntil = "running_until"
     }
 
     public init(localID: String = UUID().uuidString.lowercased(), parameters: KlingRequest, apiBase: String,

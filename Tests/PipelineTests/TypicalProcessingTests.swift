@@ -136,4 +136,46 @@ import Testing
         for seconds in [12.0, 13.0, 14.0] { TypicalProcessing.learn(try job(seconds), in: journal) }
         #expect(TypicalProcessing.typicalSeconds(for: probe, in: journal) == 14)
     }
+
+    /// A job a poll found running before one found it done finished between the two: its time is
+    /// the middle of that span, not the later poll's (which, for the first jobs, polled before
+    /// there was history, was late by up to the poll interval, and set every later job's first
+    /// poll that late).
+    @Test func aJobSeenRunningThenDoneIsTimedByTheMiddleOfTheSpan() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let journal = try JobJournal(directory: folder.path)
+        for (running, done) in [(50.0, 62.0), (48.0, 62.0), (nil, 57.0)] as [(Double?, Double)] {
+            var record = JobRecord(parameters: KlingRequest(prompt: "Based on @Video1", videoURL: "https://example.com/a.mp4"),
+                                   apiBase: "http://127.0.0.1:9", now: Date().addingTimeInterval(-100))
+            record.state = .downloaded
+            record.completedAt = record.submittedAt.addingTimeInterval(done)
+            record.runningUntil = running.map { record.submittedAt.addingTimeInterval($0) }
+            try journal.save(record)
+        }
+        let next = JobRecord(parameters: KlingRequest(prompt: "Based on @Video1", videoURL: "https://example.com/a.mp4"), apiBase: "http://127.0.0.1:9")
+        // 56, 55 and (seen done at its first poll) 57: the third quartile is 57, not 62.
+        #expect(TypicalProcessing.typicalSeconds(for: next, in: journal) == 57)
+    }
+
+    /// Polled from its submission, a job found running first and done later keeps both polls'
+    /// times in its record, in order.
+    @Test func aJobsRecordKeepsTheLastPollThatFoundItRunning() async throws {
+        try await SimulatorHarness.with { harness in try await Self.withJournal { journal in
+            let job = try await JobSubmission(client: harness.client, journal: journal)
+                .submit(JobRecord(parameters: SimulatorHarness.request, apiBase: harness.client.configuration.apiBase))
+            let output = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString).mp4").path
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            let polls = Collected<(JobStatus, Date)>()
+            let (finished, _) = try await JobTracker(client: harness.client, journal: journal).finish(job, to: output) { event in
+                if case .polled(let status, _) = event { polls.add((status, JournalClock.now())) }
+            }
+            let stored = try journal.find(try #require(finished.requestID).rawValue)
+            let lastRunning = try #require(polls.all.last { $0.0 != .completed }, "the simulator's job (0.8 s) was polled at once")
+            // (The journal keeps seconds; the event came a moment after the poll, maybe past a second's turn.)
+            let kept = try #require(stored.runningUntil)
+            #expect(abs(kept.timeIntervalSince(lastRunning.1)) <= 1, "\(kept) vs \(lastRunning.1)")
+            #expect(try #require(stored.runningUntil) <= (try #require(stored.completedAt)))
+        } }
+    }
 }

@@ -2,6 +2,7 @@ import HTTP
 import Journal
 import MediaKit
 import Segmind
+import Synchronization
 
 /// Following one submitted job to its file: poll until it finishes, keep its result URLs in the
 /// journal the moment they are known (the record expires in an hour, the files later), then save
@@ -56,16 +57,23 @@ public struct JobTracker: Sendable {
                 // Only a job watched from its submission tells how long such jobs take: one waited
                 // for hours later (after a crash, say) would teach that they take hours.
                 let watchedFromSubmission = Date().timeIntervalSince(job.submittedAt) < TypicalProcessing.watchedWithin
+                // The last poll that found it not done: with the first that found it done, when it finished.
+                let runningUntil = Mutex<Date?>(nil)
                 let result = try await client.waitForResult(of: location, deadline: deadline, firstPollAfter: firstPoll) { status in
+                    if status == .queued || status == .processing { runningUntil.withLock { $0 = Date() } }
                     events(.polled(status, waited: started.duration(to: .now)))
                 }
+                let lastRunning = runningUntil.withLock { $0 }
                 job = note(job, events) {
                     $0.outputURL = result.outputURL
                     $0.outputURLs = result.outputURLs
                     $0.state = .completed
-                    if watchedFromSubmission { $0.completedAt = $0.completedAt ?? JobRecord.now() }
+                    if watchedFromSubmission, $0.completedAt == nil {
+                        $0.completedAt = JobRecord.now()
+                        $0.runningUntil = lastRunning.map(JournalClock.stored)
+                    }
                 }
-                if watchedFromSubmission { TypicalProcessing.learn(job, in: journal) }
+                if watchedFromSubmission { TypicalProcessing.learn(job, runningUntil: lastRunning, in: journal) }
                 TypicalProcessing.forget(job)
                 events(.completed(afterSubmission: Date().timeIntervalSince(job.submittedAt)))
             } catch {

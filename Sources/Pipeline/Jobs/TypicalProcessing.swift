@@ -8,12 +8,16 @@ import Synchronization
 /// there is history (three jobs), Segmind's own figure for the model on its hosts (about 224 s,
 /// its model page), and no wait on other hosts (a simulator, a proxy): nothing is known of them.
 ///
-/// The times are upper bounds (a job is seen done at a poll, not when it finished), and the third
-/// quartile of them is taken: most jobs are done by then, and an upper bound that only ever
-/// equals the first poll's time cannot creep upwards. (Nor down: the first jobs' times, polled
-/// before there was history, stay in it, late by up to the poll interval of the moment, 15 s at
-/// most against Kling's 224 s. Making it drift down on purpose was tried: it makes first polls
-/// miss, a poll more each, which is the cost this avoids.)
+/// A job is seen done at a poll, not when it finished. When an earlier poll found it still
+/// running, it finished between the two, and the middle of that span is its time; when the first
+/// poll found it done, that poll's time is an upper bound. The third quartile of the times is
+/// taken: most jobs are done by then, and an upper bound that only ever equals the first poll's
+/// time cannot creep upwards. (Nor down. The first jobs, polled before there was history, were
+/// timed by the poll that found them done, late by up to the poll interval of the moment, and
+/// every later job was first polled that late, for good: a quarter of a minute a job at Kling's
+/// 224 s, which at `--concurrency 8` was a tenth of the batch's speed. Timed by the middle of
+/// their span, they are late by half as much at most. Making the time drift down on purpose was
+/// tried: it makes first polls miss, a poll more each, which is the cost this avoids.)
 enum TypicalProcessing {
     /// Segmind's page for Kling O1 video-to-video reference: about 224 s.
     static let documentedSeconds = 224.0
@@ -66,8 +70,8 @@ enum TypicalProcessing {
 
     /// A job just finished: its time counts from now on in this process too (a batch's later
     /// lines learn from its first ones, not only from the journal as it stood at the start).
-    static func learn(_ job: JobRecord, in journal: JobJournal, now: Date = Date()) {
-        guard let seconds = sample(job, now: now) else { return }
+    static func learn(_ job: JobRecord, runningUntil: Date? = nil, in journal: JobJournal, now: Date = Date()) {
+        guard let seconds = sample(job, runningUntil: runningUntil, now: now) else { return }
         let key = key(for: job)
         if cache.withLock({ $0[journal.directory] }) == nil { _ = load(journal) }
         cache.withLock { journals in
@@ -80,12 +84,20 @@ enum TypicalProcessing {
     /// How long the job took, as far as its record tells.
     private static func sample(_ job: JobRecord) -> Double? {
         guard let done = job.completedAt else { return nil }
-        return done.timeIntervalSince(job.submittedAt)
+        return finished(seenRunning: job.runningUntil, seenDone: done).timeIntervalSince(job.submittedAt)
     }
 
-    /// How long a job just seen done took: to the instant if this process submitted it.
-    private static func sample(_ job: JobRecord, now: Date) -> Double? {
-        accepted.withLock { $0[job.localID] }.map { now.timeIntervalSince($0) } ?? sample(job)
+    /// How long a job just seen done (now) took: to the instant if this process submitted it.
+    private static func sample(_ job: JobRecord, runningUntil: Date?, now: Date) -> Double? {
+        accepted.withLock { $0[job.localID] }.map { finished(seenRunning: runningUntil, seenDone: now).timeIntervalSince($0) }
+            ?? sample(job)
+    }
+
+    /// When a job finished, as well as its polls tell: the middle of the span between the last poll
+    /// that found it running and the first that found it done, or that one's time.
+    private static func finished(seenRunning: Date?, seenDone: Date) -> Date {
+        guard let seenRunning, seenRunning < seenDone else { return seenDone }
+        return seenRunning.addingTimeInterval(seenDone.timeIntervalSince(seenRunning) / 2)
     }
 
     private static func key(for job: JobRecord) -> String {
