@@ -68,7 +68,8 @@ public enum UploadOrigin: String, Sendable, Encodable {
     case sent
     /// The upload cache knew these bytes (their URL still answers): nothing was sent.
     case cached
-    /// Another line of this run uploaded it (or is uploading it now).
+    /// Uploaded earlier in this run (or being uploaded now): for another line, or for this one
+    /// while it waited for its place at Segmind.
     case sharedInThisRun = "shared_in_this_run"
 }
 

@@ -69,4 +69,38 @@ import Testing
             #expect((gaps.max() ?? .zero) < .seconds(2), "an answer came \(gaps.max() ?? .zero) after the one before, while stitches ran")
         }
     }
+
+    /// The line that waits for a place at Segmind is made ready meanwhile: its clip is uploaded
+    /// while the line before runs, and its job goes as soon as that line's shot is saved.
+    @Test func theNextLinesClipIsUploadedWhileItWaitsForAPlace() async throws {
+        try await PipelineHarness.with { harness in
+            let first = try harness.copy("landscape.mp4"), second = try harness.copy("portrait.mp4")
+            let requests = [first, second].enumerated().map { index, clip in
+                BatchLine(number: index + 1, request: ContinuationRequest(source: clip, prompt: "Based on @Video1, take \(index + 1)", stitch: false))
+            }
+            try await harness.control.hold(true)
+            let heard = Mutex<[(Int, PipelineEvent)]>([])
+            let running = Task {
+                await BatchRunner(session: harness.session, concurrency: 1).run(requests) { line, event in
+                    heard.withLock { $0.append((line, event)) }
+                }
+            }
+            // The first line's job runs (held, so the second line has no place); the second line's
+            // clip goes up meanwhile.
+            try await eventually("the second clip uploaded while the first job runs") {
+                let uploads = try await harness.control.count("POST", "/upload-asset")
+                let submissions = try await harness.control.count("POST", "/v2/")
+                return uploads == 2 && submissions == 1
+            }
+            try await harness.control.hold(false)
+            let results = await running.value
+            #expect(results.allSatisfy { (try? $0.outcome.get()) != nil }, "\(results.map(\.outcome))")
+            // Two uploads in all: the second line found its clip there.
+            #expect(try await harness.control.count("POST", "/upload-asset") == 2)
+            let secondUpload = heard.withLock { $0 }.compactMap { line, event -> UploadOrigin? in
+                if line == 2, case .uploaded(_, _, _, let how) = event { how } else { nil }
+            }
+            #expect(secondUpload == [.sharedInThisRun], "\(secondUpload)")
+        }
+    }
 }

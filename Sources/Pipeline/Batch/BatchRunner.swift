@@ -31,15 +31,25 @@ public struct BatchRunner: Sendable {
     /// are already submitted and polled. Only so many lines (two per core) wait to stitch this way:
     /// past that, a line keeps its place until it is done, so a machine slower at stitching than
     /// the plan is at making shots holds a bounded queue, not the whole batch.
+    ///
+    /// The next line waiting for a place is made ready meanwhile (`readyAhead`): checked and its
+    /// files uploaded, so that when a place frees up its job is submitted at once.
     public func run(_ lines: [BatchLine], events: @escaping @Sendable (Int, PipelineEvent) -> Void,
                     finished: @escaping @Sendable (Result) -> Void = { _ in }) async -> [Result] {
         let atSegmind = WorkSlots(concurrency)
         let stitchQueue = WorkSlots(2 * max(1, ProcessInfo.processInfo.activeProcessorCount))
         var results: [Int: Result] = [:]
-        await withTaskGroup(of: Result.self) { group in
+        await withTaskGroup(of: Result?.self) { group in
             for line in lines {
                 // In the file's order: a line starts when one before it is done at Segmind.
-                await atSegmind.acquire()
+                if !atSegmind.tryAcquire() {
+                    let session = session
+                    group.addTask {
+                        await Self.readyAhead(line.request, session: session)
+                        return nil
+                    }
+                    await atSegmind.acquire()
+                }
                 if Task.isCancelled {
                     atSegmind.release()
                     break
@@ -62,9 +72,27 @@ public struct BatchRunner: Sendable {
                     return result
                 }
             }
-            for await result in group { results[result.line.number] = result }
+            for await result in group { if let result { results[result.line.number] = result } }
         }
         return lines.compactMap { results[$0.number] }
+    }
+
+    /// What a line will send first, made ready while it waits for its place at Segmind: its
+    /// request checked, and its files uploaded (once for the run: the line's own upload then finds
+    /// them there), so the place is not held idle for an upload, seconds to a minute for a 1080p
+    /// clip against Kling's 224 s a job. Only a clip sent as it is: one that must be cut or
+    /// conformed first is media work, queued by the cores when the line starts; and a line the
+    /// journal knows (a batch run again) goes on from there, mostly with nothing to upload.
+    /// Nothing is reported here: a request that fails its check fails when its line starts, and an
+    /// upload that fails is tried again then.
+    static func readyAhead(_ request: ContinuationRequest, session: Session) async {
+        guard let check = try? await ContinuationCheck(request), check.preparation == nil, !Task.isCancelled,
+              let hashes = try? ContinuationRunner.contentHashes(request),
+              (try? session.continuations.newest(key: request.key(contentHashes: hashes))) == nil else { return }
+        for input in [request.source] + request.references + request.elements.joined() {
+            guard !Task.isCancelled else { return }
+            _ = try? await session.uploads.url(for: input)
+        }
     }
 
     /// A line's place at Segmind, given up once: for a place in the stitch queue when its last shot
