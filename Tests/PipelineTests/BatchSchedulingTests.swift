@@ -103,4 +103,26 @@ import Testing
             #expect(secondUpload == [.sharedInThisRun], "\(secondUpload)")
         }
     }
+
+    /// `--concurrency` counts jobs at Segmind: a line gives its place up once its job is done there,
+    /// and downloads its shot (local work) while the next line's job is already submitted.
+    @Test func aLineGivesItsPlaceUpWhenItsJobIsDoneNotWhenItsShotIsSaved() async throws {
+        try await PipelineHarness.with { harness in
+            let requests = try ["landscape.mp4", "portrait.mp4"].enumerated().map { index, fixture in
+                BatchLine(number: index + 1, request: ContinuationRequest(source: try harness.copy(fixture),
+                                                                          prompt: "Based on @Video1, take \(index + 1)", stitch: false))
+            }
+            // The first shot's download is answered 4 s after it is asked for.
+            try await harness.control.delay(1, by: 4, path: "/outputs/")
+            let results = await BatchRunner(session: harness.session, concurrency: 1).run(requests) { _, _ in }
+            #expect(results.allSatisfy { (try? $0.outcome.get()) != nil }, "\(results.map(\.outcome))")
+            let log = try await harness.control.log()
+            let download = try #require(log.first { ($0["path"] as? String ?? "").hasPrefix("/outputs/") }?["arrived"] as? Double)
+            let submissions = log.filter { $0["method"] as? String == "POST" && ($0["path"] as? String ?? "").hasPrefix("/v2/") }
+                .compactMap { $0["arrived"] as? Double }
+            #expect(submissions.count == 2)
+            // The second job went while the first shot's download was held.
+            #expect(submissions.count == 2 && submissions[1] < download + 4, "download asked at \(download), second submission at \(submissions)")
+        }
+    }
 }

@@ -26,7 +26,7 @@ public struct BatchRunner: Sendable {
     /// as it comes. Results return in the file's order.
     ///
     /// `concurrency` counts lines at Segmind: a line gives its place to the next once its last
-    /// shot is saved, and stitches meanwhile, as media work is scheduled (at most one piece per
+    /// job is done there (its download is local work), and downloads and stitches meanwhile, as media work is scheduled (at most one piece per
     /// core, `MediaThreads`). So shots arriving together queue for the cores while the next jobs
     /// are already submitted and polled. Only so many lines (two per core) wait to stitch this way:
     /// past that, a line keeps its place until it is done, so a machine slower at stitching than
@@ -56,7 +56,7 @@ public struct BatchRunner: Sendable {
                 }
                 let place = Place(atSegmind, queue: stitchQueue)
                 let runner = session.runner { event in
-                    if case .saved(let shot, _, _) = event, shot.shot == shot.of { place.moveToStitchQueue() }
+                    if let shot = Self.lastJobDone(event), shot.shot == shot.of { place.moveToStitchQueue() }
                     events(line.number, event)
                 }
                 let options = options
@@ -75,6 +75,15 @@ public struct BatchRunner: Sendable {
             for await result in group { if let result { results[result.line.number] = result } }
         }
         return lines.compactMap { results[$0.number] }
+    }
+
+    /// The shot whose job `event` says is done at Segmind: completed, or (a job that finished in an
+    /// earlier run) saved.
+    private static func lastJobDone(_ event: PipelineEvent) -> ShotNumber? {
+        switch event {
+        case .job(let shot, .completed), .saved(let shot, _, _), .savedEarlier(let shot, _): shot
+        default: nil
+        }
     }
 
     /// What a line will send first, made ready while it waits for its place at Segmind: its
