@@ -49,11 +49,12 @@ public struct JobRecord: JournalRecord, Equatable {
     public var error: String?
     /// The continuation (`kling-media continue`) this job is a shot of: `wait` finishes it too.
     public var continuation: ContinuationLink?
-    /// When a poll first found the job COMPLETED (so at most this long after `submittedAt` it was
-    /// done): how long such jobs take here, for when to poll the next one.
+    /// When the poll that first found the job COMPLETED was due (it may then have waited for the
+    /// request budget; records written before 2026-11-26 have when its answer came): how long such
+    /// jobs take here, for when to poll the next one.
     public var completedAt: Date?
     /// When a poll last found the job still QUEUED or PROCESSING, if one did before the poll that
-    /// found it COMPLETED: it was done somewhere between the two. (Nil in records written before.)
+    /// found it COMPLETED: it was done somewhere after this. (Nil in records written before.)
     public var runningUntil: Date?
 
     /// The current time to the second, as the journal stores it (ISO 8601), so a record reads back equal.

@@ -111,6 +111,20 @@ public enum JobStatus: String, Codable, Sendable {
     public var isFinal: Bool { self == .completed || self == .failed }
 }
 
+/// A poll of a running job, as `waitForResult` reports it: what it found, and when it was due
+/// (its wait for the model or its interval over). Its answer came later by the wait for the
+/// request budget, and a job found done was done by the answer, not necessarily by when the poll
+/// was due.
+public struct JobPoll: Sendable, Equatable {
+    public let status: JobStatus
+    public let due: Date
+
+    public init(status: JobStatus, due: Date) {
+        self.status = status
+        self.due = due
+    }
+}
+
 /// A poll's answer.
 public struct StatusReport: Sendable, Equatable {
     public let status: JobStatus

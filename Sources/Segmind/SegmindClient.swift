@@ -100,15 +100,16 @@ public struct SegmindClient: Sendable {
     }
 
     /// Polls until the job finishes, then returns its result. The interval starts at 2 s and grows
-    /// to 15 s (`polling`); `onStatus` hears each poll's answer. Throws `.stillRunning` past `deadline`, and
-    /// `.cancelled` when the task is cancelled (the job itself goes on at Segmind).
+    /// to 15 s (`polling`); `onPoll` hears each poll's answer, and when it was due. Throws
+    /// `.stillRunning` past `deadline`, and `.cancelled` when the task is cancelled (the job itself
+    /// goes on at Segmind).
     ///
     /// `firstPollAfter`: seconds before the first poll (the model's typical time for such a job,
     /// less what has passed since it was submitted), said as a notice. The result endpoint is
     /// polled directly unless this host is known not to answer it for a running job
     /// (`ResultPolling`): a finished job then costs one request, not two.
     public func waitForResult(of job: JobLocation, deadline: ContinuousClock.Instant? = nil, firstPollAfter: Double = 0,
-                              onStatus: @Sendable (JobStatus) -> Void = { _ in }) async throws(APIError) -> JobResult {
+                              onPoll: @Sendable (JobPoll) -> Void = { _ in }) async throws(APIError) -> JobResult {
         try await waitForModel(firstPollAfter, deadline: deadline)
         // After a wait for the typical time, a job still running is most likely nearly done, but
         // polling it every 2 s would spend many requests when it is not: 5 % of that wait apart
@@ -122,11 +123,12 @@ public struct SegmindClient: Sendable {
             if known != polling { pollingMemory?.remember(polling, for: host) }
         }
         while true {
+            let due = Date()
             let report: StatusReport
             if direct {
                 switch try await pollResult(job, deadline: deadline) {
                 case .finished(let result):
-                    onStatus(.completed)
+                    onPoll(JobPoll(status: .completed, due: due))
                     learn(.direct)
                     return result
                 case .running(let status):
@@ -142,7 +144,7 @@ public struct SegmindClient: Sendable {
             } else {
                 report = try await status(of: job.requestID, statusURL: job.statusURL, deadline: deadline)
             }
-            onStatus(report.status)
+            onPoll(JobPoll(status: report.status, due: due))
             switch report.status {
             case .completed:
                 return try await result(of: job.requestID, responseURL: job.responseURL, deadline: deadline)
@@ -160,7 +162,7 @@ public struct SegmindClient: Sendable {
 
     public func waitForResult(of id: RequestID, deadline: ContinuousClock.Instant? = nil,
                               onStatus: @Sendable (JobStatus) -> Void = { _ in }) async throws(APIError) -> JobResult {
-        try await waitForResult(of: JobLocation(requestID: id), deadline: deadline, onStatus: onStatus)
+        try await waitForResult(of: JobLocation(requestID: id), deadline: deadline) { onStatus($0.status) }
     }
 
     /// What the result endpoint says of a job: its result, that it is still running, or nothing

@@ -26,7 +26,7 @@ import Testing
             // (The renders of every in-process simulator share one queue: on a busy run it is long.)
             try await eventually(within: 300, "the job's files") { FileManager.default.fileExists(atPath: last) }
             let statuses = Collected<JobStatus>()
-            let result = try await client.waitForResult(of: JobLocation(requestID: submission.requestID), firstPollAfter: 1) { statuses.add($0) }
+            let result = try await client.waitForResult(of: JobLocation(requestID: submission.requestID), firstPollAfter: 1) { statuses.add($0.status) }
             #expect(statuses.all == [.completed])
             #expect(!result.outputURLs.isEmpty)
             let log = try await harness.control.log().filter { ($0["path"] as? String ?? "").hasPrefix("/v2/") }
@@ -45,7 +45,7 @@ import Testing
             let statuses = Collected<JobStatus>()
             // Held running until polled twice, however late a busy machine polls.
             try await whileHeld(harness, until: { statuses.all.count >= 2 }) { [client] in
-                _ = try await client.waitForResult(of: JobLocation(requestID: submission.requestID)) { statuses.add($0) }
+                _ = try await client.waitForResult(of: JobLocation(requestID: submission.requestID)) { statuses.add($0.status) }
             }
             #expect(statuses.all.contains(.processing) && statuses.all.last == .completed)
             #expect(try await harness.control.count("GET", "/v2/requests/\(submission.requestID.rawValue)/status") == 0)

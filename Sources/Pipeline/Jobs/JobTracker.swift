@@ -57,23 +57,27 @@ public struct JobTracker: Sendable {
                 // Only a job watched from its submission tells how long such jobs take: one waited
                 // for hours later (after a crash, say) would teach that they take hours.
                 let watchedFromSubmission = Date().timeIntervalSince(job.submittedAt) < TypicalProcessing.watchedWithin
-                // The last poll that found it not done: with the first that found it done, when it finished.
-                let runningUntil = Mutex<Date?>(nil)
-                let result = try await client.waitForResult(of: location, deadline: deadline, firstPollAfter: firstPoll) { status in
-                    if status == .queued || status == .processing { runningUntil.withLock { $0 = Date() } }
-                    events(.polled(status, waited: started.duration(to: .now)))
+                // When it finished, as far as the polls tell: after the last that found it running
+                // answered, by when the first that found it done was due.
+                let seen = Mutex<(runningUntil: Date?, doneBy: Date?)>((nil, nil))
+                let result = try await client.waitForResult(of: location, deadline: deadline, firstPollAfter: firstPoll) { poll in
+                    if poll.status == .queued || poll.status == .processing { seen.withLock { $0.runningUntil = Date() } }
+                    if poll.status == .completed { seen.withLock { $0.doneBy = poll.due } }
+                    events(.polled(poll.status, waited: started.duration(to: .now)))
                 }
-                let lastRunning = runningUntil.withLock { $0 }
+                let (runningUntil, doneBy) = seen.withLock { $0 }
                 job = note(job, events) {
                     $0.outputURL = result.outputURL
                     $0.outputURLs = result.outputURLs
                     $0.state = .completed
                     if watchedFromSubmission, $0.completedAt == nil {
-                        $0.completedAt = JobRecord.now()
-                        $0.runningUntil = lastRunning.map(JournalClock.stored)
+                        $0.completedAt = JournalClock.stored(doneBy ?? Date())
+                        $0.runningUntil = runningUntil.map(JournalClock.stored)
                     }
                 }
-                if watchedFromSubmission { TypicalProcessing.learn(job, runningUntil: lastRunning, in: journal) }
+                if watchedFromSubmission {
+                    TypicalProcessing.learn(job, runningUntil: runningUntil, doneBy: doneBy ?? Date(), in: journal)
+                }
                 TypicalProcessing.forget(job)
                 events(.completed(afterSubmission: Date().timeIntervalSince(job.submittedAt)))
             } catch {

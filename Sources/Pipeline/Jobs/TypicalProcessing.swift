@@ -8,16 +8,19 @@ import Synchronization
 /// there is history (three jobs), Segmind's own figure for the model on its hosts (about 224 s,
 /// its model page), and no wait on other hosts (a simulator, a proxy): nothing is known of them.
 ///
-/// A job is seen done at a poll, not when it finished. When an earlier poll found it still
-/// running, it finished between the two, and the middle of that span is its time; when the first
-/// poll found it done, that poll's time is an upper bound. The third quartile of the times is
-/// taken: most jobs are done by then, and an upper bound that only ever equals the first poll's
-/// time cannot creep upwards. (Nor down. The first jobs, polled before there was history, were
-/// timed by the poll that found them done, late by up to the poll interval of the moment, and
-/// every later job was first polled that late, for good: a quarter of a minute a job at Kling's
-/// 224 s, which at `--concurrency 8` was a tenth of the batch's speed. Timed by the middle of
-/// their span, they are late by half as much at most. Making the time drift down on purpose was
-/// tried: it makes first polls miss, a poll more each, which is the cost this avoids.)
+/// A job is seen done at a poll, not when it finished, and what counts is when that poll was due,
+/// not when its answer came: a poll that waited for the request budget and found the job done
+/// says nothing of whether it was done when due (counting the answer's time, a busy batch's jobs
+/// seemed to take longer and longer, 58 s to 75 s at the bench's scale, and so did every first
+/// poll). When an earlier poll found it still running, it finished between that one's answer and
+/// the next one's due time, and the middle of that span is its time. The third quartile of the
+/// times is taken: most jobs are done by then; a job done at its first poll adds the wait it was
+/// given, so the time cannot creep upwards, and only polls that find jobs running raise it.
+/// (Nor down. The first jobs, polled before there was history, were timed by the poll that found
+/// them done, and every later job was first polled that late, for good: a quarter of a minute a
+/// job at Kling's 224 s, which at `--concurrency 8` was a tenth of the batch's speed; timed by the
+/// middle of their span, they are late by half as much at most. Making the time drift down on
+/// purpose was tried: it makes first polls miss, a poll more each, which is the cost this avoids.)
 enum TypicalProcessing {
     /// Segmind's page for Kling O1 video-to-video reference: about 224 s.
     static let documentedSeconds = 224.0
@@ -70,8 +73,8 @@ enum TypicalProcessing {
 
     /// A job just finished: its time counts from now on in this process too (a batch's later
     /// lines learn from its first ones, not only from the journal as it stood at the start).
-    static func learn(_ job: JobRecord, runningUntil: Date? = nil, in journal: JobJournal, now: Date = Date()) {
-        guard let seconds = sample(job, runningUntil: runningUntil, now: now) else { return }
+    static func learn(_ job: JobRecord, runningUntil: Date? = nil, doneBy: Date = Date(), in journal: JobJournal) {
+        guard let seconds = sample(job, runningUntil: runningUntil, doneBy: doneBy) else { return }
         let key = key(for: job)
         if cache.withLock({ $0[journal.directory] }) == nil { _ = load(journal) }
         cache.withLock { journals in
@@ -87,14 +90,14 @@ enum TypicalProcessing {
         return finished(seenRunning: job.runningUntil, seenDone: done).timeIntervalSince(job.submittedAt)
     }
 
-    /// How long a job just seen done (now) took: to the instant if this process submitted it.
-    private static func sample(_ job: JobRecord, runningUntil: Date?, now: Date) -> Double? {
-        accepted.withLock { $0[job.localID] }.map { finished(seenRunning: runningUntil, seenDone: now).timeIntervalSince($0) }
+    /// How long a job just seen done took: to the instant if this process submitted it.
+    private static func sample(_ job: JobRecord, runningUntil: Date?, doneBy: Date) -> Double? {
+        accepted.withLock { $0[job.localID] }.map { finished(seenRunning: runningUntil, seenDone: doneBy).timeIntervalSince($0) }
             ?? sample(job)
     }
 
     /// When a job finished, as well as its polls tell: the middle of the span between the last poll
-    /// that found it running and the first that found it done, or that one's time.
+    /// that found it running and the one that found it done, or that one's time.
     private static func finished(seenRunning: Date?, seenDone: Date) -> Date {
         guard let seenRunning, seenRunning < seenDone else { return seenDone }
         return seenRunning.addingTimeInterval(seenDone.timeIntervalSince(seenRunning) / 2)
