@@ -26,8 +26,8 @@ public struct BatchRunner: Sendable {
     /// as it comes. Results return in the file's order.
     ///
     /// `concurrency` counts lines at Segmind: a line gives its place to the next once its last
-    /// job is done there (its download is local work), and downloads and stitches meanwhile, as media work is scheduled (at most one piece per
-    /// core, `MediaThreads`). So shots arriving together queue for the cores while the next jobs
+    /// job is done there (its download is local work), and downloads and stitches meanwhile, as
+    /// media work is scheduled (at most one piece per core, `MediaThreads`). So shots arriving together queue for the cores while the next jobs
     /// are already submitted and polled. Only so many lines (two per core) wait to stitch this way:
     /// past that, a line keeps its place until it is done, so a machine slower at stitching than
     /// the plan is at making shots holds a bounded queue, not the whole batch.
@@ -104,8 +104,8 @@ public struct BatchRunner: Sendable {
         }
     }
 
-    /// A line's place at Segmind, given up once: for a place in the stitch queue when its last shot
-    /// is saved (if the queue has room), or when it ends.
+    /// A line's place at Segmind, given up once: for a place in the stitch queue when its last job
+    /// is done there (if the queue has room), or when it ends.
     private final class Place: Sendable {
         private let atSegmind: WorkSlots
         private let queue: WorkSlots

@@ -8,19 +8,18 @@ import Synchronization
 /// there is history (three jobs), Segmind's own figure for the model on its hosts (about 224 s,
 /// its model page), and no wait on other hosts (a simulator, a proxy): nothing is known of them.
 ///
-/// A job is seen done at a poll, not when it finished, and what counts is when that poll was due,
-/// not when its answer came: a poll that waited for the request budget and found the job done
-/// says nothing of whether it was done when due (counting the answer's time, a busy batch's jobs
-/// seemed to take longer and longer, 58 s to 75 s at the bench's scale, and so did every first
-/// poll). When an earlier poll found it still running, it finished between that one's answer and
-/// the next one's due time, and the middle of that span is its time. The third quartile of the
-/// times is taken: most jobs are done by then; a job done at its first poll adds the wait it was
-/// given, so the time cannot creep upwards, and only polls that find jobs running raise it.
-/// (Nor down. The first jobs, polled before there was history, were timed by the poll that found
-/// them done, and every later job was first polled that late, for good: a quarter of a minute a
-/// job at Kling's 224 s, which at `--concurrency 8` was a tenth of the batch's speed; timed by the
-/// middle of their span, they are late by half as much at most. Making the time drift down on
-/// purpose was tried: it makes first polls miss, a poll more each, which is the cost this avoids.)
+/// A job is seen done at a poll, not when it finished. What counts is when that poll was due, not
+/// when its answer came: one that waited for the request budget and found the job done says
+/// nothing of whether it was done when due (counting the answer, a busy batch's jobs seemed to take
+/// longer and longer, and so every first poll came later). When an earlier poll found the job
+/// still running, it finished between that one's answer and the next one's due time: the middle of
+/// that span is its time (timed by the later poll alone, the first jobs, polled up to 15 s apart
+/// before there was history, set every later first poll that late for good).
+///
+/// The third quartile of the times is taken: most jobs are done by then. A job done at its first
+/// poll adds the wait it was given, so the time cannot creep upwards; only polls that find jobs
+/// still running raise it. Nor does it drift down: making it do so on purpose was tried, and it
+/// makes first polls miss, a poll more each, which is the cost this avoids.
 enum TypicalProcessing {
     /// Segmind's page for Kling O1 video-to-video reference: about 224 s.
     static let documentedSeconds = 224.0
