@@ -4,7 +4,10 @@ import Uploader
 
 /// Uploads shared by every continuation of a process: a file is uploaded once however many jobs
 /// of a batch use it at the same moment (they wait for the one upload), and the upload cache
-/// answers for bytes sent before. A URL passes through as it is.
+/// answers for bytes sent before. A URL passes through as it is. A file is known by its path and
+/// its version on disk (`FileFacts.version`): one rewritten during a run (a clip rendered again
+/// while the batch goes on, or after its line was made ready ahead) goes up again, so a job is
+/// never sent what the file held before.
 public actor SharedUploads {
     public nonisolated let uploader: FileUploader
     private var uploads: [String: Task<FileUploader.Uploaded, any Error>] = [:]
@@ -24,24 +27,25 @@ public actor SharedUploads {
     public func url(for input: String, progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(UploadError) -> Outcome {
         if URLText.isHTTP(input) { return Outcome(url: input, file: nil, reused: false) }
         let path = URL(fileURLWithPath: input).path
+        let key = path + "\n" + (FileFacts.version(path) ?? "")
         let task: Task<FileUploader.Uploaded, any Error>
-        let reused = uploads[path] != nil
-        if let running = uploads[path] {
+        let reused = uploads[key] != nil
+        if let running = uploads[key] {
             task = running
         } else {
             let uploader = uploader
             task = Task { try await uploader.upload(path, progress: progress) }
-            uploads[path] = task
+            uploads[key] = task
         }
         do {
             let uploaded = try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
             return Outcome(url: uploaded.url, file: uploaded, reused: reused)
         } catch let error as UploadError {
             // A failed upload is not remembered: the next asker tries again.
-            uploads[path] = nil
+            uploads[key] = nil
             throw error
         } catch {
-            uploads[path] = nil
+            uploads[key] = nil
             throw .transport(.cancelled)
         }
     }

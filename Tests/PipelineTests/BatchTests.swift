@@ -131,4 +131,24 @@ import Testing
             "lines 5 and 6 both write \(folder.appendingPathComponent("x.mp4").path); give each its own output",
         ])) { try BatchFile.read(bad) }
     }
+
+    /// A file rewritten during a run (a clip rendered again while the batch goes on) is uploaded
+    /// again: a job is never sent what the file held before. Unchanged, it is shared.
+    @Test func aFileRewrittenDuringTheRunIsUploadedAgain() async throws {
+        try await PipelineHarness.with { harness in
+            let clip = try harness.copy("landscape.mp4")
+            let first = try await harness.uploads.url(for: clip)
+            let again = try await harness.uploads.url(for: clip)
+            #expect(again.reused && again.url == first.url)
+            // Rendered again: other bytes at the same path.
+            try FileManager.default.removeItem(atPath: clip)
+            try FileManager.default.copyItem(atPath: Fixtures.path("portrait.mp4"), toPath: clip)
+            let rewritten = try await harness.uploads.url(for: clip)
+            #expect(!rewritten.reused && rewritten.url != first.url, "\(rewritten.url)")
+            let name = try #require(rewritten.url.split(separator: "/").last)
+            let arrived = try Data(contentsOf: harness.folder.appendingPathComponent("uploads/\(name)"))
+            #expect(arrived == (try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("portrait.mp4")))))
+            #expect(try await harness.control.count("POST", "/upload-asset") == 2)
+        }
+    }
 }
