@@ -180,16 +180,23 @@ import Testing
         for take in 1...6 { #expect(FileManager.default.fileExists(atPath: folder + "/take\(take).mp4")) }
     }
 
+    /// `count` batch lines (one clip, no stitch, `takeN.mp4` each) in `takes.jsonl` in the sandbox's
+    /// home, which is returned.
+    private func takes(_ count: Int, in sandbox: Sandbox) throws -> String {
+        let folder = sandbox.home.path
+        try FileManager.default.copyItem(atPath: Fixtures.path("landscape.mp4"), toPath: folder + "/scene.mp4")
+        let lines = (1...count).map { #"{"clip": "scene.mp4", "prompt": "Based on @Video1, take \#($0)", "no_stitch": true, "output": "take\#($0).mp4"}"# }
+        try lines.joined(separator: "\n").write(toFile: folder + "/takes.jsonl", atomically: true, encoding: .utf8)
+        return folder
+    }
+
     /// With `--json`, standard error is a stream of JSON lines a script can follow: every line
     /// parses, each pipeline event says which batch line it belongs to, and the client's notices
     /// (a 429's wait, a retry) are JSON too, not sentences among them.
     @Test func aBatchsJSONStreamNamesTheLineOfEveryEventAndHoldsOnlyJSON() async throws {
         let sandbox = try await Sandbox()
         defer { sandbox.close() }
-        let folder = sandbox.home.path
-        try FileManager.default.copyItem(atPath: Fixtures.path("landscape.mp4"), toPath: folder + "/scene.mp4")
-        let lines = (1...2).map { #"{"clip": "scene.mp4", "prompt": "Based on @Video1, take \#($0)", "no_stitch": true, "output": "take\#($0).mp4"}"# }
-        try lines.joined(separator: "\n").write(toFile: folder + "/takes.jsonl", atomically: true, encoding: .utf8)
+        let folder = try takes(2, in: sandbox)
         try await sandbox.simulator.control.rateLimit(1, resettingAfter: 1, path: "/v2/kling")
         try await sandbox.simulator.control.fail(1, with: 502, path: "/v2/requests/")
         let result = try await sandbox.run(["batch", folder + "/takes.jsonl", "--json"])
@@ -214,10 +221,7 @@ import Testing
     @Test func aPauseThatSeveralRequestsMeetIsSaidOnce() async throws {
         let sandbox = try await Sandbox()
         defer { sandbox.close() }
-        let folder = sandbox.home.path
-        try FileManager.default.copyItem(atPath: Fixtures.path("landscape.mp4"), toPath: folder + "/scene.mp4")
-        let lines = (1...3).map { #"{"clip": "scene.mp4", "prompt": "Based on @Video1, take \#($0)", "no_stitch": true, "output": "take\#($0).mp4"}"# }
-        try lines.joined(separator: "\n").write(toFile: folder + "/takes.jsonl", atomically: true, encoding: .utf8)
+        let folder = try takes(2, in: sandbox)
         // The three submissions (sent together once their shared upload is done) are answered 3 s
         // after they arrive, all 429 with a reset 2 s after that.
         try await sandbox.simulator.control.rateLimit(3, resettingAfter: 2, path: "/v2/kling", answeredAfter: 3)

@@ -110,6 +110,20 @@ import Testing
         } }
     }
 
+    /// Submits the harness's request and follows it to its file: the finished record, and each
+    /// poll's status as it was heard.
+    private static func submitAndTrack(_ harness: SimulatorHarness, _ journal: JobJournal) async throws -> (JobRecord, [(JobStatus, Date)]) {
+        let job = try await JobSubmission(client: harness.client, journal: journal)
+            .submit(JobRecord(parameters: SimulatorHarness.request, apiBase: harness.client.configuration.apiBase))
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString).mp4").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let polls = Collected<(JobStatus, Date)>()
+        let (finished, _) = try await JobTracker(client: harness.client, journal: journal).finish(job, to: output) { event in
+            if case .polled(let status, _) = event { polls.add((status, Date())) }
+        }
+        return (finished, polls.all)
+    }
+
     /// A journal in a folder of its own, removed afterwards.
     private static func withJournal(_ body: (JobJournal) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString)")
@@ -162,16 +176,9 @@ import Testing
     /// times in its record, in order.
     @Test func aJobsRecordKeepsTheLastPollThatFoundItRunning() async throws {
         try await SimulatorHarness.with { harness in try await Self.withJournal { journal in
-            let job = try await JobSubmission(client: harness.client, journal: journal)
-                .submit(JobRecord(parameters: SimulatorHarness.request, apiBase: harness.client.configuration.apiBase))
-            let output = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString).mp4").path
-            defer { try? FileManager.default.removeItem(atPath: output) }
-            let polls = Collected<(JobStatus, Date)>()
-            let (finished, _) = try await JobTracker(client: harness.client, journal: journal).finish(job, to: output) { event in
-                if case .polled(let status, _) = event { polls.add((status, JournalClock.now())) }
-            }
+            let (finished, polls) = try await Self.submitAndTrack(harness, journal)
             let stored = try journal.find(try #require(finished.requestID).rawValue)
-            let lastRunning = try #require(polls.all.last { $0.0 != .completed }, "the simulator's job (0.8 s) was polled at once")
+            let lastRunning = try #require(polls.last { $0.0 != .completed }, "the simulator's job (0.8 s) was polled at once")
             // (The journal keeps seconds; the event came a moment after the poll, maybe past a second's turn.)
             let kept = try #require(stored.runningUntil)
             #expect(abs(kept.timeIntervalSince(lastRunning.1)) <= 1, "\(kept) vs \(lastRunning.1)")
@@ -188,18 +195,11 @@ import Testing
         // slots, which a full test run keeps busy).
         let budget = RequestBudget(requestsPerWindow: 1, window: .seconds(20), learns: false)
         try await SimulatorHarness.with({ $0.look = .pattern }, budget: budget) { harness in try await Self.withJournal { journal in
-            let job = try await JobSubmission(client: harness.client, journal: journal)
-                .submit(JobRecord(parameters: SimulatorHarness.request, apiBase: harness.client.configuration.apiBase))
-            let output = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString).mp4").path
-            defer { try? FileManager.default.removeItem(atPath: output) }
-            let polls = Collected<(JobStatus, Date)>()
-            let (finished, _) = try await JobTracker(client: harness.client, journal: journal).finish(job, to: output) { event in
-                if case .polled(let status, _) = event { polls.add((status, Date())) }
-            }
+            let (finished, polls) = try await Self.submitAndTrack(harness, journal)
             let gets = try await harness.control.requests("GET", "/v2/").compactMap { $0["arrived"] as? Double }
             let posted = try #require(try await harness.control.requests("POST", "/v2/").first?["arrived"] as? Double)
             for (earlier, later) in zip([posted] + gets, gets) { #expect(later - earlier >= 19.9, "each poll waited for the budget: \(gets)") }
-            let answered = try #require(polls.all.last { $0.0 == .completed }?.1)
+            let answered = try #require(polls.last { $0.0 == .completed }?.1)
             let stored = try journal.find(try #require(finished.requestID).rawValue)
             let doneBy = try #require(stored.completedAt)
             // Due at least 5 s before its answer (the budget held it 20 s after the request before,
