@@ -5,7 +5,7 @@ import Testing
 
 /// Media work that starts while other media work runs gets its share of the cores for its codecs
 /// (work that runs alone leaves the choice to FFmpeg and x264: 0); work done ahead of need runs
-/// alone. Each test has lanes of its own (two cores' worth), so other tests' media work never
+/// alone, on cores no edit wants. Each test has lanes of its own (two cores' worth), so other tests' media work never
 /// stands in its way.
 @Suite struct MediaThreadsShareTests {
     @Test func workStartedBesideOtherWorkGetsItsShareOfTheCores() async throws {
@@ -35,7 +35,7 @@ import Testing
         let aheadRunning = DispatchSemaphore(value: 0)
         let finishAhead = DispatchSemaphore(value: 0)
         let ahead = Task {
-            await lanes.run(.background) { () -> Int32 in
+            try await lanes.runAhead { () -> Int32 in
                 aheadRunning.signal()
                 finishAhead.wait()
                 return MediaThreads.codecThreads
@@ -48,20 +48,65 @@ import Testing
         #expect(!editBegan.withLock { $0 }, "an edit began while a stitch made ahead was running")
         finishAhead.signal()
         await edit.value
-        #expect(await ahead.value == 0, "work done ahead runs alone: its codecs may use every core")
+        #expect(try await ahead.value == 0, "work done ahead runs alone: its codecs may use every core")
 
         let editRunning = DispatchSemaphore(value: 0)
         let finishEdit = DispatchSemaphore(value: 0)
         let longEdit = Task { await lanes.run(.edit) { editRunning.signal(); finishEdit.wait() } }
         await wait(for: editRunning)
         let aheadBegan = Mutex(false)
-        let second = Task { await lanes.run(.background) { aheadBegan.withLock { $0 = true } } }
+        let second = Task { try await lanes.runAhead { aheadBegan.withLock { $0 = true } } }
         try await Task.sleep(for: .milliseconds(300))
         #expect(!aheadBegan.withLock { $0 }, "a stitch made ahead began while an edit was running")
         finishEdit.signal()
         await longEdit.value
-        await second.value
+        try await second.value
         #expect(aheadBegan.withLock { $0 })
+    }
+
+    /// Work done ahead waits for the cores to be free without holding them: an edit that asks
+    /// after it goes first (beside the edit already running), and once its task is cancelled (its
+    /// shot came) it leaves the line at once, without waiting for its turn.
+    @Test func editsAskingAfterWorkDoneAheadGoFirstAndACancelledOneLeavesAtOnce() async throws {
+        let lanes = MediaLanes(cores: 2)
+        let editRunning = DispatchSemaphore(value: 0)
+        let finishEdit = DispatchSemaphore(value: 0)
+        let longEdit = Task { await lanes.run(.edit) { editRunning.signal(); finishEdit.wait() } }
+        await wait(for: editRunning)
+        let aheadBegan = Mutex(false)
+        let aheadOver = Mutex(false)
+        let ahead = Task { () -> EditError? in
+            defer { aheadOver.withLock { $0 = true } }
+            do {
+                try await lanes.runAhead { aheadBegan.withLock { $0 = true } }
+                return nil
+            } catch {
+                return error as? EditError
+            }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let laterThreads = Mutex<Int32?>(nil)
+        let laterEdit = Task { await lanes.run(.edit) { laterThreads.withLock { $0 = MediaThreads.codecThreads } } }
+        #expect(await within(seconds: 10) { laterThreads.withLock { $0 } != nil },
+                "an edit asking after the stitch made ahead waited behind it")
+        #expect(laterThreads.withLock { $0 } == 1, "the later edit runs beside the first, with its share of the cores")
+        ahead.cancel()
+        #expect(await within(seconds: 10) { aheadOver.withLock { $0 } }, "a cancelled stitch made ahead stayed in the line")
+        finishEdit.signal()
+        await longEdit.value
+        await laterEdit.value
+        #expect(await ahead.value == .cancelled, "a stitch made ahead ran after its task was cancelled")
+        #expect(!aheadBegan.withLock { $0 })
+    }
+
+    /// Whether `condition` holds within `seconds` (looked at every 20 ms).
+    private func within(seconds: Double, _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return condition()
     }
 
     /// Waits for `semaphore` without holding one of Swift's cooperative threads.

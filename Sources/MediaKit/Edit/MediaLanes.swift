@@ -8,8 +8,6 @@ struct MediaLanes: Sendable {
     enum Lane: Sendable {
         /// An edit someone waits for (conform, stitch).
         case edit
-        /// Work done ahead of need: one at a time and alone, after the edits queued before it.
-        case background
         /// A short scan that a submission waits for.
         case check
     }
@@ -17,11 +15,12 @@ struct MediaLanes: Sendable {
     private let cores: Int
 
     /// Work done ahead of need (a stitch made while the model works) runs one at a time in a
-    /// process, and alone: it takes every media slot, so it never shares the cores or the memory
-    /// with an edit someone waits for. Beside an edit it would only slow it, and a batch's peak
-    /// memory would be two encodes' whenever a shot came in while the next line's stitch was made
-    /// ahead (at `--concurrency` 32, nearly always; at 2, seldom): 1.3× the peak at 2, where alone
-    /// it is the same. An edit that comes in meanwhile waits for it (a second or so at 720p).
+    /// process, and alone, on cores no edit wants: it takes every media slot, lets edits that ask
+    /// after it go first, and gives up its place in the line when it is cancelled (its shot came).
+    /// Beside an edit it would only slow it, and a batch's peak memory would be two encodes'
+    /// whenever a shot came in while the next line's stitch was made ahead (at `--concurrency` 32,
+    /// nearly always; at 2, seldom): 1.3× the peak at 2, where alone it is the same. Waiting in
+    /// line for every slot, though, it would hold the cores idle while the edits before it finish.
     ///
     /// Not at a lowered priority: on Linux a thread's nice value cannot be raised back without
     /// privileges, and threads started from a lowered one (the runtime's own workers among them,
@@ -52,16 +51,27 @@ struct MediaLanes: Sendable {
     /// Runs `work` (blocking media work) on MediaKit's threads, inside the calling task, once a
     /// slot of its lane is free.
     func run<T: Sendable, Failure: Error>(_ lane: Lane, _ work: () throws(Failure) -> T) async throws(Failure) -> T {
-        if lane == .background { await ahead.acquire() }
-        defer { if lane == .background { ahead.release() } }
         let chosen = lane == .check ? checkSlots : slots
-        let taken = lane == .background ? chosen.count : 1
-        await chosen.acquire(taken)
-        defer { chosen.release(taken) }
+        await chosen.acquire()
+        defer { chosen.release() }
         // A check runs on a thread of its own: the media queue's threads are libdispatch's, as
         // many as it sees fit (about one per core), and long edits may hold them all.
         let executor: any TaskExecutor = lane == .check ? MediaThreads.OwnThreads.shared : MediaThreads.shared
-        let threads = lane == .edit ? codecThreads(sharingWith: chosen.busy) : 0
+        return try await run(on: executor, threads: lane == .edit ? codecThreads(sharingWith: chosen.busy) : 0, work)
+    }
+
+    /// Runs `work`, done ahead of need, alone once no edit wants the cores; `.cancelled` when the
+    /// task is cancelled before its turn.
+    func runAhead<T: Sendable>(_ work: () throws(EditError) -> T) async throws(EditError) -> T {
+        guard await ahead.acquireYielding(1) else { throw .cancelled }
+        defer { ahead.release() }
+        guard await slots.acquireYielding(slots.count) else { throw .cancelled }
+        defer { slots.release(slots.count) }
+        return try await run(on: MediaThreads.shared, threads: 0, work)
+    }
+
+    private func run<T: Sendable, Failure: Error>(on executor: any TaskExecutor, threads: Int32,
+                                                  _ work: () throws(Failure) -> T) async throws(Failure) -> T {
         let result: Result<T, Failure> = await MediaThreads.$codecThreads.withValue(threads) {
             do throws(Failure) {
                 return .success(try await withTaskExecutorPreference(executor) { () async throws(Failure) -> T in try work() })

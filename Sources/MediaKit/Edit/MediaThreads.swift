@@ -30,6 +30,11 @@ final class MediaThreads: TaskExecutor {
         try await lanes.run(lane, work)
     }
 
+    /// Runs `work`, done ahead of need, alone when no edit wants the cores (`MediaLanes.runAhead`).
+    static func runAhead<T: Sendable>(_ work: () throws(EditError) -> T) async throws(EditError) -> T {
+        try await lanes.runAhead(work)
+    }
+
     /// Threads each decoder and encoder of the work running here may use; 0 lets FFmpeg and x264
     /// choose (about one and a half per core). Work that starts while others run shares the cores
     /// with them: each of its codecs gets its share, since several encodes each sized for the whole

@@ -65,7 +65,7 @@ public enum StitchAhead {
     /// it and leaves nothing.
     public static func prepare(_ clips: [String], before prediction: ShotPrediction, to path: String,
                                options: StitchOptions = StitchOptions()) async throws(EditError) -> PreparedStitch {
-        try await MediaThreads.run(.background) { () throws(EditError) in
+        try await MediaThreads.runAhead { () throws(EditError) in
             try prepareHere(clips, before: prediction, to: path, options: options)
         }
     }
