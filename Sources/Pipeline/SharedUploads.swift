@@ -5,12 +5,18 @@ import Uploader
 /// Uploads shared by every continuation of a process: a file is uploaded once however many jobs
 /// of a batch use it at the same moment (they wait for the one upload), and the upload cache
 /// answers for bytes sent before. A URL passes through as it is. A file is known by its path and
-/// its version on disk (`FileFacts.version`): one rewritten during a run (a clip rendered again
+/// its identity on disk (`FileIdentity`): one rewritten during a run (a clip rendered again
 /// while the batch goes on, or after its line was made ready ahead) goes up again, so a job is
 /// never sent what the file held before.
 public actor SharedUploads {
     public nonisolated let uploader: FileUploader
-    private var uploads: [String: Task<FileUploader.Uploaded, any Error>] = [:]
+    private var uploads: [Upload: Task<FileUploader.Uploaded, any Error>] = [:]
+
+    /// A file as it is now: the same path rewritten is another upload.
+    private struct Upload: Hashable {
+        let path: String
+        let identity: FileIdentity?
+    }
 
     public init(uploader: FileUploader) {
         self.uploader = uploader
@@ -27,7 +33,7 @@ public actor SharedUploads {
     public func url(for input: String, progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(UploadError) -> Outcome {
         if URLText.isHTTP(input) { return Outcome(url: input, file: nil, reused: false) }
         let path = URL(fileURLWithPath: input).path
-        let key = path + "\n" + (FileFacts.version(path) ?? "")
+        let key = Upload(path: path, identity: FileIdentity(path: path))
         let task: Task<FileUploader.Uploaded, any Error>
         let reused = uploads[key] != nil
         if let running = uploads[key] {
@@ -40,13 +46,10 @@ public actor SharedUploads {
         do {
             let uploaded = try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
             return Outcome(url: uploaded.url, file: uploaded, reused: reused)
-        } catch let error as UploadError {
+        } catch {
             // A failed upload is not remembered: the next asker tries again.
             uploads[key] = nil
-            throw error
-        } catch {
-            uploads[key] = nil
-            throw .transport(.cancelled)
+            throw (error as? UploadError) ?? .transport(.cancelled)
         }
     }
 }

@@ -8,25 +8,6 @@ import Synchronization
 /// same size and modification time: a continuation hashes its clip to know it again, the uploader to
 /// find it in the cache, and a 200 MB clip is read once, not at each of them.
 public enum ContentHash {
-    /// What identifies a file's content without reading it.
-    private struct FileIdentity: Hashable {
-        let device: UInt64
-        let inode: UInt64
-        let size: Int64
-        let modified: Int64
-        let modifiedNanoseconds: Int64
-
-        init?(_ descriptor: FileDescriptor) {
-            guard let status = try? descriptor.stat() else { return nil }
-            device = UInt64(status.deviceID.rawValue)
-            inode = UInt64(status.inode.rawValue)
-            size = status.size
-            // swift-system's `st_mtim` reads Darwin's `st_mtimespec` there.
-            modified = Int64(status.st_mtim.tv_sec)
-            modifiedNanoseconds = Int64(status.st_mtim.tv_nsec)
-        }
-    }
-
     private static let known = Mutex<[FileIdentity: String]>([:])
 
     public static func sha256(of bytes: [UInt8]) -> String {

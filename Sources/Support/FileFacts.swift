@@ -12,13 +12,6 @@ public enum FileFacts {
         return status.size
     }
 
-    /// What tells one content of the file at `path` from the next, without reading it: its inode,
-    /// size and modification time (to the nanosecond). Nil if it cannot be asked.
-    public static func version(_ path: String) -> String? {
-        guard let status = try? FilePath(path).stat() else { return nil }
-        let modified = status.st_mtim
-        return "\(status.inode.rawValue) \(status.size) \(modified.tv_sec).\(modified.tv_nsec)"
-    }
 }
 
 public enum FileFactsError: Error, Equatable, CustomStringConvertible {

@@ -106,10 +106,11 @@ public final class WorkSlots: Sendable {
         }
     }
 
-    /// A slot if one is free now (and nobody waits for one); false otherwise, without waiting.
+    /// A slot if one may be taken now (free, and nobody who does not yield waits for one); false
+    /// otherwise, without waiting.
     public func tryAcquire() -> Bool {
         state.withLock { state in
-            guard state.canTake(1, count: count), state.waiting.isEmpty else { return false }
+            guard state.canTake(1, count: count) else { return false }
             state.busy += 1
             return true
         }

@@ -221,7 +221,7 @@ import Testing
     @Test func aPauseThatSeveralRequestsMeetIsSaidOnce() async throws {
         let sandbox = try await Sandbox()
         defer { sandbox.close() }
-        let folder = try takes(2, in: sandbox)
+        let folder = try takes(3, in: sandbox)
         // The three submissions (sent together once their shared upload is done) are answered 3 s
         // after they arrive, all 429 with a reset 2 s after that.
         try await sandbox.simulator.control.rateLimit(3, resettingAfter: 2, path: "/v2/kling", answeredAfter: 3)

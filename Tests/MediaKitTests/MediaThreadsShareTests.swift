@@ -5,11 +5,11 @@ import Testing
 
 /// Media work that starts while other media work runs gets its share of the cores for its codecs
 /// (work that runs alone leaves the choice to FFmpeg and x264: 0); work done ahead of need runs
-/// alone, on cores no edit wants. Each test has lanes of its own (two cores' worth), so other tests' media work never
-/// stands in its way.
+/// alone, on cores no edit wants. Each test has lanes of its own (two cores' worth, on threads of
+/// their own), so other tests' media work never stands in its way.
 @Suite struct MediaThreadsShareTests {
     @Test func workStartedBesideOtherWorkGetsItsShareOfTheCores() async throws {
-        let lanes = MediaLanes(cores: 2)
+        let lanes = MediaLanes(cores: 2, executor: MediaThreads.OwnThreads.shared)
         let started = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
         let first = Task {
@@ -31,7 +31,7 @@ import Testing
     /// A stitch made ahead never runs beside an edit, either way round: the edit waits for it, and
     /// it waits for the edit (so a batch never holds two encodes' memory for work nobody waits for).
     @Test func workDoneAheadRunsAloneNeverBesideAnEdit() async throws {
-        let lanes = MediaLanes(cores: 2)
+        let lanes = MediaLanes(cores: 2, executor: MediaThreads.OwnThreads.shared)
         let aheadRunning = DispatchSemaphore(value: 0)
         let finishAhead = DispatchSemaphore(value: 0)
         let ahead = Task {
@@ -68,7 +68,7 @@ import Testing
     /// after it goes first (beside the edit already running), and once its task is cancelled (its
     /// shot came) it leaves the line at once, without waiting for its turn.
     @Test func editsAskingAfterWorkDoneAheadGoFirstAndACancelledOneLeavesAtOnce() async throws {
-        let lanes = MediaLanes(cores: 2)
+        let lanes = MediaLanes(cores: 2, executor: MediaThreads.OwnThreads.shared)
         let editRunning = DispatchSemaphore(value: 0)
         let finishEdit = DispatchSemaphore(value: 0)
         let longEdit = Task { await lanes.run(.edit) { editRunning.signal(); finishEdit.wait() } }

@@ -1,4 +1,3 @@
-import Foundation
 import Support
 
 /// Where each piece of media work queues, and how many run at once: the process has one set
@@ -38,15 +37,18 @@ struct MediaLanes: Sendable {
     /// check would wait minutes for seconds of work, and its job with it.
     private let checkSlots: WorkSlots
 
-    /// Lanes for a machine of `cores` cores: that many pieces of media work at once, and as many checks.
-    init(cores: Int) {
+    /// Where edits and work done ahead run.
+    private let executor: any TaskExecutor
+
+    /// Lanes for a machine of `cores` cores: that many pieces of media work at once, and as many
+    /// checks. Edits run on `executor`: the media queue, or for a test's lanes threads of their own
+    /// (the queue's threads are libdispatch's, about one per core, and other tests' work holds them).
+    init(cores: Int, executor: any TaskExecutor = MediaThreads.shared) {
         self.cores = max(1, cores)
+        self.executor = executor
         slots = WorkSlots(self.cores)
         checkSlots = WorkSlots(self.cores)
     }
-
-    /// How many pieces of media work may run at once (one per core).
-    var slotCount: Int { slots.count }
 
     /// Runs `work` (blocking media work) on MediaKit's threads, inside the calling task, once a
     /// slot of its lane is free.
@@ -56,8 +58,8 @@ struct MediaLanes: Sendable {
         defer { chosen.release() }
         // A check runs on a thread of its own: the media queue's threads are libdispatch's, as
         // many as it sees fit (about one per core), and long edits may hold them all.
-        let executor: any TaskExecutor = lane == .check ? MediaThreads.OwnThreads.shared : MediaThreads.shared
-        return try await run(on: executor, threads: lane == .edit ? codecThreads(sharingWith: chosen.busy) : 0, work)
+        return try await run(on: lane == .check ? MediaThreads.OwnThreads.shared : executor,
+                             threads: lane == .edit ? codecThreads(sharingWith: chosen.busy) : 0, work)
     }
 
     /// Runs `work`, done ahead of need, alone once no edit wants the cores; `.cancelled` when the
@@ -67,7 +69,7 @@ struct MediaLanes: Sendable {
         defer { ahead.release() }
         guard await slots.acquireYielding(slots.count) else { throw .cancelled }
         defer { slots.release(slots.count) }
-        return try await run(on: MediaThreads.shared, threads: 0, work)
+        return try await run(on: executor, threads: 0, work)
     }
 
     private func run<T: Sendable, Failure: Error>(on executor: any TaskExecutor, threads: Int32,

@@ -21,9 +21,6 @@ final class MediaThreads: TaskExecutor {
     /// The process's lanes, sized to its cores.
     static let lanes = MediaLanes(cores: ProcessInfo.processInfo.activeProcessorCount)
 
-    /// How many pieces of media work may run at once in this process (one per core).
-    static var slotCount: Int { lanes.slotCount }
-
     /// Runs `work` (blocking media work) on these threads, inside the calling task, once a slot of
     /// its lane is free.
     static func run<T: Sendable, Failure: Error>(_ lane: MediaLanes.Lane = .edit, _ work: () throws(Failure) -> T) async throws(Failure) -> T {
