@@ -53,10 +53,9 @@ import Testing
         // Cut off once it prints its request id, as the line's comment says.
         #expect(lines[1].comment.contains("Ctrl-C once it prints its request id"))
         let cut = try RunningProcess("/bin/bash", ["-c", "cd '\(folder)' && exec \(lines[1].command)"], environment: environment)
-        try await eventually("the request id") { cut.standardErrorSoFar.contains("request id ") }
-        cut.signal(SIGINT)
+        let whenSignalled = try await cut.signal(SIGINT, onceStandardErrorContains: "request id ")
         let interrupted = try await cut.finish()
-        #expect(interrupted.status == 130, "\(interrupted.standardError)")
+        #expect(interrupted.status == 130, "Ctrl-C sent when it had printed: \(whenSignalled)\nin all: \(interrupted.standardError)")
         #expect(interrupted.standardError.contains("goes on at the simulator; `kling-media wait "), "\(interrupted.standardError)")
         #expect(interrupted.standardError.contains(" --simulate` finishes it"))
         let resumed = try await run(lines[2].command)

@@ -57,10 +57,9 @@ import Testing
         defer { home.close() }
         let process = try RunningProcess(KlingMediaBinary.path, ["continue", Fixtures.path("portrait.mp4"), "--prompt", prompt,
                                                                  "-o", home.path("next.mp4")], environment: home.environment)
-        try await eventually("the request id") { process.standardErrorSoFar.contains("request id ") }
-        process.signal(SIGINT)
+        let whenSignalled = try await process.signal(SIGINT, onceStandardErrorContains: "request id ")
         let interrupted = try await process.finish()
-        #expect(interrupted.status == 130)
+        #expect(interrupted.status == 130, "Ctrl-C sent when it had printed: \(whenSignalled)")
         let id = try #require(interrupted.standardError.firstMatch(of: /request id ([0-9a-f-]+)/)?.1)
         #expect(interrupted.standardError.contains("goes on at the simulator; `kling-media wait \(id) --simulate` finishes it"))
 

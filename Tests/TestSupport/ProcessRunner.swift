@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// What a finished process printed and how it exited.
 public struct ProcessResult: Sendable {
@@ -69,6 +70,30 @@ public final class RunningProcess: @unchecked Sendable {
 
     public func signal(_ number: Int32) {
         kill(process.processIdentifier, number)
+    }
+
+    /// Sends `number` as soon as standard error contains `text`, watched from a thread of its own.
+    /// A test's own wait runs on the test runner's few threads, and on a busy 2-core machine those
+    /// were held for over ten seconds: long enough for a simulated job to finish, so the Ctrl-C met a
+    /// process that had already exited 0. Returns what standard error held when the signal was sent.
+    @discardableResult
+    public func signal(_ number: Int32, onceStandardErrorContains text: String, within seconds: Double = 60) async throws -> String {
+        let watched = await DedicatedThread.run { [self] () -> Result<String, WaitedInVain> in
+            let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
+            while ContinuousClock.now < deadline {
+                let soFar = standardErrorSoFar
+                if soFar.contains(text) {
+                    kill(process.processIdentifier, number)
+                    return .success(soFar)
+                }
+                guard process.isRunning else {
+                    return .failure(WaitedInVain(what: "\"\(text)\" on standard error (the process ended without it)", seconds: 0))
+                }
+                usleep(5_000)
+            }
+            return .failure(WaitedInVain(what: "\"\(text)\" on standard error", seconds: seconds))
+        }
+        return try watched.get()
     }
 
     /// Waits for the exit and returns what it printed.
