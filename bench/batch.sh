@@ -16,6 +16,8 @@
 #
 #   bash bench/batch.sh            LINES=100 by default; LINES=20 for a quicker look;
 #                                  CONCURRENCY="2 32" for some of the runs; LEARN=0 without the last;
+#                                  LOGS=DIR keeps the simulator's log of each run there (c8.json, …):
+#                                  every request's arrival and answer, for a timeline;
 #                                  TIME_SCALE=0.25 for a plan's minute of 15 s: at 0.05 the two cores'
 #                                  stitches and each request's own round trip (counted in the budget
 #                                  from its answer) are twenty times larger against the plan than at
@@ -95,6 +97,7 @@ for concurrency in $concurrencies; do
     before=$(api_requests)
     read -r seconds maxrss <<<"$(batch "c$concurrency" 3 "$lines" "$concurrency")"
     after=$(api_requests)
+    [ -z "${LOGS:-}" ] || { mkdir -p "$LOGS"; curl -s "$base/_simulator/log" > "$LOGS/c$concurrency.json"; }
     python3 - "$concurrency" "$seconds" "$maxrss" "$((after - before))" "$lines" "$scale" <<'EOF'
 import sys
 concurrency, seconds, maxrss, requests, lines = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
@@ -114,6 +117,7 @@ echo "learning: a server allowing 60 a minute, the client configured for 5, --co
 start_simulator 60
 batch learn 0 3 3 > /dev/null
 read -r seconds maxrss <<<"$(batch learn 3 "$lines" 32)"
+[ -z "${LOGS:-}" ] || { mkdir -p "$LOGS"; curl -s "$base/_simulator/log" > "$LOGS/learn.json"; }
 grep -o "request budget for this key: [0-9]* requests per [^,]*, was [0-9]*" "$work/learn/stderr" | sed 's/^/  /' || true
 python3 - "$lines" "$seconds" "$maxrss" "$scale" <<'EOF'
 import sys

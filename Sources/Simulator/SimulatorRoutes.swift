@@ -17,10 +17,10 @@ struct SimulatorRoutes: Sendable {
             try await gate(request) { entry in try await submit(request, logEntry: entry) }
         }
         router.get("/v2/requests/:id/status") { request, context in
-            try await gate(request) { _ in await status(id: context.parameters.get("id") ?? "", full: false) }
+            try await gate(request) { entry in await status(id: context.parameters.get("id") ?? "", full: false, logEntry: entry) }
         }
         router.get("/v2/requests/:id") { request, context in
-            try await gate(request) { _ in await status(id: context.parameters.get("id") ?? "", full: true) }
+            try await gate(request) { entry in await status(id: context.parameters.get("id") ?? "", full: true, logEntry: entry) }
         }
         router.get("/outputs/:file") { request, context in
             let file = context.parameters.get("file") ?? ""
@@ -171,6 +171,7 @@ struct SimulatorRoutes: Sendable {
             failure: blocked ? "Content blocked: the prompt or an input was flagged by the safety system (RAI)" : nil,
             sourceClip: clip == nil ? nil : clipPath)
         await state.add(job)
+        await state.recordJob(job.id, status: SimulatedJob.Status.queued.rawValue, at: logEntry)
         let base = "http://127.0.0.1:\(port())/v2/requests/\(job.id)"
         return json(.ok, .object([
             "request_id": .string(job.id),
@@ -181,7 +182,7 @@ struct SimulatorRoutes: Sendable {
         ]))
     }
 
-    private func status(id: String, full: Bool) async -> Response {
+    private func status(id: String, full: Bool, logEntry: Int) async -> Response {
         let now = Date()
         let configuration = state.configuration
         guard let job = await state.job(id), !job.isExpired(at: now, configuration: configuration) else {
@@ -189,6 +190,7 @@ struct SimulatorRoutes: Sendable {
         }
         var status = job.status(at: now, configuration: configuration)
         if await state.holding, status.isFinal { status = .processing }
+        await state.recordJob(id, status: status.rawValue, at: logEntry)
         let metrics = JSONValue.object(job.metrics(at: now, configuration: configuration).mapValues { .number($0) })
         var body: [String: JSONValue] = ["request_id": .string(id), "status": .string(status.rawValue), "metrics": metrics]
         switch status {

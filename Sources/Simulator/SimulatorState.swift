@@ -39,9 +39,16 @@ struct RequestRecord: Encodable, Sendable {
     var range: String?
     /// A submission's body, as sent (how it spelled its fields).
     var body: String?
+    /// Seconds since the simulator started, when the answer was ready (what a timeline of a
+    /// batch measures waits from).
+    var answered: Double?
+    /// The job a submission made or a status answer spoke of, and its status then.
+    var requestID: String?
+    var jobStatus: String?
 
     enum CodingKeys: String, CodingKey {
-        case method, path, host, arrived, status, range, body
+        case method, path, host, arrived, status, range, body, answered
+        case requestID = "request_id", jobStatus = "job_status"
         case sentAPIKey = "sent_api_key"
     }
 }
@@ -110,7 +117,15 @@ actor SimulatorState {
     }
 
     func recordAnswer(_ status: Int, at index: Int) {
-        if log.indices.contains(index) { log[index].status = status }
+        guard log.indices.contains(index) else { return }
+        log[index].status = status
+        log[index].answered = started.duration(to: .now).inSeconds
+    }
+
+    func recordJob(_ id: String, status: String, at index: Int) {
+        guard log.indices.contains(index) else { return }
+        log[index].requestID = id
+        log[index].jobStatus = status
     }
     func requestLog() -> [RequestRecord] { log }
     func stage(_ fault: Fault) { faults.append(fault) }
