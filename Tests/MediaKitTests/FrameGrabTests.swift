@@ -36,7 +36,7 @@ import Testing
         let ours = FileManager.default.temporaryDirectory.appendingPathComponent("kling-frame-\(UUID().uuidString).png").path
         let theirs = try await oracle(ffmpeg.map { $0 == "INPUT" ? input : $0 })
         defer { try? FileManager.default.removeItem(atPath: ours); try? FileManager.default.removeItem(atPath: theirs) }
-        let result = try FrameGrab.write(from: input, at: position, to: ours)
+        let result = try await FrameGrab.write(from: input, at: position, to: ours)
         #expect(result.width == width && result.height == height)
         #expect(abs(result.seconds - seconds) < 0.001)
         let picture = try await rgb(ours)

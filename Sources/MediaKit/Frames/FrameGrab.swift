@@ -31,6 +31,13 @@ public enum FrameGrab {
         return Result(width: picture.width, height: picture.height, seconds: seconds)
     }
 
+    /// `write`, queued with MediaKit's other media work (`MediaThreads`) instead of blocking the
+    /// caller's thread: a decode from the last keyframe of a long clip holds a core for a while.
+    public static func write(from input: String, at position: FramePosition, to output: String,
+                             replacing: Bool = false) async throws(FrameGrabError) -> Result {
+        try await MediaThreads.run { () throws(FrameGrabError) in try write(from: input, at: position, to: output, replacing: replacing) }
+    }
+
     /// The frame at `position` as a viewer sees it, and its time in the clip.
     static func displayedPicture(of input: String, at position: FramePosition) throws(FrameGrabError) -> (RGBPicture, Double) {
         let file: MediaFile

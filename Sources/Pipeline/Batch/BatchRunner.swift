@@ -20,6 +20,12 @@ public struct BatchRunner: Sendable {
     public struct Result: Sendable {
         public let line: BatchLine
         public let outcome: Swift.Result<ContinuationOutcome, PipelineError>
+
+        /// What stopped the line, if something did.
+        public var failure: String? {
+            if case .failure(let error) = outcome { return error.description }
+            return nil
+        }
     }
 
     /// Runs every line; `events` hears each line's events with its number; `finished` each result

@@ -28,18 +28,20 @@ public struct ReviewBuilder: Sendable {
         var cards: [ReviewCard] = []
         for line in lines {
             progress(cards.count, lines.count)
-            let record = (try? ContinuationRunner.contentHashes(line.request)).flatMap { hashes in
-                try? continuations.newest(key: line.request.key(contentHashes: hashes))
-            }
-            if let record {
-                cards.append(await card(for: record, line: line.number))
-            } else {
-                cards.append(ReviewCard(line: line.number, clip: line.request.source, prompt: line.request.prompt, state: "not started",
-                                        error: failures[line.number], requestIDs: [], video: nil, clipLastFrame: nil, shotFirstFrame: nil,
-                                        seams: nil))
-            }
+            cards.append(await card(for: line, failure: failures[line.number]))
         }
         return cards
+    }
+
+    /// The card of one line, as its continuation stands in the journal; `failure` is the error that
+    /// stopped it this run, if one did.
+    public func card(for line: BatchLine, failure: String? = nil) async -> ReviewCard {
+        let record = (try? ContinuationRunner.contentHashes(line.request)).flatMap { hashes in
+            try? continuations.newest(key: line.request.key(contentHashes: hashes))
+        }
+        if let record { return await card(for: record, line: line.number) }
+        return ReviewCard(line: line.number, clip: line.request.source, prompt: line.request.prompt, state: "not started",
+                          error: failure, requestIDs: [], video: nil, clipLastFrame: nil, shotFirstFrame: nil, seams: nil)
     }
 
     /// A card per continuation whose result (or shot) lies in `folder`, oldest first.
@@ -61,8 +63,9 @@ public struct ReviewBuilder: Sendable {
         let firstShot = record.shotPaths.first.flatMap { SystemCalls.exists($0) ? $0 : nil }
         let video = record.outputPath.flatMap { SystemCalls.exists($0) ? $0 : nil } ?? record.shotPaths.last(where: SystemCalls.exists)
         let name = "\(line.map { "line\($0)-" } ?? "")\(record.localID.prefix(12))"
-        let clipLast = still(of: record.request.source, at: .last, named: "\(name)-clip-last.jpg")
-        let shotFirst = firstShot.flatMap { still(of: $0, at: .first, named: "\(name)-shot-first.jpg") }
+        let clipLast = await still(of: record.request.source, at: .last, named: "\(name)-clip-last.jpg")
+        var shotFirst: String?
+        if let firstShot { shotFirst = await still(of: firstShot, at: .first, named: "\(name)-shot-first.jpg") }
         var seams: SeamReport?
         if let output = record.outputPath, SystemCalls.exists(output) {
             if let known = record.seams, let sheet = known.sheet, SystemCalls.exists(sheet) {
@@ -76,9 +79,9 @@ public struct ReviewBuilder: Sendable {
                           seams: seams)
     }
 
-    private func still(of clip: String, at position: FramePosition, named name: String) -> String? {
+    private func still(of clip: String, at position: FramePosition, named name: String) async -> String? {
         let path = files + "/" + name
-        guard (try? FrameGrab.write(from: clip, at: position, to: path, replacing: true)) != nil else { return nil }
+        guard (try? await FrameGrab.write(from: clip, at: position, to: path, replacing: true)) != nil else { return nil }
         return path
     }
 

@@ -64,17 +64,23 @@ struct BatchCommand: AsyncParsableCommand, JSONOutputting {
         options.maxDownloadBytes = download.maxBytes
         let runner = BatchRunner(session: session.session, concurrency: concurrency, options: options)
         let tally = BatchTally(total: lines.count)
+        let page = reviewPage
+        let cardsAhead = noReview ? nil : (try? ReviewWriter.files(beside: page)).map { files in
+            ReviewCardsAhead(builder: ReviewBuilder(continuations: session.session.continuations, journal: session.session.journal, files: files))
+        }
         let results = try await Interruption.cancellingOnInterrupt(stop: options.stopWaiting) { [runner] in
             await runner.run(lines, events: { number, event in
                 printer.print(event, source: .batchLine(number)) { tally.summary + "; line \(number): " + $0 }
             }, finished: { result in
                 tally.count(result)
+                cardsAhead?.start(result.line, failure: result.failure)
                 printer.line.show(tally.summary)
             })
         }
         printer.line.finish()
         let rows = results.map { BatchRow($0, simulated: session.isSimulated) }
-        let review = noReview ? nil : await writeReview(lines: lines, results: results, session: session.session, notices: printer.notices)
+        let review = noReview ? nil : await writeReview(page, lines: lines, results: results, cardsAhead: cardsAhead,
+                                                        session: session.session, notices: printer.notices)
         if json {
             JSONOutput.print(BatchReport(simulated: session.isSimulated, rows: rows, review: review))
         } else {
@@ -89,16 +95,22 @@ struct BatchCommand: AsyncParsableCommand, JSONOutputting {
         }
     }
 
-    /// review.html beside the batch file: a card per line. A page that cannot be written is said,
-    /// not a failure of the batch (its results are made).
-    private func writeReview(lines: [BatchLine], results: [BatchRunner.Result], session: Session, notices: NoticePrinter) async -> String? {
-        let page = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("review.html").path
+    /// review.html beside the batch file.
+    private var reviewPage: String {
+        URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("review.html").path
+    }
+
+    /// The review page: a card per line, most made as their lines finished (`cardsAhead`). A page
+    /// that cannot be written is said, not a failure of the batch (its results are made).
+    private func writeReview(_ page: String, lines: [BatchLine], results: [BatchRunner.Result], cardsAhead: ReviewCardsAhead?,
+                             session: Session, notices: NoticePrinter) async -> String? {
         var failures: [Int: String] = [:]
-        for result in results { if case .failure(let error) = result.outcome { failures[result.line.number] = error.description } }
+        for result in results { if let failure = result.failure { failures[result.line.number] = failure } }
         do {
             let written = try await ReviewWriter.write(page: page, title: "kling-media batch: \(file)", continuations: session.continuations,
                                                        journal: session.journal) { builder in
-                await builder.cards(for: lines, failures: failures)
+                if let cardsAhead { return await cardsAhead.cards(for: lines, failures: failures, builder: builder) }
+                return await builder.cards(for: lines, failures: failures)
             }
             return written.page
         } catch {

@@ -10,11 +10,17 @@ enum ReviewWriter {
         let cards: Int
     }
 
+    /// The folder of the page's pictures, `review-files/` beside it, made if missing.
+    static func files(beside page: String) throws -> String {
+        let files = URL(fileURLWithPath: page).deletingLastPathComponent().path + "/review-files"
+        try FileManager.default.createDirectory(atPath: files, withIntermediateDirectories: true)
+        return files
+    }
+
     static func write(page: String, title: String, continuations: ContinuationStore, journal: JobJournal,
                       cards gather: (ReviewBuilder) async throws -> [ReviewCard]) async throws -> Written {
         let folder = URL(fileURLWithPath: page).deletingLastPathComponent().path
-        let files = folder + "/review-files"
-        try FileManager.default.createDirectory(atPath: files, withIntermediateDirectories: true)
+        let files = try files(beside: page)
         let line = StatusLine()
         defer { line.finish() }
         let builder = ReviewBuilder(continuations: continuations, journal: journal, files: files) { made, all in
