@@ -187,8 +187,30 @@ import Testing
         } }
     }
 
-    /// A poll that waited for the request budget and found the job done says it was done by when
-    /// the poll was due, not by when the budget let it go: a busy batch's jobs do not seem to take
+    /// A job found running, then done by a poll that waited for the request budget, finished
+    /// somewhere between the two polls' answers: its record says done by the later answer, not by
+    /// when that poll was due (it may have finished after; timed so, a batch's first jobs taught
+    /// 210 s for jobs of 224, and later first polls missed).
+    @Test func aJobFoundRunningThenDoneByAPollThatWaitedForTheBudgetIsTimedByThatPollsAnswer() async throws {
+        // Two requests every 20 s: the submission and the first poll (2 s on, the job takes 4), then
+        // the next poll, due 3 s later, waits for the submission to leave the window.
+        let budget = RequestBudget(requestsPerWindow: 2, window: .seconds(20), learns: false)
+        try await SimulatorHarness.with({ $0.look = .pattern; $0.latency = 4 }, budget: budget) { harness in try await Self.withJournal { journal in
+            let (finished, polls) = try await Self.submitAndTrack(harness, journal)
+            #expect(polls.count == 2 && [.queued, .processing].contains(polls[0].0) && polls[1].0 == .completed, "\(polls)")
+            let gets = try await harness.control.requests("GET", "/v2/").compactMap { $0["arrived"] as? Double }
+            #expect(gets.count == 2 && gets[1] - gets[0] >= 15, "the second poll waited for the budget: \(gets)")
+            let answered = try #require(polls.last { $0.0 == .completed }?.1)
+            let stored = try journal.find(try #require(finished.requestID).rawValue)
+            let doneBy = try #require(stored.completedAt)
+            // The journal keeps seconds.
+            #expect(abs(answered.timeIntervalSince(doneBy)) <= 1, "done by \(doneBy), answered \(answered)")
+            #expect(try #require(stored.runningUntil) < doneBy)
+        } }
+    }
+
+    /// A poll that waited for the request budget and found the job done at its first poll says it
+    /// was done by when the poll was due, not by when the budget let it go: a busy batch's jobs do not seem to take
     /// longer and longer (and their first polls come no later for it).
     @Test func aJobFoundDoneByAPollThatWaitedForTheBudgetIsTimedByWhenThePollWasDue() async throws {
         // One request every 20 s: longer than the longest poll interval (15 s), so every poll waits

@@ -58,11 +58,13 @@ public struct JobTracker: Sendable {
                 // for hours later (after a crash, say) would teach that they take hours.
                 let watchedFromSubmission = Date().timeIntervalSince(job.submittedAt) < TypicalProcessing.watchedWithin
                 // When it finished, as far as the polls tell: after the last that found it running
-                // answered, by when the first that found it done was due.
+                // answered; by when the first that found it done was due if none found it running
+                // (it was done in the wait it was given), else by that one's answer (a poll that
+                // waited for the budget may find done a job that finished after it was due).
                 let seen = Mutex<(runningUntil: Date?, doneBy: Date?)>((nil, nil))
                 let result = try await client.waitForResult(of: location, deadline: deadline, firstPollAfter: firstPoll) { poll in
                     if poll.status == .queued || poll.status == .processing { seen.withLock { $0.runningUntil = Date() } }
-                    if poll.status == .completed { seen.withLock { $0.doneBy = poll.due } }
+                    if poll.status == .completed { seen.withLock { $0.doneBy = $0.runningUntil == nil ? poll.due : Date() } }
                     events(.polled(poll.status, waited: started.duration(to: .now)))
                 }
                 let (runningUntil, doneBy) = seen.withLock { $0 }

@@ -8,13 +8,16 @@ import Synchronization
 /// there is history (three jobs), Segmind's own figure for the model on its hosts (about 224 s,
 /// its model page), and no wait on other hosts (a simulator, a proxy): nothing is known of them.
 ///
-/// A job is seen done at a poll, not when it finished. What counts is when that poll was due, not
-/// when its answer came: one that waited for the request budget and found the job done says
-/// nothing of whether it was done when due (counting the answer, a busy batch's jobs seemed to take
-/// longer and longer, and so every first poll came later). When an earlier poll found the job
-/// still running, it finished between that one's answer and the next one's due time: the middle of
-/// that span is its time (timed by the later poll alone, the first jobs, polled up to 15 s apart
-/// before there was history, set every later first poll that late for good).
+/// A job is seen done at a poll, not when it finished. Found done at its first poll, what counts is
+/// when that poll was due, not when its answer came: one that waited for the request budget and
+/// found the job done says nothing of whether it was done when due (counting the answer, a busy
+/// batch's jobs seemed to take longer and longer, and so every first poll came later). When an
+/// earlier poll found the job still running, it finished between that one's answer and the answer
+/// of the one that found it done: the middle of that span is its time (timed by the later poll
+/// alone, the first jobs, polled up to 15 s apart before there was history, set every later first
+/// poll that late for good; timed by when the later poll was due, a job whose poll waited for the
+/// budget past its end seemed shorter than it was: a batch's first jobs, polled while the budget was
+/// full, taught 210 s for jobs of 224, and every first poll then missed).
 ///
 /// The third quartile of the times is taken: most jobs are done by then. A job done at its first
 /// poll adds the wait it was given, so the time cannot creep upwards; only polls that find jobs
