@@ -56,6 +56,11 @@ public struct JobRecord: JournalRecord, Equatable {
     /// When a poll last found the job still QUEUED or PROCESSING, if one did before the poll that
     /// found it COMPLETED: it was done somewhere after this. (Nil in records written before.)
     public var runningUntil: Date?
+    /// How long the job took, as its polls tell, to the millisecond (`completedAt` and `runningUntil`
+    /// are kept to the second, and a simulator run at a time scale of 0.05 makes a second 20 of
+    /// Kling's: a batch's first jobs then taught later processes first polls 20 s off). Nil in
+    /// records written before 2026-11-27, and for jobs not watched from their submission.
+    public var processingSeconds: Double?
 
     /// The current time to the second, as the journal stores it (ISO 8601), so a record reads back equal.
     public static func now() -> Date { JournalClock.now() }
@@ -99,6 +104,7 @@ public struct JobRecord: JournalRecord, Equatable {
         case continuation
         case completedAt = "completed_at"
         case runningUntil = "running_until"
+        case processingSeconds = "processing_seconds"
     }
 
     public init(localID: String = UUID().uuidString.lowercased(), parameters: KlingRequest, apiBase: String,

@@ -184,7 +184,30 @@ import Testing
             let heard = JournalClock.stored(lastRunning.1)
             #expect(abs(kept.timeIntervalSince(heard)) <= 1, "\(kept) vs \(heard)")
             #expect(try #require(stored.runningUntil) <= (try #require(stored.completedAt)))
+            // And how long it took, to the millisecond: between the two (kept to the second).
+            let took = try #require(stored.processingSeconds)
+            #expect(took >= kept.timeIntervalSince(stored.submittedAt) - 1, "\(took)")
+            #expect(took <= (try #require(stored.completedAt)).timeIntervalSince(stored.submittedAt) + 1, "\(took)")
         } }
+    }
+
+    /// A job's time is read back as precisely as it was learned: a later process learns what this
+    /// one did, not the second-rounded times (at a simulator's time scale of 0.05, a second is 20 of
+    /// Kling's).
+    @Test func aJobsTimeIsReadBackToTheMillisecond() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let journal = try JobJournal(directory: folder.path)
+        for seconds in [11.25, 11.5, 11.75] {
+            var record = JobRecord(parameters: KlingRequest(prompt: "Based on @Video1", videoURL: "https://example.com/a.mp4"),
+                                   apiBase: "http://127.0.0.1:9", now: Date().addingTimeInterval(-100))
+            record.state = .downloaded
+            record.completedAt = record.submittedAt.addingTimeInterval(seconds.rounded(.down))
+            record.processingSeconds = seconds
+            try journal.save(record)
+        }
+        let next = JobRecord(parameters: KlingRequest(prompt: "Based on @Video1", videoURL: "https://example.com/a.mp4"), apiBase: "http://127.0.0.1:9")
+        #expect(TypicalProcessing.typicalSeconds(for: next, in: journal) == 11.75)
     }
 
     /// A job found running, then done by a poll that waited for the request budget, finished

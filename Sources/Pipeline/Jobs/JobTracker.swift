@@ -75,6 +75,7 @@ public struct JobTracker: Sendable {
                     if watchedFromSubmission, $0.completedAt == nil {
                         $0.completedAt = JournalClock.stored(doneBy ?? Date())
                         $0.runningUntil = runningUntil.map(JournalClock.stored)
+                        $0.processingSeconds = TypicalProcessing.sample($0, runningUntil: runningUntil, doneBy: doneBy ?? Date())
                     }
                 }
                 if watchedFromSubmission {

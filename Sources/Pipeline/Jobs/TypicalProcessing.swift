@@ -76,7 +76,7 @@ enum TypicalProcessing {
     /// A job just finished: its time counts from now on in this process too (a batch's later
     /// lines learn from its first ones, not only from the journal as it stood at the start).
     static func learn(_ job: JobRecord, runningUntil: Date? = nil, doneBy: Date = Date(), in journal: JobJournal) {
-        guard let seconds = sample(job, runningUntil: runningUntil, doneBy: doneBy) else { return }
+        guard let seconds = job.processingSeconds ?? sample(job, runningUntil: runningUntil, doneBy: doneBy) else { return }
         let key = key(for: job)
         if cache.withLock({ $0[journal.directory] }) == nil { _ = load(journal) }
         cache.withLock { journals in
@@ -88,12 +88,13 @@ enum TypicalProcessing {
 
     /// How long the job took, as far as its record tells.
     private static func sample(_ job: JobRecord) -> Double? {
+        if let seconds = job.processingSeconds { return seconds }
         guard let done = job.completedAt else { return nil }
         return finished(seenRunning: job.runningUntil, seenDone: done).timeIntervalSince(job.submittedAt)
     }
 
     /// How long a job just seen done took: to the instant if this process submitted it.
-    private static func sample(_ job: JobRecord, runningUntil: Date?, doneBy: Date) -> Double? {
+    static func sample(_ job: JobRecord, runningUntil: Date?, doneBy: Date) -> Double? {
         accepted.withLock { $0[job.localID] }.map { finished(seenRunning: runningUntil, seenDone: doneBy).timeIntervalSince($0) }
             ?? sample(job)
     }
