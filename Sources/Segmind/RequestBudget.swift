@@ -29,13 +29,13 @@ public actor RequestBudget {
     /// This budget's requests in a shared ledger.
     private let owner = "\(SystemCalls.processID)-\(UInt32.random(in: 0...UInt32.max))"
     private var nextTicket = 0
-    /// This process's requests waiting for the budget, in the order they asked: only the first
-    /// takes from the window. Each waiter used to sleep until the window had room and take it on
-    /// waking, and a request that asked just then took it first: in a busy batch one poll, for a
-    /// job long done, lost that race four windows in a row while its place at Segmind sat idle.
-    private var waiting: [Int] = []
-    /// The waiters behind the first, each resumed when it becomes the first.
-    private var turns: [Int: CheckedContinuation<Void, Never>] = [:]
+    /// This process's requests waiting for the budget, in the order they asked: only the one
+    /// holding the line's slot takes from the window. Each waiter used to sleep until the window
+    /// had room and take it on waking, and a request that asked just then took it first: in a busy
+    /// batch one poll, for a job long done, lost that race four windows in a row while its place
+    /// at Segmind sat idle. Every waiter yields alike, so the line is in order, and one cancelled
+    /// in it leaves at once.
+    private let line = WorkSlots(1)
 
     /// A budget of this process only (no file). Unless it `learns`, it keeps to `limit` (a 429
     /// still pauses it until the reset).
@@ -77,14 +77,9 @@ public actor RequestBudget {
         var announced: Set<Bool> = []
         nextTicket += 1
         let ticket = nextTicket
-        waiting.append(ticket)
-        defer { leaveLine(ticket) }
+        guard await line.acquireYielding(1) else { throw CancellationError() }
+        defer { line.release() }
         while true {
-            if waiting.first != ticket {
-                await waitForTurn(ticket)
-                try Task.checkCancellation()
-                continue
-            }
             let now = Self.now
             let (decision, perMinute) = update { ledger in (ledger.take(owner: owner, ticket: ticket, now: now), ledger.limit) }
             guard case .wait(let until, let reset) = decision else { return ticket }
@@ -96,26 +91,6 @@ public actor RequestBudget {
             }
             try await Task.sleep(for: .milliseconds(Int((max(0, seconds) * 1000).rounded(.up))))
         }
-    }
-
-    /// Waits until `ticket` is first in line, or its task is cancelled.
-    private func waitForTurn(_ ticket: Int) async {
-        await withTaskCancellationHandler {
-            // Stored before any cancellation's hop to this actor can look for it.
-            await withCheckedContinuation { turns[ticket] = $0 }
-        } onCancel: {
-            Task { await self.resumeTurn(ticket) }
-        }
-    }
-
-    private func resumeTurn(_ ticket: Int) {
-        turns.removeValue(forKey: ticket)?.resume()
-    }
-
-    /// `ticket` is granted, cancelled or given up: the next in line takes its turn.
-    private func leaveLine(_ ticket: Int) {
-        waiting.removeAll { $0 == ticket }
-        if let next = waiting.first { resumeTurn(next) }
     }
 
     /// What answered a request, as far as the budget is concerned.

@@ -28,12 +28,12 @@ import Testing
             let counting = ReviewBuilder(continuations: harness.continuations, journal: harness.journal, files: files) { made, _ in
                 gathered.withLock { $0.append(made) }
             }
-            let cards = await ahead.cards(for: lines, failures: [:], builder: counting)
+            let cards = await counting.cards(for: lines, failures: [:], madeAhead: ahead)
             // Gathered again, the cards made ahead are not made again: their stills stay as written.
             let stills = cards.flatMap { [$0.clipLastFrame, $0.shotFirstFrame].compactMap { $0 } }
             let written = try stills.map { try #require(try FileManager.default.attributesOfItem(atPath: $0)[.modificationDate] as? Date) }
             try await Task.sleep(for: .milliseconds(20))
-            #expect(await ahead.cards(for: lines, failures: [:], builder: builder) == cards)
+            #expect(await builder.cards(for: lines, failures: [:], madeAhead: ahead) == cards)
             #expect(try stills.map { try FileManager.default.attributesOfItem(atPath: $0)[.modificationDate] as? Date } == written)
             // The same cards as those made all at the end.
             let atTheEnd = await builder.cards(for: lines)

@@ -67,19 +67,20 @@ public struct JobTracker: Sendable {
                     if poll.status == .completed { seen.withLock { $0.doneBy = $0.runningUntil == nil ? poll.due : Date() } }
                     events(.polled(poll.status, waited: started.duration(to: .now)))
                 }
-                let (runningUntil, doneBy) = seen.withLock { $0 }
+                let (runningUntil, seenDoneBy) = seen.withLock { $0 }
+                let doneBy = seenDoneBy ?? Date()
                 job = note(job, events) {
                     $0.outputURL = result.outputURL
                     $0.outputURLs = result.outputURLs
                     $0.state = .completed
                     if watchedFromSubmission, $0.completedAt == nil {
-                        $0.completedAt = JournalClock.stored(doneBy ?? Date())
+                        $0.completedAt = JournalClock.stored(doneBy)
                         $0.runningUntil = runningUntil.map(JournalClock.stored)
-                        $0.processingSeconds = TypicalProcessing.sample($0, runningUntil: runningUntil, doneBy: doneBy ?? Date())
+                        $0.processingSeconds = TypicalProcessing.sample($0, runningUntil: runningUntil, doneBy: doneBy)
                     }
                 }
                 if watchedFromSubmission {
-                    TypicalProcessing.learn(job, runningUntil: runningUntil, doneBy: doneBy ?? Date(), in: journal)
+                    TypicalProcessing.learn(job, in: journal)
                 }
                 TypicalProcessing.forget(job)
                 events(.completed(afterSubmission: Date().timeIntervalSince(job.submittedAt)))

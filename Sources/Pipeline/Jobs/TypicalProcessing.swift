@@ -75,8 +75,8 @@ enum TypicalProcessing {
 
     /// A job just finished: its time counts from now on in this process too (a batch's later
     /// lines learn from its first ones, not only from the journal as it stood at the start).
-    static func learn(_ job: JobRecord, runningUntil: Date? = nil, doneBy: Date = Date(), in journal: JobJournal) {
-        guard let seconds = job.processingSeconds ?? sample(job, runningUntil: runningUntil, doneBy: doneBy) else { return }
+    static func learn(_ job: JobRecord, in journal: JobJournal) {
+        guard let seconds = sample(job) else { return }
         let key = key(for: job)
         if cache.withLock({ $0[journal.directory] }) == nil { _ = load(journal) }
         cache.withLock { journals in
@@ -93,7 +93,8 @@ enum TypicalProcessing {
         return finished(seenRunning: job.runningUntil, seenDone: done).timeIntervalSince(job.submittedAt)
     }
 
-    /// How long a job just seen done took: to the instant if this process submitted it.
+    /// How long a job just seen done took (its record's `processingSeconds`): to the instant if this
+    /// process submitted it.
     static func sample(_ job: JobRecord, runningUntil: Date?, doneBy: Date) -> Double? {
         accepted.withLock { $0[job.localID] }.map { finished(seenRunning: runningUntil, seenDone: doneBy).timeIntervalSince($0) }
             ?? sample(job)

@@ -24,11 +24,16 @@ public struct ReviewBuilder: Sendable {
     }
 
     /// A card per line, in the file's order; `failures` are the errors of lines that stopped this run.
-    public func cards(for lines: [BatchLine], failures: [Int: String] = [:]) async -> [ReviewCard] {
+    /// Cards already made (or being made) as their lines finished are taken from `madeAhead`.
+    public func cards(for lines: [BatchLine], failures: [Int: String] = [:], madeAhead: ReviewCardsAhead? = nil) async -> [ReviewCard] {
         var cards: [ReviewCard] = []
         for line in lines {
             progress(cards.count, lines.count)
-            cards.append(await card(for: line, failure: failures[line.number]))
+            if let made = await madeAhead?.card(for: line) {
+                cards.append(made)
+            } else {
+                cards.append(await card(for: line, failure: failures[line.number]))
+            }
         }
         return cards
     }

@@ -20,18 +20,9 @@ public final class ReviewCardsAhead: Sendable {
         started.withLock { $0[line.number] = task }
     }
 
-    /// Every line's card, in the file's order: those started, once made, and the others made now
-    /// by `builder` (whose progress hears them all).
-    public func cards(for lines: [BatchLine], failures: [Int: String], builder: ReviewBuilder) async -> [ReviewCard] {
-        var cards: [ReviewCard] = []
-        for line in lines {
-            builder.progress(cards.count, lines.count)
-            if let task = started.withLock({ $0[line.number] }) {
-                cards.append(await task.value)
-            } else {
-                cards.append(await builder.card(for: line, failure: failures[line.number]))
-            }
-        }
-        return cards
+    /// The card of `line`, once made, if it was started; nil if not (`ReviewBuilder.cards` makes it then).
+    public func card(for line: BatchLine) async -> ReviewCard? {
+        guard let task = started.withLock({ $0[line.number] }) else { return nil }
+        return await task.value
     }
 }

@@ -109,8 +109,7 @@ struct BatchCommand: AsyncParsableCommand, JSONOutputting {
         do {
             let written = try await ReviewWriter.write(page: page, title: "kling-media batch: \(file)", continuations: session.continuations,
                                                        journal: session.journal) { builder in
-                if let cardsAhead { return await cardsAhead.cards(for: lines, failures: failures, builder: builder) }
-                return await builder.cards(for: lines, failures: failures)
+                await builder.cards(for: lines, failures: failures, madeAhead: cardsAhead)
             }
             return written.page
         } catch {
