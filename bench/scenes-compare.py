@@ -70,13 +70,16 @@ def score(found, made):
     extra = [f for f in found if f not in hits]
     return f"{len(made) - len(missed):2d}/{len(made):2d} found, {len(extra):2d} false" + (f" (at {extra[:6]})" if extra else "")
 
-def best_time(function, path):
-    best = None
-    for _ in range(3):
-        started = time.monotonic()
-        function(path)
-        elapsed = time.monotonic() - started
-        best = elapsed if best is None else min(best, elapsed)
+def best_times(functions, path, rounds=5):
+    # Rounds in turn (each tool once per round), so that the machine's drift over the run
+    # (a shared host's speed moves by tens of percent) falls on every tool alike; best of the rounds.
+    best = {}
+    for _ in range(rounds):
+        for name, function in functions:
+            started = time.monotonic()
+            function(path)
+            elapsed = time.monotonic() - started
+            best[name] = min(best.get(name, elapsed), elapsed)
     return best
 
 def decode_only(path):
@@ -97,7 +100,7 @@ for name, path, made in clips:
         print(f"  {tool:14s} {score(function(path), made)}")
 name, path, _ = clips[-1]
 floors = [("decoding only", decode_only), ("  referenced", decode_referenced), ("  I, P only", decode_anchors)]
-times = {tool: best_time(function, path) for tool, function in tools + floors}
-print(f"wall time on {name} (60 s, 1920×1080, best of 3):")
+times = best_times(tools + floors, path)
+print(f"wall time on {name} (60 s, 1920×1080, best of 5 rounds taken in turn):")
 for tool, seconds in times.items():
     print(f"  {tool:14s} {seconds:6.2f} s   ratio to PySceneDetect {seconds / times['PySceneDetect']:.2f}")

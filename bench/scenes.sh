@@ -8,7 +8,7 @@
 #                 a two-frame white flash and a one-frame 80 % one. No cut.
 #   - edit-1080p: 60 s at 1920×1080, 24 fps: 12 shots of 5 s (known cuts again), x264 at its defaults.
 # For each tool: cuts found within one frame of a made one, missed, and reported where none was;
-# on edit-1080p also the wall time (best of 3) and the ratio to PySceneDetect's, beside the time
+# on edit-1080p also the wall time (best of 5 rounds, the tools in turn) and the ratio to PySceneDetect's, beside the time
 # ffmpeg takes only to decode the clip (`-f null`): the floor for any tool that looks at every frame;
 # and only its frames other frames refer to (`-skip_frame noref`: what a detector that skips frames
 # but decodes the rest exactly must still decode), and only its I- and P-frames (`bidir`).

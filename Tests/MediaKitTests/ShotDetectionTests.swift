@@ -6,11 +6,7 @@ import TestSupport
 /// Shot detection against cuts whose frames are known without our code (ffmpeg made the clips and
 /// ffprobe counted each shot's frames), and against a continuous shot with fast motion and flashes.
 @Suite struct ShotDetectionTests {
-    private func scratch(_ name: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-scenes-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder.appendingPathComponent(name).path
-    }
+    private func scratch(_ name: String) throws -> String { try Scratch.file(name, in: "kling-scenes") }
 
     @Test func everyCutIsFoundWithinAFrameAndNoOther() async throws {
         let clip = try await CutClip.make(CutClip.shots, at: try scratch("cuts.mp4"))

@@ -39,6 +39,12 @@ final class MediaThreads: TaskExecutor {
     /// stitches at once held ~150 MB each, with one codec thread each ~40 MB less).
     @TaskLocal static var codecThreads: Int32 = 0
 
+    /// Single-threaded decoders the work running here may run side by side: its share of the
+    /// cores (all of them when it runs alone).
+    static var decoderShare: Int {
+        codecThreads > 0 ? Int(codecThreads) : ProcessInfo.processInfo.activeProcessorCount
+    }
+
     /// Runs each job on a new thread: for the few short pieces of work that must not wait for a
     /// thread of the media queue.
     final class OwnThreads: TaskExecutor {

@@ -14,9 +14,14 @@ final class StreamDecoder {
     private let origin: Double
     private var reading = true
     private var drained = false
+    /// Whether `packet` holds the stream's next packet, read but not yet sent (`nextPacketTime`).
+    private var readAhead = false
     /// Whether, for the packet shown at a presentation time, frames no other frame refers to are
     /// skipped (`AVDISCARD_NONREF`); nil to decode every frame.
     var skipsUnreferenced: ((Int64) -> Bool)?
+    /// The presentation time of the last packet wanted: the stream is taken to end after it
+    /// (frames after it are not decoded to bring out the ones before).
+    var lastPacket: Int64?
 
     /// `threads`: FFmpeg's (0: as many as it sees fit).
     init(file: MediaFile, streamIndex: Int, from start: Double = 0, threads: Int32 = MediaThreads.codecThreads) throws(FFmpegError) {
@@ -47,6 +52,31 @@ final class StreamDecoder {
         try self.init(file: file, streamIndex: streamIndex, from: start, threads: threads)
     }
 
+    /// Goes on from the keyframe at or before `timestamp` (in the stream's time base) as if newly
+    /// made there, keeping the decoder and the frames it allocated: for a decoder that takes one
+    /// stretch of a clip after another.
+    func restart(at timestamp: Int64) throws(FFmpegError) {
+        try file.seek(stream, toTimestamp: timestamp)
+        avcodec_flush_buffers(context)
+        reading = true
+        drained = false
+        readAhead = false
+    }
+
+    /// The presentation and decoding times of the next packet it will decode (read now, decoded
+    /// in its turn); nil at the end. Shows where a seek landed.
+    func nextPacketTimes() throws(FFmpegError) -> (pts: Int64, dts: Int64?)? {
+        if !readAhead {
+            guard reading, try readOwnPacket() else { return nil }
+            readAhead = true
+        }
+        let raw = packet.raw.pointee
+        return (raw.pts, raw.dts == CFFmpeg_AV_NOPTS_VALUE() ? nil : raw.dts)
+    }
+
+    /// `seconds` in the stream's time base, rounded up.
+    func ticks(_ seconds: Double) -> Int64 { Int64((seconds / secondsPerTick).rounded(.up)) }
+
     /// The decoder's view of the stream (sample format, rate, layout for audio).
     var context: UnsafeMutablePointer<AVCodecContext> { decoder.context }
 
@@ -72,15 +102,28 @@ final class StreamDecoder {
     /// Hands the decoder its next packet, or the end of the stream (so its last frames come out).
     private func feed() throws(FFmpegError) {
         guard reading else { drained = true; return }
-        while true {
-            reading = try file.readPacket(into: packet)
-            if !reading { try decoder.send(nil); return }
-            guard packet.raw.pointee.stream_index == stream.pointee.index else { continue }
-            if let skipsUnreferenced {
-                context.pointee.skip_frame = skipsUnreferenced(packet.raw.pointee.pts) ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
-            }
-            try decoder.send(packet.raw)
+        if readAhead {
+            readAhead = false
+        } else if try !readOwnPacket() {
+            reading = false
+            try decoder.send(nil)
             return
         }
+        if let skipsUnreferenced {
+            context.pointee.skip_frame = skipsUnreferenced(packet.raw.pointee.pts) ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
+        }
+        try decoder.send(packet.raw)
+        if let lastPacket, packet.raw.pointee.pts == lastPacket {
+            reading = false
+            try decoder.send(nil)
+        }
+    }
+
+    /// Reads the stream's next packet into `packet`; false at the end of the file.
+    private func readOwnPacket() throws(FFmpegError) -> Bool {
+        while try file.readPacket(into: packet) {
+            if packet.raw.pointee.stream_index == stream.pointee.index { return true }
+        }
+        return false
     }
 }

@@ -11,37 +11,44 @@ struct ComparisonPicture {
 
     /// Converted from packed RGB24.
     init(rgb: UnsafeBufferPointer<UInt8>) {
-        var hsv = [UInt8](repeating: 0, count: rgb.count)
-        hsv.withUnsafeMutableBufferPointer { out in
-            var index = 0
-            while index + 2 < rgb.count {
-                let (h, s, v) = Self.hsv(red: Int(rgb[index]), green: Int(rgb[index + 1]), blue: Int(rgb[index + 2]))
-                out[index] = h
-                out[index + 1] = s
-                out[index + 2] = v
-                index += 3
+        let pixels = rgb.count / 3
+        hsv = [UInt8](unsafeUninitializedCapacity: pixels * 3) { out, count in
+            Self.saturationDivisors.withUnsafeBufferPointer { saturationDivisors in
+                Self.hueDivisors.withUnsafeBufferPointer { hueDivisors in
+                    for pixel in 0..<pixels {
+                        let index = pixel * 3
+                        let (h, s, v) = Self.hsv(red: Int(rgb[index]), green: Int(rgb[index + 1]), blue: Int(rgb[index + 2]),
+                                                 saturationDivisors: saturationDivisors, hueDivisors: hueDivisors)
+                        out[index] = h
+                        out[index + 1] = s
+                        out[index + 2] = v
+                    }
+                }
             }
+            count = pixels * 3
         }
-        self.hsv = hsv
     }
 
-    /// OpenCV's `COLOR_RGB2HSV` for 8-bit pictures, so that scores read like PySceneDetect's.
-    static func hsv(red: Int, green: Int, blue: Int) -> (UInt8, UInt8, UInt8) {
+    /// OpenCV's `COLOR_RGB2HSV` for 8-bit pictures, to the unit (its fixed-point arithmetic and
+    /// division tables), so that scores read like PySceneDetect's.
+    private static func hsv(red: Int, green: Int, blue: Int, saturationDivisors: UnsafeBufferPointer<Int>,
+                            hueDivisors: UnsafeBufferPointer<Int>) -> (UInt8, UInt8, UInt8) {
         let value = max(red, green, blue)
         let spread = value - min(red, green, blue)
-        let saturation = value == 0 ? 0 : (255 * spread + value / 2) / value
-        guard spread > 0 else { return (0, UInt8(saturation), UInt8(value)) }
-        var degrees: Double
-        if value == red {
-            degrees = 60 * Double(green - blue) / Double(spread)
-        } else if value == green {
-            degrees = 120 + 60 * Double(blue - red) / Double(spread)
-        } else {
-            degrees = 240 + 60 * Double(red - green) / Double(spread)
-        }
-        if degrees < 0 { degrees += 360 }
-        return (UInt8(min(179, Int((degrees / 2).rounded()))), UInt8(saturation), UInt8(value))
+        let redIsMost = value == red ? -1 : 0
+        let greenIsMost = value == green ? -1 : 0
+        let saturation = (spread * saturationDivisors[value] + (1 << (hsvShift - 1))) >> hsvShift
+        var hue = (redIsMost & (green - blue))
+            + (~redIsMost & ((greenIsMost & (blue - red + 2 * spread)) + (~greenIsMost & (red - green + 4 * spread))))
+        hue = (hue * hueDivisors[spread] + (1 << (hsvShift - 1))) >> hsvShift
+        if hue < 0 { hue += 180 }
+        return (UInt8(hue), UInt8(saturation), UInt8(value))
     }
+
+    private static let hsvShift = 12
+    /// 255 / v and 180 / (6 × spread) in fixed point, as OpenCV tabulates them (0 for 0).
+    private static let saturationDivisors: [Int] = (0..<256).map { $0 == 0 ? 0 : Int((Double(255 << hsvShift) / Double($0)).rounded()) }
+    private static let hueDivisors: [Int] = (0..<256).map { $0 == 0 ? 0 : Int((Double(180 << hsvShift) / Double(6 * $0)).rounded()) }
 
     /// PySceneDetect's content value: the mean absolute difference of hue, of saturation and of
     /// value, averaged over the three (0 for identical pictures, 255 at most).
@@ -64,32 +71,36 @@ struct ComparisonPicture {
     }
 }
 
-/// Makes decoded frames into comparison pictures: one swscale context (area averaging, cached),
-/// one RGB buffer reused from frame to frame. Owns the context.
+/// Makes decoded frames into comparison pictures: shrunk by whole blocks (`BoxShrink`) when they
+/// are 8-bit 4:2:0, else by swscale's area averaging (cached context) to the same size; one RGB
+/// buffer reused from frame to frame. Owns the swscale context.
 final class ComparisonScaler {
     /// The small picture's size: at most `longestSide` on the longer side, the clip's proportions kept.
-    let width: Int
-    let height: Int
+    var width: Int { shrink.width }
+    var height: Int { shrink.height }
+    private var shrink: BoxShrink
     private var scaler: UnsafeMutableRawPointer?
     private var rgb: [UInt8]
 
     init(storedWidth: Int, storedHeight: Int, longestSide: Int = 256) {
-        let scale = min(1, Double(longestSide) / Double(max(storedWidth, storedHeight, 1)))
-        width = max(8, Int((Double(storedWidth) * scale).rounded()))
-        height = max(8, Int((Double(storedHeight) * scale).rounded()))
-        rgb = [UInt8](repeating: 0, count: width * height * 3)
+        shrink = BoxShrink(storedWidth: max(storedWidth, 1), storedHeight: max(storedHeight, 1), longestSide: longestSide)
+        rgb = [UInt8](repeating: 0, count: shrink.width * shrink.height * 3)
     }
 
     deinit { CFFmpeg_scaler_free(scaler) }
 
     func picture(of frame: Frame) throws(FFmpegError) -> ComparisonPicture {
         let raw = frame.raw
-        scaler = CFFmpeg_area_scaler(scaler, raw.pointee.width, raw.pointee.height, AVPixelFormat(rawValue: raw.pointee.format),
-                                     Int32(width), Int32(height), AV_PIX_FMT_RGB24)
-        guard let scaler else { throw FFmpegError(code: CFFmpeg_AVERROR(EINVAL)) }
-        let width = width
-        let rows = rgb.withUnsafeMutableBufferPointer { CFFmpeg_scale_frame_packed(scaler, raw, $0.baseAddress, Int32(width * 3)) }
-        guard rows == Int32(height) else { throw FFmpegError(code: CFFmpeg_AVERROR_INVALIDDATA()) }
+        if shrink.fits(raw) {
+            rgb.withUnsafeMutableBufferPointer { shrink.shrink(raw, into: $0) }
+        } else {
+            scaler = CFFmpeg_area_scaler(scaler, raw.pointee.width, raw.pointee.height, AVPixelFormat(rawValue: raw.pointee.format),
+                                         Int32(width), Int32(height), AV_PIX_FMT_RGB24)
+            guard let scaler else { throw FFmpegError(code: CFFmpeg_AVERROR(EINVAL)) }
+            let width = width
+            let rows = rgb.withUnsafeMutableBufferPointer { CFFmpeg_scale_frame_packed(scaler, raw, $0.baseAddress, Int32(width * 3)) }
+            guard rows == Int32(height) else { throw FFmpegError(code: CFFmpeg_AVERROR_INVALIDDATA()) }
+        }
         return rgb.withUnsafeBufferPointer { ComparisonPicture(rgb: $0) }
     }
 }

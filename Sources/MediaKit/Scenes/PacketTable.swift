@@ -5,8 +5,11 @@ internal import CFFmpeg
 /// (shown after every frame decoded before it: I- and P-frames; the others are B-frames, decoded
 /// after the anchor they show before). Numbers every frame in display order, exactly.
 struct PacketTable {
-    struct Entry {
+    struct Entry: Equatable {
         let pts: Int64
+        /// When it is decoded (its presentation time when the container gives none): what a seek
+        /// searches by in containers without an index (MPEG-TS), and what MP4's index lists.
+        let dts: Int64
         let size: Int
         let isKey: Bool
         let isAnchor: Bool
@@ -38,7 +41,7 @@ struct PacketTable {
             let raw = packet.raw.pointee
             guard raw.stream_index == stream.pointee.index else { continue }
             guard raw.pts != CFFmpeg_AV_NOPTS_VALUE() else { return nil }
-            entries.append(Entry(pts: raw.pts, size: Int(raw.size), isKey: raw.flags & AV_PKT_FLAG_KEY != 0, isAnchor: raw.pts > latest))
+            entries.append(Entry(pts: raw.pts, dts: raw.dts == CFFmpeg_AV_NOPTS_VALUE() ? raw.pts : raw.dts, size: Int(raw.size), isKey: raw.flags & AV_PKT_FLAG_KEY != 0, isAnchor: raw.pts > latest))
             latest = max(latest, raw.pts)
         }
         let displayOrder = entries.map(\.pts).sorted()

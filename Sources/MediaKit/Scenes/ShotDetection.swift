@@ -15,6 +15,9 @@ public enum ShotDetection {
         public var flashSeconds: Double = 0.25
         /// Decode every frame, not only those that may hold a cut (the same cuts, more slowly: for tests).
         var decodesEveryFrame = false
+        /// Decode a whole clip with one decoder, not in stretches side by side (the same cuts and
+        /// scores, more slowly: for tests).
+        var decodesInOnePass = false
 
         public init(threshold: Double = 27, flashSeconds: Double = 0.25) {
             self.threshold = threshold
@@ -53,7 +56,8 @@ public enum ShotDetection {
         let from = lastSeconds.map { max(0, total - $0 - 1) } ?? 0
         // A check (the clip's end) decodes on one thread (its pictures are made on another): a few
         // seconds of video, and a batch runs several at once, where more threads would only contend.
-        // A whole clip takes its share of the cores, as every piece of media work does.
+        // A whole clip takes its share of the cores, as every piece of media work does: one
+        // single-threaded decoder per core, each on its own stretch (or, in one pass, that many threads).
         let threads: Int32 = lastSeconds == nil ? MediaThreads.codecThreads : 1
         let secondsPerTick = av_q2d(stream.pointee.time_base)
         let origin = file.startTime ?? 0
@@ -68,10 +72,11 @@ public enum ShotDetection {
             let window = finderSettings.window
             var finder = CutFinder(settings: finderSettings, firstFrame: first)
             let plan = FramesToDecode(table, window: window, first: first)
-            let skipping = table.hasBFrames && !settings.decodesEveryFrame
-            var numbering = FrameNumbering.byTable(table, frames: first...(table.frameCount - 1))
-            try decode(path, streamIndex: video.index, from: from, threads: threads, numbering: &numbering,
-                       skipping: skipping ? Self.skipping(table, unless: plan.wants) : nil) { picture, frame, time in
+            let skipping = table.hasBFrames && !settings.decodesEveryFrame ? Self.skipping(table, unless: plan.wants) : nil
+            let frames = first...(table.frameCount - 1)
+            let decoders = lastSeconds == nil && !settings.decodesInOnePass ? MediaThreads.decoderShare : 1
+            try pictures(path, streamIndex: video.index, table: table, frames: frames, from: from, threads: threads, decoders: decoders,
+                         skipping: skipping, restarting: { finder = CutFinder(settings: finderSettings, firstFrame: first) }) { picture, frame, time in
                 finder.add(picture, frame: frame, seconds: time)
                 progress(time - from, total - from)
             }
@@ -112,6 +117,34 @@ public enum ShotDetection {
                                 DetectedCut(frame: $0.frame + offset, seconds: $0.seconds, score: $0.score)
                             })
         }
+    }
+
+    /// Hands `take` the comparison picture of each of `frames`, in display order: a whole clip in
+    /// stretches side by side, one single-threaded decoder each (`SegmentedPictures`), when there
+    /// are `decoders` and keyframes to start stretches at; else, and if a stretch cannot be decoded
+    /// so (then after `restarting`), in one pass, which meets the same trouble where it lies.
+    private static func pictures(_ path: String, streamIndex: Int, table: PacketTable, frames: ClosedRange<Int>, from: Double,
+                                 threads: Int32, decoders: Int, skipping: ((Int64) -> Bool)?, restarting: () -> Void,
+                                 _ take: (ComparisonPicture, Int, Double) throws(ShotDetectionError) -> Void) throws(ShotDetectionError) {
+        let segments = decoders > 1 ? SegmentedPictures.segments(table, frames: frames, decoders: decoders) : []
+        if segments.count > 1 {
+            let pictures = SegmentedPictures(path: path, streamIndex: streamIndex, table: table, segments: segments,
+                                             decoders: min(decoders, segments.count), skipping: skipping)
+            do throws(SegmentedPicturesError<ShotDetectionError>) {
+                try pictures.forEach { (made) throws(ShotDetectionError) in
+                    if Task.isCancelled { throw .cancelled }
+                    try take(made.picture, made.frame, made.seconds)
+                }
+                return
+            } catch {
+                switch error {
+                case .taken(let taken): throw taken
+                case .decoding: restarting()
+                }
+            }
+        }
+        var numbering = FrameNumbering.byTable(table, frames: frames)
+        try decode(path, streamIndex: streamIndex, from: from, threads: threads, numbering: &numbering, skipping: skipping, take)
     }
 
     /// What a decoder may skip, if no other frame refers to it: the frames `wanted` does not name,
