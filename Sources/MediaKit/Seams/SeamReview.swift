@@ -216,9 +216,12 @@ enum SeamSheet {
 }
 
 extension SeamReview {
-    /// `RESULT.seams.png` beside `RESULT.mp4`.
+    /// `RESULT.seams.png` beside `RESULT.mp4`; a result of another kind keeps its extension in the
+    /// sheet's name (`RESULT.mov.seams.png`), so that a `.mov` and an `.mp4` of one name in one
+    /// folder do not write over each other's sheet.
     public static func sheetPath(for output: String) -> String {
         let url = URL(fileURLWithPath: output)
+        guard url.pathExtension.lowercased() == "mp4" else { return output + ".seams.png" }
         return url.deletingPathExtension().path + ".seams.png"
     }
 }
