@@ -121,13 +121,17 @@ public enum ShotDetection {
 
     /// Hands `take` the comparison picture of each of `frames`, in display order: a whole clip in
     /// stretches side by side, one single-threaded decoder each (`SegmentedPictures`), when there
-    /// are `decoders` and keyframes to start stretches at; else, and if a stretch cannot be decoded
-    /// so (then after `restarting`), in one pass, which meets the same trouble where it lies.
+    /// are `decoders` and keyframes to start stretches at, none of them two thirds of the clip; else,
+    /// and if a stretch cannot be decoded so (then after `restarting`), in one pass, which meets the
+    /// same trouble where it lies.
     private static func pictures(_ path: String, streamIndex: Int, table: PacketTable, frames: ClosedRange<Int>, from: Double,
                                  threads: Int32, decoders: Int, skipping: ((Int64) -> Bool)?, restarting: () -> Void,
                                  _ take: (ComparisonPicture, Int, Double) throws(ShotDetectionError) -> Void) throws(ShotDetectionError) {
         let segments = decoders > 1 ? SegmentedPictures.segments(table, frames: frames, decoders: decoders) : []
-        if segments.count > 1 {
+        // Stretches pay when none is most of the clip: one decoder's own threads do better on a clip
+        // with one long group of pictures (keyframes ten seconds apart, a short clip).
+        let longest = segments.map(\.frames.count).max() ?? frames.count
+        if segments.count > 1, longest * 3 <= frames.count * 2 {
             let pictures = SegmentedPictures(path: path, streamIndex: streamIndex, table: table, segments: segments,
                                              decoders: min(decoders, segments.count), skipping: skipping)
             do throws(SegmentedPicturesError<ShotDetectionError>) {
