@@ -4,20 +4,27 @@
 /// machine a blocked worker can leave other queued work (the delivery of a Ctrl-C among it)
 /// waiting for the blocking call to end. A transfer or a listener holds its own thread instead.
 public enum DedicatedThread {
-    /// Starts `body` on a new detached thread.
+    /// Starts `body` on a new detached thread, or (no thread to be had) runs it here rather than never.
     public static func start(_ body: @escaping @Sendable () -> Void) {
+        if !startIfPossible(body) { body() }
+    }
+
+    /// Starts `body` on a new detached thread; false, and `body` not run, when the system gives no
+    /// thread: for work that must not run on the caller's (it waits for the caller).
+    @discardableResult
+    public static func startIfPossible(_ body: @escaping @Sendable () -> Void) -> Bool {
         let box = Unmanaged.passRetained(Body(body)).toOpaque()
         var thread = ThreadHandle()
         let created = pthread_create(&thread, nil, { context in
             DedicatedThread.run(box: context)
             return nil
         }, box)
-        if created == 0 {
-            detach(thread)
-        } else {
-            // No thread to be had: run it where we are rather than never.
-            Unmanaged<Body>.fromOpaque(box).takeRetainedValue().run()
+        guard created == 0 else {
+            Unmanaged<Body>.fromOpaque(box).release()
+            return false
         }
+        detach(thread)
+        return true
     }
 
     /// Runs blocking `work` on a thread of its own and returns its result to the awaiting task.

@@ -29,11 +29,13 @@ final class PictureLine: @unchecked Sendable {
     private let depth: Int
     /// Frames handed in whose pictures were not taken yet (the caller's side only).
     private var outstanding = 0
+    /// Pictures made on the caller's thread as frames come: no thread of its own was to be had.
+    private var inline = false
 
     init(_ scaler: ComparisonScaler, depth: Int = 4) {
         self.scaler = scaler
         self.depth = depth
-        DedicatedThread.start { [self] in work() }
+        inline = !DedicatedThread.startIfPossible { [self] in work() }
     }
 
     /// Ends the line's thread once the frames handed in are made (also when the caller gives up).
@@ -45,6 +47,7 @@ final class PictureLine: @unchecked Sendable {
     /// Hands in `frame` (a reference is kept, so the decoder may reuse it), first giving `take`
     /// the pictures made so far, and waiting for one when `depth` are outstanding.
     func add(_ frame: Frame, number: Int, seconds: Double, take: (Made) throws -> Void) throws {
+        if inline { return try take((try scaler.picture(of: frame), number, seconds)) }
         let kept = try Frame(referencing: frame)
         while outstanding >= depth { try takeOne(take) }
         while ready.wait(timeout: .now()) == .success { try deliverOne(take) }

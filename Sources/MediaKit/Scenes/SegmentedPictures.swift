@@ -121,8 +121,10 @@ final class SegmentedPictures: @unchecked Sendable {
     /// Hands `take` every picture in display order, stretch after stretch, on the calling thread;
     /// the decoders have stopped when it returns or throws.
     func forEach<Failure: Error>(_ take: (Made) throws(Failure) -> Void) throws(SegmentedPicturesError<Failure>) {
-        for _ in 0..<decoders { DedicatedThread.start { [self] in work() } }
-        defer { stop() }
+        // A decoder run on this thread would wait for this thread: with no thread to be had, none.
+        let started = (0..<decoders).count { _ in DedicatedThread.startIfPossible { [self] in work() } }
+        defer { stop(started: started) }
+        guard started > 0 else { throw .decoding(.failed(FFmpegError(code: CFFmpeg_AVERROR(EAGAIN)))) }
         for index in segments.indices {
             taking: while true {
                 arrived[index].wait()
@@ -139,12 +141,12 @@ final class SegmentedPictures: @unchecked Sendable {
         }
     }
 
-    /// Stops the decoders (between frames) and waits for their threads to end.
-    private func stop() {
+    /// Stops the `started` decoders (between frames) and waits for their threads to end.
+    private func stop(started: Int) {
         state.withLock { $0.stopped = true }
         for semaphore in room { semaphore.signal() }
-        for _ in 0..<decoders { claims.signal() }
-        for _ in 0..<decoders { ended.wait() }
+        for _ in 0..<started { claims.signal() }
+        for _ in 0..<started { ended.wait() }
     }
 
     private var stopped: Bool { state.withLock { $0.stopped } }
