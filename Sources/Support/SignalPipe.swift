@@ -12,21 +12,28 @@ public enum SignalPipe {
         guard let (readEnd, writeEnd) = try? FileDescriptor.pipe() else { return -1 }
         for end in [readEnd, writeEnd] { _ = fcntl(end.rawValue, F_SETFD, FD_CLOEXEC) }
         // A thread of its own, blocked in read() for the life of the process: never waiting
-        // for a busy pool to hand it one.
-        DedicatedThread.start {
+        // for a busy pool to hand it one. Never the caller's (it would block there for good).
+        let reading = DedicatedThread.startIfPossible {
             var byte: [UInt8] = [0]
             while (try? byte.withUnsafeMutableBytes { try readEnd.read(into: $0) }) == 1 {
                 let callback = listener.withLock { $0 }
                 callback?()
             }
         }
+        guard reading else {
+            try? readEnd.close()
+            try? writeEnd.close()
+            return -1
+        }
         return writeEnd.rawValue
     }()
 
     private static let listener = Mutex<(@Sendable () -> Void)?>(nil)
 
+    /// Without a pipe and its reader (no thread to be had), the signals keep their default: they
+    /// end the process, rather than be swallowed by a handler nobody hears.
     public static func listen(_ callback: @escaping @Sendable () -> Void) {
-        _ = writeEnd
+        guard writeEnd >= 0 else { return }
         listener.withLock { $0 = callback }
         for number in [SIGINT, SIGTERM] { signal(number, signalPipeHandler) }
     }
