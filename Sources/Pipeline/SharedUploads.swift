@@ -28,6 +28,11 @@ public actor SharedUploads {
         public let url: String
         public let file: FileUploader.Uploaded?
         public let reused: Bool
+
+        /// Where a file's URL came from (nil for a URL given as one).
+        public var origin: UploadOrigin? {
+            file.map { reused ? .sharedInThisRun : $0.cached ? .cached : .sent }
+        }
     }
 
     public func url(for input: String, progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(UploadError) -> Outcome {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import Pipeline
 import Segmind
 import Synchronization
@@ -95,12 +96,22 @@ import Testing
             try await harness.control.hold(false)
             let results = await running.value
             #expect(results.allSatisfy { (try? $0.outcome.get()) != nil }, "\(results.map(\.outcome))")
-            // Two uploads in all: the second line found its clip there.
+            // Two uploads in all: the second line's clip went up ahead, reported as that line's (its
+            // progress, then sent), and the line found it there when it started.
             #expect(try await harness.control.count("POST", "/upload-asset") == 2)
-            let secondUpload = heard.withLock { $0 }.compactMap { line, event -> UploadOrigin? in
-                if line == 2, case .uploaded(_, _, _, let how) = event { how } else { nil }
+            let secondLine = heard.withLock { $0 }.filter { $0.0 == 2 }.map(\.1)
+            let secondUpload = secondLine.compactMap { event -> UploadOrigin? in
+                if case .uploaded(_, _, _, let how) = event { how } else { nil }
             }
-            #expect(secondUpload == [.sharedInThisRun], "\(secondUpload)")
+            #expect(secondUpload == [.sent, .sharedInThisRun], "\(secondUpload)")
+            let progress = secondLine.compactMap { event -> TransferProgress? in
+                if case .uploading(_, _, let progress) = event { progress } else { nil }
+            }
+            // The upload's body (the clip in base64, in JSON) is larger than the clip: the progress
+            // heard counts some of it, never more than there is.
+            let size = try #require(try FileManager.default.attributesOfItem(atPath: second)[.size] as? Int64)
+            #expect(!progress.isEmpty && progress.allSatisfy { $0.bytesSent <= ($0.bytesToSend ?? .max) }, "\(progress)")
+            #expect((progress.compactMap(\.bytesToSend).max() ?? 0) > size, "\(progress)")
         }
     }
 

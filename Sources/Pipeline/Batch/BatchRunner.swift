@@ -51,7 +51,7 @@ public struct BatchRunner: Sendable {
                 if !atSegmind.tryAcquire() {
                     let session = session
                     group.addTask {
-                        await Self.readyAhead(line.request, session: session)
+                        await Self.readyAhead(line.request, session: session) { events(line.number, $0) }
                         return nil
                     }
                     await atSegmind.acquire()
@@ -98,15 +98,21 @@ public struct BatchRunner: Sendable {
     /// clip against Kling's 224 s a job. Only a clip sent as it is: one that must be cut or
     /// conformed first is media work, queued by the cores when the line starts; and a line the
     /// journal knows (a batch run again) goes on from there, mostly with nothing to upload.
-    /// Nothing is reported here: a request that fails its check fails when its line starts, and an
-    /// upload that fails is tried again then.
-    static func readyAhead(_ request: ContinuationRequest, session: Session) async {
+    /// The uploads are the line's events (their progress, then what became of each file: a large
+    /// clip on a slow link is not a silent minute); failures are not: a request that fails its
+    /// check fails when its line starts, and an upload that fails is tried again then.
+    static func readyAhead(_ request: ContinuationRequest, session: Session, events: @escaping @Sendable (PipelineEvent) -> Void) async {
         guard let check = try? await ContinuationCheck(request), check.preparation == nil, !Task.isCancelled,
               let hashes = try? ContinuationRunner.contentHashes(request),
               (try? session.continuations.newest(key: request.key(contentHashes: hashes))) == nil else { return }
+        // The files go with the first shot.
+        let shot = ShotNumber(1, of: request.shots)
         for input in [request.source] + request.references + request.elements.joined() {
             guard !Task.isCancelled else { return }
-            _ = try? await session.uploads.url(for: input)
+            let uploaded = try? await session.uploads.url(for: input) { events(.uploading(shot, file: input, progress: $0)) }
+            if let uploaded, let file = uploaded.file, let origin = uploaded.origin {
+                events(.uploaded(shot, file: input, bytes: file.bytes, how: origin))
+            }
         }
     }
 

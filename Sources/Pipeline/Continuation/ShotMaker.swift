@@ -137,8 +137,8 @@ struct ShotMaker {
             let uploaded = try await session.uploads.url(for: input) { progress in
                 events(.uploading(shot, file: input, progress: progress))
             }
-            if let file = uploaded.file {
-                events(.uploaded(shot, file: input, bytes: file.bytes, how: uploaded.reused ? .sharedInThisRun : file.cached ? .cached : .sent))
+            if let file = uploaded.file, let origin = uploaded.origin {
+                events(.uploaded(shot, file: input, bytes: file.bytes, how: origin))
             }
             return uploaded.url
         } catch {
