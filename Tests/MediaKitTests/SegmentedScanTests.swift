@@ -10,6 +10,9 @@ import TestSupport
 @Suite struct SegmentedScanTests {
     private func scratch(_ name: String) throws -> String { try Scratch.file(name, in: "kling-segments") }
 
+    /// The edited clip (x264 at its defaults) the tests that need no other encoding share: made once.
+    private static let edit = SharedClip { try await CutClip.make(CutClip.shots, at: try Scratch.file("cuts.mp4", in: "kling-segments")) }
+
     /// The stretches a scan on two cores cuts the clip into.
     private func stretches(_ path: String) throws -> [SegmentedPictures.Segment] {
         let (file, info) = try Probe.open(atPath: path)
@@ -36,7 +39,7 @@ import TestSupport
     /// x264 at its defaults puts a keyframe at most cuts: the stretches start at cuts, where the
     /// frames either side are decoded by different decoders.
     @Test func stretchesStartingAtCutsGiveTheCutsOfOnePass() async throws {
-        let clip = try await CutClip.make(CutClip.shots, at: try scratch("cuts.mp4"))
+        let clip = try await Self.edit.made()
         let segments = try stretches(clip.path)
         #expect(segments.count > 2, "\(segments)")
         // They tile the clip, each after the first starting at a keyframe.
@@ -74,7 +77,7 @@ import TestSupport
     /// Cancelling the scan's task stops it at the next picture: the decoders of the stretches ahead
     /// are stopped and waited for, and the scan says it was interrupted rather than report cuts.
     @Test func aScanCancelledMidwayStopsAndSaysSo() async throws {
-        let clip = try await CutClip.make(CutClip.shots, at: try scratch("cuts.mp4"))
+        let clip = try await Self.edit.made()
         #expect(try stretches(clip.path).count > 2)
         let scan = Cancelling()
         let heard = Collected<Double>()
@@ -94,7 +97,7 @@ import TestSupport
     /// for); Matroska indexes presentation times and gives the packet after a seek no decoding time.
     @Test(arguments: ["ts", "mkv"])
     func otherContainersGiveTheCutsOfTheMP4(container: String) async throws {
-        let clip = try await CutClip.make(CutClip.shots, at: try scratch("cuts.mp4"))
+        let clip = try await Self.edit.made()
         let copy = try scratch("cuts.\(container)")
         let copied = try await ProcessRunner.run("ffmpeg", ["-v", "error", "-y", "-i", clip.path, "-c", "copy", copy])
         #expect(copied.status == 0, "ffmpeg: \(copied.standardError)")
@@ -113,4 +116,22 @@ private final class Cancelling: @unchecked Sendable {
 
     func hold(_ task: Task<ShotList, any Error>) { lock.withLock { self.task = task } }
     func cancel() { lock.withLock { task?.cancel() } }
+}
+
+/// A clip made on first use and shared by the tests that ask for it (they run at once: the first
+/// makes it, the others wait for that).
+private actor SharedClip {
+    private let make: @Sendable () async throws -> CutClip.Made
+    private var making: Task<CutClip.Made, any Error>?
+
+    init(_ make: @escaping @Sendable () async throws -> CutClip.Made) {
+        self.make = make
+    }
+
+    func made() async throws -> CutClip.Made {
+        if let making { return try await making.value }
+        let task = Task { try await make() }
+        making = task
+        return try await task.value
+    }
 }

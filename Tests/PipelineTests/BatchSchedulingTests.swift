@@ -12,7 +12,9 @@ import Testing
 @Suite struct BatchSchedulingTests {
     @Test func stitchesQueueForTheCoresWhilePollsOfRunningJobsGoOnOnTime() async throws {
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let lines = cores * 2
+        // Three stitches per core: long enough together (over 3 s) to tell a poll held up by them,
+        // even when the machine is quick (two per core took 2.3 s once).
+        let lines = cores * 3
         try await PipelineHarness.with({ $0.latency = 1.5 }) { harness in
             let clip = try harness.copy("landscape.mp4")
             // Each line's stitch: from its first progress (it has a core) to its end.
