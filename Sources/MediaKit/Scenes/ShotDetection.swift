@@ -75,10 +75,14 @@ public enum ShotDetection {
             let skipping = table.hasBFrames && !settings.decodesEveryFrame ? Self.skipping(table, unless: plan.wants) : nil
             let frames = first...(table.frameCount - 1)
             let decoders = lastSeconds == nil && !settings.decodesInOnePass ? MediaThreads.decoderShare : 1
+            // A pass begun again (stretches that could not be decoded so) goes over ground already
+            // reported: the progress holds until it is past it, never going back.
+            var reached = 0.0
             try pictures(path, streamIndex: video.index, table: table, frames: frames, from: from, threads: threads, decoders: decoders,
                          skipping: skipping, restarting: { finder = CutFinder(settings: finderSettings, firstFrame: first) }) { picture, frame, time in
                 finder.add(picture, frame: frame, seconds: time)
-                progress(time - from, total - from)
+                reached = max(reached, time - from)
+                progress(reached, total - from)
             }
             finder.finish()
             guard finder.lastFrame != nil else { throw ShotDetectionError.noFrames(path) }
