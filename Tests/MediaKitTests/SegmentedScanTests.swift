@@ -10,6 +10,14 @@ import TestSupport
 @Suite struct SegmentedScanTests {
     private func scratch(_ name: String) throws -> String { try Scratch.file(name, in: "kling-segments") }
 
+    /// Two decoders, whatever share of the cores the other tests running leave this one (with one,
+    /// a scan decodes in one pass).
+    private static let twoDecoders = {
+        var settings = ShotDetection.Settings()
+        settings.decoders = 2
+        return settings
+    }()
+
     /// The edited clip (x264 at its defaults) the tests that need no other encoding share: made once.
     private static let edit = SharedClip { try await CutClip.make(CutClip.shots, at: try Scratch.file("cuts.mp4", in: "kling-segments")) }
 
@@ -25,9 +33,9 @@ import TestSupport
     /// Scans `path` in stretches and in one pass (every frame decoded when `everyFrame`), and checks
     /// that both give the same cuts and scores, each within a frame of where it was made.
     private func expectStretchesScanAsOnePass(_ path: String, _ clip: CutClip.Made, everyFrame: Bool = false) async throws {
-        let inStretches = try await ShotDetection.detect(in: path)
+        let inStretches = try await ShotDetection.detect(in: path, settings: Self.twoDecoders)
         var onePass = ShotDetection.Settings()
-        onePass.decodesInOnePass = true
+        onePass.decoders = 1
         onePass.decodesEveryFrame = everyFrame
         let single = try await ShotDetection.detect(in: path, settings: onePass)
         #expect(inStretches.cuts == single.cuts, "in stretches \(inStretches.cuts), in one pass \(single.cuts)")
@@ -74,6 +82,26 @@ import TestSupport
         try await expectStretchesScanAsOnePass(clip.path, clip, everyFrame: true)
     }
 
+    /// A stretch whose decoder cannot start at its keyframe (a container that seeks too loosely)
+    /// sends the scan back to one decoder for the whole clip: the same cuts, and progress that
+    /// holds rather than going back over what was reported.
+    @Test func aStretchThatCannotStartSendsTheScanBackToOnePass() async throws {
+        let clip = try await Self.edit.made()
+        #expect(try stretches(clip.path).count > 3)
+        var missing = Self.twoDecoders
+        missing.stretchThatMissesItsStart = 3
+        let heard = Collected<Double>()
+        let list = try await ShotDetection.detect(in: clip.path, settings: missing) { done, _ in heard.add(done) }
+        let progress = heard.all
+        #expect(zip(progress, progress.dropFirst()).allSatisfy { $1 >= $0 }, "\(progress)")
+        // The one pass went over ground already reported: there the progress held (each frame is
+        // later than the one before, so a scan that went through once never repeats a value).
+        #expect(zip(progress, progress.dropFirst()).contains { $1 == $0 }, "\(progress)")
+        var onePass = ShotDetection.Settings()
+        onePass.decoders = 1
+        #expect(list.cuts == (try await ShotDetection.detect(in: clip.path, settings: onePass)).cuts)
+    }
+
     /// Cancelling the scan's task stops it at the next picture: the decoders of the stretches ahead
     /// are stopped and waited for, and the scan says it was interrupted rather than report cuts.
     @Test func aScanCancelledMidwayStopsAndSaysSo() async throws {
@@ -82,7 +110,7 @@ import TestSupport
         let scan = Cancelling()
         let heard = Collected<Double>()
         let task = Task {
-            try await ShotDetection.detect(in: clip.path) { done, _ in
+            try await ShotDetection.detect(in: clip.path, settings: Self.twoDecoders) { done, _ in
                 heard.add(done)
                 scan.cancel()
             }
@@ -103,8 +131,8 @@ import TestSupport
         #expect(copied.status == 0, "ffmpeg: \(copied.standardError)")
         #expect(try stretches(copy).count > 2)
         try await expectStretchesScanAsOnePass(copy, clip)
-        let mp4 = try await ShotDetection.detect(in: clip.path)
-        let scanned = try await ShotDetection.detect(in: copy)
+        let mp4 = try await ShotDetection.detect(in: clip.path, settings: Self.twoDecoders)
+        let scanned = try await ShotDetection.detect(in: copy, settings: Self.twoDecoders)
         #expect(scanned.cuts.map(\.frame) == mp4.cuts.map(\.frame))
     }
 }

@@ -95,6 +95,9 @@ final class SegmentedPictures: @unchecked Sendable {
     /// One signal per decoder thread that ended.
     private let ended = DispatchSemaphore(value: 0)
 
+    /// A stretch taken not to start at its keyframe, whatever its seek (for tests).
+    private let missesItsStart: Int?
+
     /// Stretches started per decoder before the caller takes the earlier ones: a slow stretch
     /// (a detailed picture decodes slower) does not hold up the decoders of those after it.
     static let stretchesAhead = 3
@@ -103,8 +106,10 @@ final class SegmentedPictures: @unchecked Sendable {
     static let picturesAhead = 128
 
     /// `skipping`: as a one-pass scan's (by presentation time, frames no other refers to).
-    init(path: String, streamIndex: Int, table: PacketTable, segments: [Segment], decoders: Int, skipping: ((Int64) -> Bool)?) {
+    init(path: String, streamIndex: Int, table: PacketTable, segments: [Segment], decoders: Int, skipping: ((Int64) -> Bool)?,
+         missesItsStart: Int? = nil) {
         self.path = path
+        self.missesItsStart = missesItsStart
         self.streamIndex = streamIndex
         self.table = table
         self.segments = segments
@@ -181,7 +186,9 @@ final class SegmentedPictures: @unchecked Sendable {
     private func decode(_ index: Int, with reader: inout SegmentReader) throws(Failure) {
         let segment = segments[index]
         do {
-            guard let (decoder, scaler) = try reader.start(at: segment.keyframe) else { throw Failure.startMissed(segment: index) }
+            guard index != missesItsStart, let (decoder, scaler) = try reader.start(at: segment.keyframe) else {
+                throw Failure.startMissed(segment: index)
+            }
             decoder.skipsUnreferenced = skipping
             decoder.lastPacket = segment.lastPacket
             var numbering = FrameNumbering.byTable(table, frames: segment.frames)

@@ -15,9 +15,12 @@ public enum ShotDetection {
         public var flashSeconds: Double = 0.25
         /// Decode every frame, not only those that may hold a cut (the same cuts, more slowly: for tests).
         var decodesEveryFrame = false
-        /// Decode a whole clip with one decoder, not in stretches side by side (the same cuts and
-        /// scores, more slowly: for tests).
-        var decodesInOnePass = false
+        /// Decoders for a whole clip, in stretches side by side when more than one (the same cuts
+        /// and scores however many: for tests); nil for the media work's share of the cores.
+        var decoders: Int?
+        /// The stretch whose decoder is taken not to start at its keyframe (for tests: the scan
+        /// then goes back to one pass).
+        var stretchThatMissesItsStart: Int?
 
         public init(threshold: Double = 27, flashSeconds: Double = 0.25) {
             self.threshold = threshold
@@ -74,12 +77,12 @@ public enum ShotDetection {
             let plan = FramesToDecode(table, window: window, first: first)
             let skipping = table.hasBFrames && !settings.decodesEveryFrame ? Self.skipping(table, unless: plan.wants) : nil
             let frames = first...(table.frameCount - 1)
-            let decoders = lastSeconds == nil && !settings.decodesInOnePass ? MediaThreads.decoderShare : 1
+            let decoders = lastSeconds == nil ? settings.decoders ?? MediaThreads.decoderShare : 1
             // A pass begun again (stretches that could not be decoded so) goes over ground already
             // reported: the progress holds until it is past it, never going back.
             var reached = 0.0
             try pictures(path, streamIndex: video.index, table: table, frames: frames, from: from, threads: threads, decoders: decoders,
-                         skipping: skipping, restarting: { finder = CutFinder(settings: finderSettings, firstFrame: first) }) { picture, frame, time in
+                         skipping: skipping, missing: settings.stretchThatMissesItsStart, restarting: { finder = CutFinder(settings: finderSettings, firstFrame: first) }) { picture, frame, time in
                 finder.add(picture, frame: frame, seconds: time)
                 reached = max(reached, time - from)
                 progress(reached, total - from)
@@ -129,7 +132,7 @@ public enum ShotDetection {
     /// and if a stretch cannot be decoded so (then after `restarting`), in one pass, which meets the
     /// same trouble where it lies.
     private static func pictures(_ path: String, streamIndex: Int, table: PacketTable, frames: ClosedRange<Int>, from: Double,
-                                 threads: Int32, decoders: Int, skipping: ((Int64) -> Bool)?, restarting: () -> Void,
+                                 threads: Int32, decoders: Int, skipping: ((Int64) -> Bool)?, missing: Int?, restarting: () -> Void,
                                  _ take: (ComparisonPicture, Int, Double) throws(ShotDetectionError) -> Void) throws(ShotDetectionError) {
         let segments = decoders > 1 ? SegmentedPictures.segments(table, frames: frames, decoders: decoders) : []
         // Stretches pay when none is most of the clip: one decoder's own threads do better on a clip
@@ -137,7 +140,7 @@ public enum ShotDetection {
         let longest = segments.map(\.frames.count).max() ?? frames.count
         if segments.count > 1, longest * 3 <= frames.count * 2 {
             let pictures = SegmentedPictures(path: path, streamIndex: streamIndex, table: table, segments: segments,
-                                             decoders: min(decoders, segments.count), skipping: skipping)
+                                             decoders: min(decoders, segments.count), skipping: skipping, missesItsStart: missing)
             do throws(SegmentedPicturesError<ShotDetectionError>) {
                 try pictures.forEach { (made) throws(ShotDetectionError) in
                     if Task.isCancelled { throw .cancelled }
