@@ -50,6 +50,8 @@ public enum PipelineEvent: Sendable {
 
     /// The stitch is being made ahead, while the last shot's job runs, for the shot predicted.
     case stitchingAhead(prediction: ShotPrediction)
+    /// How far the stitch made ahead is (seconds of the clips before the shot).
+    case stitchingAheadProgress(done: Double, total: Double)
     /// The stitch made ahead is ready: only the shot's packets remain to be copied.
     case stitchedAhead
     /// The stitch made ahead could not be used (the shot is not as predicted, say): stitching as usual.

@@ -45,6 +45,14 @@ import Testing
             #expect(count(events) { if case .stitchingAhead = $0 { true } else { false } } == 1)
             #expect(count(events) { if case .stitchedAhead = $0 { true } else { false } } == 1)
             #expect(unused(events).isEmpty, "\(unused(events))")
+            // Its progress is heard while it is made (a minute's work for a long 1080p clip), going
+            // forward, before it is ready.
+            let ready = try #require(events.firstIndex { if case .stitchedAhead = $0 { true } else { false } })
+            let progress = events.enumerated().compactMap { index, event -> (index: Int, done: Double, total: Double)? in
+                if case .stitchingAheadProgress(let done, let total) = event { (index, done, total) } else { nil }
+            }
+            #expect(!progress.isEmpty && progress.allSatisfy { $0.index < ready && $0.done <= $0.total + 0.001 }, "\(progress)")
+            #expect(zip(progress, progress.dropFirst()).allSatisfy { $1.done >= $0.done }, "\(progress)")
             let report = try #require(outcome.stitch)
             #expect(report.clips.last?.reason.contains("re-encoded while the model worked") == true)
             let output = try #require(outcome.output)

@@ -62,11 +62,13 @@ public enum StitchAhead {
     static let standInIdentifiers: Set<Int> = [0]
 
     /// Runs on MediaKit's threads, one preparation at a time in a process; cancelling the task stops
-    /// it and leaves nothing.
+    /// it and leaves nothing. `progress` hears the stitch's (seconds done, seconds in all).
     public static func prepare(_ clips: [String], before prediction: ShotPrediction, to path: String,
-                               options: StitchOptions = StitchOptions()) async throws(EditError) -> PreparedStitch {
+                               options: StitchOptions = StitchOptions(),
+                               progress: @escaping @Sendable (_ done: Double, _ total: Double) -> Void = { _, _ in })
+        async throws(EditError) -> PreparedStitch {
         try await MediaThreads.runAhead { () throws(EditError) in
-            try prepareHere(clips, before: prediction, to: path, options: options)
+            try prepareHere(clips, before: prediction, to: path, options: options, progress: progress)
         }
     }
 
@@ -79,7 +81,8 @@ public enum StitchAhead {
     }
 
     static func prepareHere(_ clips: [String], before prediction: ShotPrediction, to path: String,
-                            options: StitchOptions) throws(EditError) -> PreparedStitch {
+                            options: StitchOptions, progress: @escaping (_ done: Double, _ total: Double) -> Void = { _, _ in })
+        throws(EditError) -> PreparedStitch {
         guard !clips.isEmpty, options.crossfade == 0, options.target == .last else {
             throw .invalidOption("a stitch is prepared ahead only for clips before one shot, without a cross-fade")
         }
@@ -95,7 +98,7 @@ public enum StitchAhead {
         }
         var stitchOptions = options
         stitchOptions.replaceExisting = true
-        let report = try Stitcher.stitchHere(clips + [standIn], to: path, options: stitchOptions) { _, _ in }
+        let report = try Stitcher.stitchHere(clips + [standIn], to: path, options: stitchOptions, progress: progress)
         guard let last = report.clips.last, last.action == .passedThrough, last.copied == Span(from: 0, to: last.duration),
               let rate = report.frameRate?.value else {
             SystemCalls.remove(path)

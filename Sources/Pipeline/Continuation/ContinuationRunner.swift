@@ -162,7 +162,9 @@ public struct ContinuationRunner: Sendable {
         let (continuations, events, localID) = (session.continuations, events, record.localID)
         return AheadStitch {
             do throws(EditError) {
-                let prepared = try await StitchAhead.prepare(clips, before: prediction, to: path)
+                let prepared = try await StitchAhead.prepare(clips, before: prediction, to: path) { done, total in
+                    events(.stitchingAheadProgress(done: done, total: total))
+                }
                 _ = try? continuations.update(localID) { $0.stitchAhead = prepared }
                 events(.stitchedAhead)
                 return prepared

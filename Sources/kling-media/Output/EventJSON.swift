@@ -60,6 +60,8 @@ enum EventJSON {
         case .stitchingAhead(let prediction):
             return ["event": "stitching_ahead", "width": .number(Double(prediction.width)), "height": .number(Double(prediction.height)),
                     "frame_rate": .string(prediction.frameRate.description), "frame_count": .number(Double(prediction.frameCount))]
+        case .stitchingAheadProgress(let done, let total):
+            return ["event": "stitching_ahead_progress", "done_seconds": number(done), "total_seconds": number(total)]
         case .stitchedAhead:
             return ["event": "stitched_ahead"]
         case .stitchAheadUnused(let reason):

@@ -71,6 +71,8 @@ enum EventText {
         case .stitchingAhead(let prediction):
             return [.step("stitching ahead while the model works, for a \(prediction.width)×\(prediction.height) shot at "
                           + "\(prediction.frameRate.frameRateText) fps")]
+        case .stitchingAheadProgress(let done, let total):
+            return [.progress("stitching ahead: \(percent(done, total))")]
         case .stitchedAhead:
             return [.step("stitched ahead: when the shot comes, only its packets are copied in")]
         case .stitchAheadUnused(let reason):
