@@ -28,9 +28,9 @@ struct ClipPreparation {
         events(.preparing(number, path: target, options: preparation))
         let report: ConformReport
         do throws(EditError) {
-            let events = events
+            let (events, steps) = (events, ProgressSteps())
             report = try await Conformer.conform(source, to: target, options: preparation) { done, total in
-                events(.conforming(number, done: done, total: total))
+                if steps.isNewStep(done: done, total: total) { events(.conforming(number, done: done, total: total)) }
             }
         } catch {
             if error == .cancelled { throw .cancelled(resume: .runAgain(detail: "nothing was submitted")) }

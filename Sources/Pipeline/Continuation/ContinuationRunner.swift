@@ -159,11 +159,11 @@ public struct ContinuationRunner: Sendable {
         }
         let path = FilePlan.aheadPath(output: output)
         events(.stitchingAhead(prediction: prediction))
-        let (continuations, events, localID) = (session.continuations, events, record.localID)
+        let (continuations, events, localID, steps) = (session.continuations, events, record.localID, ProgressSteps())
         return AheadStitch {
             do throws(EditError) {
                 let prepared = try await StitchAhead.prepare(clips, before: prediction, to: path) { done, total in
-                    events(.stitchingAheadProgress(done: done, total: total))
+                    if steps.isNewStep(done: done, total: total) { events(.stitchingAheadProgress(done: done, total: total)) }
                 }
                 _ = try? continuations.update(localID) { $0.stitchAhead = prepared }
                 events(.stitchedAhead)
@@ -206,9 +206,9 @@ public struct ContinuationRunner: Sendable {
         let clips = [record.request.source] + record.shotPaths
         let report: StitchReport
         do throws(EditError) {
-            let events = events
+            let (events, steps) = (events, ProgressSteps())
             report = try await Stitcher.stitch(clips, to: output, options: options) { done, total in
-                events(.stitching(done: done, total: total))
+                if steps.isNewStep(done: done, total: total) { events(.stitching(done: done, total: total)) }
             }
         } catch {
             if error == .cancelled {
