@@ -28,11 +28,20 @@ public actor SharedUploads {
         public let url: String
         public let file: FileUploader.Uploaded?
         public let reused: Bool
+    }
 
-        /// Where a file's URL came from (nil for a URL given as one).
-        public var origin: UploadOrigin? {
-            file.map { reused ? .sharedInThisRun : $0.cached ? .cached : .sent }
+    /// `url(for:)` told as `shot`'s events: the upload's progress (once per percent of a known
+    /// size: libcurl calls back many times a second), then what became of the file.
+    public func url(for input: String, shot: ShotNumber, events: @escaping @Sendable (PipelineEvent) -> Void) async throws(UploadError) -> String {
+        let steps = ProgressSteps()
+        let uploaded = try await url(for: input) { progress in
+            let due = progress.bytesToSend.map { steps.isNewStep(done: Double(progress.bytesSent), total: Double($0)) } ?? true
+            if due { events(.uploading(shot, file: input, progress: progress)) }
         }
+        if let file = uploaded.file {
+            events(.uploaded(shot, file: input, bytes: file.bytes, how: uploaded.reused ? .sharedInThisRun : file.cached ? .cached : .sent))
+        }
+        return uploaded.url
     }
 
     public func url(for input: String, progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(UploadError) -> Outcome {

@@ -109,10 +109,7 @@ public struct BatchRunner: Sendable {
         let shot = ShotNumber(1, of: request.shots)
         for input in [request.source] + request.references + request.elements.joined() {
             guard !Task.isCancelled else { return }
-            let uploaded = try? await session.uploads.url(for: input) { events(.uploading(shot, file: input, progress: $0)) }
-            if let uploaded, let file = uploaded.file, let origin = uploaded.origin {
-                events(.uploaded(shot, file: input, bytes: file.bytes, how: origin))
-            }
+            _ = try? await session.uploads.url(for: input, shot: shot, events: events)
         }
     }
 

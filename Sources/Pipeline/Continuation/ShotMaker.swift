@@ -133,14 +133,7 @@ struct ShotMaker {
 
     private func upload(_ input: String, shot: ShotNumber) async throws(PipelineError) -> String {
         do {
-            let events = events
-            let uploaded = try await session.uploads.url(for: input) { progress in
-                events(.uploading(shot, file: input, progress: progress))
-            }
-            if let file = uploaded.file, let origin = uploaded.origin {
-                events(.uploaded(shot, file: input, bytes: file.bytes, how: origin))
-            }
-            return uploaded.url
+            return try await session.uploads.url(for: input, shot: shot, events: events)
         } catch {
             if case .transport(.cancelled) = error { throw .cancelled(resume: .runAgain(detail: "nothing was submitted")) }
             throw .upload(error)
