@@ -14,7 +14,7 @@ final class StreamDecoder {
     private let origin: Double
     private var reading = true
     private var drained = false
-    /// Whether `packet` holds the stream's next packet, read but not yet sent (`nextPacketTime`).
+    /// Whether `packet` holds the stream's next packet, read but not yet sent (`nextPacketTimes`).
     private var readAhead = false
     /// Whether, for the packet shown at a presentation time, frames no other frame refers to are
     /// skipped (`AVDISCARD_NONREF`); nil to decode every frame.

@@ -87,6 +87,11 @@ final class ComparisonScaler {
         rgb = [UInt8](repeating: 0, count: shrink.width * shrink.height * 3)
     }
 
+    /// For the frames `decoder` gives (its stream's stored size).
+    convenience init(for decoder: StreamDecoder) {
+        self.init(storedWidth: Int(decoder.context.pointee.width), storedHeight: Int(decoder.context.pointee.height))
+    }
+
     deinit { CFFmpeg_scaler_free(scaler) }
 
     func picture(of frame: Frame) throws(FFmpegError) -> ComparisonPicture {

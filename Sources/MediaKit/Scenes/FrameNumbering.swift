@@ -48,4 +48,21 @@ struct FrameNumbering {
         looked += 1
         return placement
     }
+
+    /// Decodes on with `decoder`, handing `look` each frame this numbering looks at (the frame,
+    /// its number and time) until it says stop or the stream ends; false when `stopping`, asked
+    /// before each frame, said to stop first.
+    @discardableResult
+    mutating func look(through decoder: StreamDecoder, stopping: () throws -> Bool,
+                       _ look: (_ frame: Frame, _ number: Int, _ seconds: Double) throws -> Void) throws -> Bool {
+        while let (frame, time) = try decoder.next() {
+            if try stopping() { return false }
+            switch place(pts: frame.raw.pointee.pts, seconds: time) {
+            case .look(let number, let seconds): try look(frame, number, seconds)
+            case .pass: continue
+            case .stop: return true
+            }
+        }
+        return true
+    }
 }

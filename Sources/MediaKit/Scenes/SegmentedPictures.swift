@@ -31,7 +31,7 @@ final class SegmentedPictures: @unchecked Sendable {
     enum Failure: Error {
         case failed(FFmpegError)
         /// A decoder started at a keyframe did not show it first (a container that seeks loosely).
-        case startMissed(segment: Int)
+        case startMissed
     }
 
     /// The clip's frames cut at keyframes into stretches of whole groups of pictures, about eight
@@ -187,28 +187,21 @@ final class SegmentedPictures: @unchecked Sendable {
         let segment = segments[index]
         do {
             guard index != missesItsStart, let (decoder, scaler) = try reader.start(at: segment.keyframe) else {
-                throw Failure.startMissed(segment: index)
+                throw Failure.startMissed
             }
             decoder.skipsUnreferenced = skipping
             decoder.lastPacket = segment.lastPacket
             var numbering = FrameNumbering.byTable(table, frames: segment.frames)
             var first = true
-            decoding: while let (frame, time) = try decoder.next() {
-                if stopped { return }
-                switch numbering.place(pts: frame.raw.pointee.pts, seconds: time) {
-                case .look(let number, let seconds):
-                    if first, number != segment.frames.lowerBound { throw Failure.startMissed(segment: index) }
-                    first = false
-                    let picture = try scaler.picture(of: frame)
-                    room[index].wait()
-                    if stopped { return }
-                    put(.picture((picture, number, seconds)), in: index)
-                case .pass: continue
-                case .stop: break decoding
-                }
+            let finished = try numbering.look(through: decoder, stopping: { stopped }) { frame, number, seconds in
+                if first, number != segment.frames.lowerBound { throw Failure.startMissed }
+                first = false
+                let picture = try scaler.picture(of: frame)
+                room[index].wait()
+                if !stopped { put(.picture((picture, number, seconds)), in: index) }
             }
             // Nothing of the stretch came out: the decoder started past it.
-            if first { throw Failure.startMissed(segment: index) }
+            if finished, first { throw Failure.startMissed }
         } catch let failure as Failure {
             throw failure
         } catch let error as FFmpegError {
@@ -261,8 +254,7 @@ private struct SegmentReader {
             }
             guard landed else { return nil }
         }
-        let scaler = scaler ?? ComparisonScaler(storedWidth: Int(decoder.context.pointee.width),
-                                                storedHeight: Int(decoder.context.pointee.height))
+        let scaler = scaler ?? ComparisonScaler(for: decoder)
         self.scaler = scaler
         return (decoder, scaler)
     }

@@ -173,17 +173,11 @@ public enum ShotDetection {
         try catchingFFmpeg({ ShotDetectionError.failed(path, $0) }) {
             let decoder = try StreamDecoder(path: path, streamIndex: streamIndex, from: from, threads: threads)
             decoder.skipsUnreferenced = skipping
-            let line = PictureLine(ComparisonScaler(storedWidth: Int(decoder.context.pointee.width),
-                                                    storedHeight: Int(decoder.context.pointee.height)))
+            let line = PictureLine(ComparisonScaler(for: decoder))
             defer { line.close() }
-            let hand = { (made: PictureLine.Made) throws(ShotDetectionError) in try take(made.picture, made.frame, made.seconds) }
-            decoding: while let (frame, time) = try decoder.next() {
-                if Task.isCancelled { throw ShotDetectionError.cancelled }
-                switch numbering.place(pts: frame.raw.pointee.pts, seconds: time) {
-                case .look(let number, let seconds): try line.add(frame, number: number, seconds: seconds, take: hand)
-                case .pass: continue
-                case .stop: break decoding
-                }
+            func hand(_ made: PictureLine.Made) throws(ShotDetectionError) { try take(made.picture, made.frame, made.seconds) }
+            try numbering.look(through: decoder, stopping: { if Task.isCancelled { throw ShotDetectionError.cancelled }; return false }) {
+                try line.add($0, number: $1, seconds: $2, take: hand)
             }
             try line.finish(take: hand)
         }
