@@ -84,6 +84,55 @@ import TestSupport
         #expect(list.shots.first?.startSeconds == 0)
     }
 
+    /// A transport stream recorded or cut anywhere starts with frames that refer to pictures it does
+    /// not hold: no decoder shows them, and ffprobe counts frames from the first keyframe. The scan
+    /// numbers frames and times the first shot as ffprobe shows them, and finds the cuts the whole
+    /// stream has after that keyframe.
+    @Test func aStreamCutBeforeAKeyframeCountsTheFramesFFprobeShows() async throws {
+        // Keyframes a second apart, so the stream can be cut between them inside a shot.
+        let clip = try await CutClip.make(Array(CutClip.shots.prefix(4)), encoding: ["-x264-params", "keyint=24"], at: try scratch("cuts-gop.mp4"))
+        let whole = try scratch("cuts-gop.ts")
+        let remuxed = try await ProcessRunner.run("ffmpeg", ["-v", "error", "-y", "-i", clip.path, "-c", "copy", whole])
+        #expect(remuxed.status == 0, "ffmpeg: \(remuxed.standardError)")
+        func column(_ arguments: [String], _ path: String) async throws -> [Substring] {
+            let result = try await ProcessRunner.run("ffprobe", ["-v", "error", "-select_streams", "v"] + arguments + ["-of", "csv=p=0", path])
+            return FFprobeReport.firstColumn(result.standardOutput)
+        }
+        // Cut at the transport packet where a frame 2.5 s in begins, which is no keyframe (inside the
+        // second shot, half a second after its keyframe), as ffprobe places the frames' packets.
+        let packets = try await ProcessRunner.run("ffprobe", ["-v", "error", "-select_streams", "v", "-show_entries",
+                                                              "packet=pts_time,pos,flags", "-of", "csv=p=0", whole])
+        let wholeStart = try #require(FFprobeReport.number(try await FFprobeReport(path: whole).format["start_time"]))
+        let rows = packets.standardOutput.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let at = try #require(rows.first { row in
+            row.count >= 3 && !row[2].contains("K") && (Double(row[0]).map { $0 - wholeStart >= 2.5 } ?? false)
+        }.flatMap { Int($0[1]) }, "ffprobe's packets: \(packets.standardOutput.prefix(300))")
+        #expect(at % 188 == 0)
+        let cut = try scratch("cut-mid-gop.ts")
+        try Data(contentsOf: URL(fileURLWithPath: whole))[at...].write(to: URL(fileURLWithPath: cut))
+
+        let keys = try await column(["-show_entries", "packet=flags"], cut)
+        let keyAt = try #require(keys.firstIndex { $0.contains("K") })
+        #expect(keyAt > 0, "the cut stream starts with \(keyAt) packets before its first keyframe")
+        // What ffprobe shows: each frame's time in both streams (they share timestamps), the cut one's clock start.
+        let shownInWhole = try await column(["-show_entries", "frame=pts_time"], whole).compactMap { Double($0) }
+        let shown = try await column(["-show_entries", "frame=pts_time"], cut).compactMap { Double($0) }
+        let start = try #require(FFprobeReport.number(try await FFprobeReport(path: cut).format["start_time"]))
+        let first = try #require(shown.first)
+        #expect(shownInWhole.count == clip.frameCount)
+        let madeAfter = clip.cutFrames.filter { shownInWhole[$0] > first + 0.001 }
+        let expected = madeAfter.compactMap { made in shown.firstIndex { abs($0 - shownInWhole[made]) < 0.001 } }
+        #expect(!expected.isEmpty && expected.count == madeAfter.count)
+
+        let list = try await ShotDetection.detect(in: cut)
+        #expect(list.frameCount == shown.count, "scanned \(list.frameCount) frames, ffprobe shows \(shown.count)")
+        #expect(abs((list.shots.first?.startSeconds ?? -1) - (first - start)) < 0.001)
+        #expect(list.cuts.map(\.frame) == expected, "found \(list.cuts.map(\.frame)), made (as ffprobe numbers them) \(expected)")
+        for found in list.cuts where shown.indices.contains(found.frame) {
+            #expect(abs(found.seconds - (shown[found.frame] - start)) < 0.001)
+        }
+    }
+
     @Test func fastMotionAndFlashesAreNoCut() async throws {
         let path = try scratch("motion.mp4")
         try await CutClip.makeMotionWithFlashes(at: path)

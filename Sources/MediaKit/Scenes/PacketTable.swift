@@ -3,7 +3,7 @@ internal import CFFmpeg
 /// A video stream's packets as the demuxer gives them, read without decoding (cheap: no picture is
 /// made): when each frame shows, its size, whether it is a keyframe, and whether it is an anchor
 /// (shown after every frame decoded before it: I- and P-frames; the others are B-frames, decoded
-/// after the anchor they show before). Numbers every frame in display order, exactly.
+/// after the anchor they show before). Numbers every frame a decoder shows, in display order, exactly.
 struct PacketTable {
     struct Entry: Equatable {
         let pts: Int64
@@ -44,12 +44,24 @@ struct PacketTable {
             entries.append(Entry(pts: raw.pts, dts: raw.dts == CFFmpeg_AV_NOPTS_VALUE() ? raw.pts : raw.dts, size: Int(raw.size), isKey: raw.flags & AV_PKT_FLAG_KEY != 0, isAnchor: raw.pts > latest))
             latest = max(latest, raw.pts)
         }
-        let displayOrder = entries.map(\.pts).sorted()
+        let displayOrder = shown(entries).sorted()
         var numbers: [Int64: Int] = [:]
         numbers.reserveCapacity(displayOrder.count)
         for (number, pts) in displayOrder.enumerated() {
             guard numbers.updateValue(number, forKey: pts) == nil else { return nil }
         }
         return PacketTable(entries: entries, displayOrder: displayOrder, numbers: numbers)
+    }
+
+    /// The presentation times of the frames a decoder shows: from the first keyframe in decoding
+    /// order, and none shown before it. A stream cut anywhere (a transport stream recorded or cut
+    /// at a byte) starts with frames that refer to pictures it does not hold, some before its
+    /// first parameter sets; FFmpeg shows none of them, nor the leading frames of an open group of
+    /// pictures at the start, and ffprobe counts from the keyframe. A stream with no keyframe
+    /// marked (periodic intra refresh) is taken whole.
+    private static func shown(_ entries: [Entry]) -> [Int64] {
+        guard let key = entries.firstIndex(where: \.isKey) else { return entries.map(\.pts) }
+        let keyTime = entries[key].pts
+        return entries[key...].map(\.pts).filter { $0 >= keyTime }
     }
 }

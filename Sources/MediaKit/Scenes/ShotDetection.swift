@@ -119,7 +119,7 @@ public enum ShotDetection {
             // Frames are numbered from the part's first; a part's first frame number is its time × rate.
             let offset = from == 0 ? -first : Int((seconds(table.displayOrder[first]) * framesPerSecond).rounded()) - first
             return ShotList(path: path, firstFrame: first + offset, frameCount: table.frameCount - first, duration: end,
-                            scannedFrom: seconds(table.displayOrder[first]),
+                            scannedFrom: Self.time(seconds(table.displayOrder[first])),
                             cuts: Self.spaced(cuts, minimum: finderSettings.minimumShotFrames).map {
                                 DetectedCut(frame: $0.frame + offset, seconds: $0.seconds, score: $0.score)
                             })
@@ -218,6 +218,10 @@ public enum ShotDetection {
         }
         return regions
     }
+
+    /// A first frame's time on the clip's clock, the clock's start (ticks less a start time kept in
+    /// microseconds) within a microsecond of it counted as 0 (`scanned_from` is told only when later).
+    private static func time(_ seconds: Double) -> Double { seconds < 0.000_001 ? 0 : seconds }
 
     /// Cuts in order, a shot's minimum length apart (a second look may find one close to another).
     static func spaced(_ cuts: [DetectedCut], minimum: Int) -> [DetectedCut] {

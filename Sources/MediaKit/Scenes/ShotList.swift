@@ -40,7 +40,8 @@ public struct ShotList: Sendable, Equatable, Encodable {
     public let frameCount: Int
     /// Where the last frame stops showing, seconds.
     public let duration: Double
-    /// The first frame's time: 0 for the whole clip, later when only its end was looked at.
+    /// The first frame's time: 0 for the whole clip, later when only its end was looked at or
+    /// its first frames cannot be shown (a stream cut before a keyframe).
     public let scannedFrom: Double
     public let cuts: [DetectedCut]
 
