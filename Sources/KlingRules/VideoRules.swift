@@ -15,7 +15,7 @@ extension Validator {
         var problems: [ValidationProblem] = []
         problems += containerProblems(info.format)
         if info.format.truncated == true { problems.append(.truncated) }
-        problems += durationProblems(info.format.duration ?? video.duration)
+        problems += durationProblems(Self.measuredSeconds(info))
         if info.format.size > limits.videoMaxBytes {
             problems.append(.fileTooLarge(bytes: info.format.size, limit: limits.videoMaxBytes))
         }
@@ -23,6 +23,13 @@ extension Validator {
         problems += frameRateProblems(video)
         if keepAudio && info.primaryAudio == nil { problems.append(.noAudioToKeep) }
         return problems.map(finding)
+    }
+
+    /// The length the duration rule is checked on: the container's (a clip whose audio runs past its
+    /// picture is that long to whoever measures the file), else the picture's. What a user is told
+    /// about a clip's length against the limit uses this too, so the numbers agree.
+    public static func measuredSeconds(_ info: MediaInfo) -> Double? {
+        info.format.duration ?? info.primaryVideo?.duration
     }
 
     /// MP4 and MOV share FFmpeg's `mov` demuxer; the name must say which, as the provider may go by it.

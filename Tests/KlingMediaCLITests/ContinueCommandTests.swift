@@ -155,6 +155,29 @@ import Testing
         #expect(try await sandbox.simulator.control.log().isEmpty)
     }
 
+    /// A clip whose sound runs 0.4 s past its 10 s of picture is 10.4 s long as a file, which is what
+    /// the duration rule checks (and the end is trimmed for): the check's line says that length, not
+    /// the picture's ("10 s; valid" above a trim would contradict itself).
+    @Test func aClipIsToldAtTheLengthItsDurationIsCheckedOn() async throws {
+        let sandbox = try await Sandbox()
+        defer { sandbox.close() }
+        let clip = try Scratch.file("sound-runs-on.mp4", in: "kling-continue")
+        let made = try await ProcessRunner.run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=24:duration=10",
+                                                          "-f", "lavfi", "-i", "sine=duration=10.4", "-c:v", "libx264", "-preset", "ultrafast",
+                                                          "-c:a", "aac", clip])
+        #expect(made.status == 0, "ffmpeg: \(made.standardError)")
+        let lengths = try await FFprobeReport(path: clip)
+        let picture = try #require(lengths.streams.first { $0["codec_type"] as? String == "video" }.flatMap { FFprobeReport.number($0["duration"]) })
+        let file = try #require(FFprobeReport.number(lengths.format["duration"]))
+        #expect(abs(picture - 10) < 0.01 && abs(file - 10.4) < 0.03, "ffprobe: picture \(picture) s, file \(file) s")
+
+        let result = try await sandbox.run(["continue", clip, "--prompt", "Based on @Video1, generate the next shot", "--dry-run"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let told = result.standardOutput + result.standardError
+        let checked = try #require(told.split(separator: "\n").first { $0.hasPrefix("checked ") }, "\(told)")
+        #expect(checked.contains(": 10.4") && checked.contains(" s, 1280×720: over the 10.05 s limit; its last 10 s will be sent"), "\(checked)")
+    }
+
     @Test func aBatchKilledMidRunGoesOnWithoutSubmittingAnythingTwice() async throws {
         let sandbox = try await Sandbox()
         defer { sandbox.close() }

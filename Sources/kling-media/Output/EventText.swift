@@ -17,7 +17,7 @@ enum EventText {
     static func lines(_ event: PipelineEvent) -> [Line] {
         switch event {
         case .checked(let clip, let info, let verdict, let preparation):
-            let seconds = info.primaryVideo?.duration ?? info.format.duration ?? 0
+            let seconds = Validator.measuredSeconds(info) ?? 0
             var line = "checked \(clip): \(Formatting.seconds(seconds))"
             if let video = info.primaryVideo, let width = video.displayWidth, let height = video.displayHeight { line += ", \(width)×\(height)" }
             let limit = KlingO1Limits().videoDuration.upperBound
