@@ -1,12 +1,13 @@
 import Foundation
 import Journal
 import Segmind
+import TestSupport
 import Testing
 
 /// The journal: durable, private, findable by any id, and safe under concurrent updates.
 @Suite struct JobJournalTests {
     private func journal() throws -> JobJournal {
-        try JobJournal(directory: FileManager.default.temporaryDirectory.appendingPathComponent("kling-journal-\(UUID().uuidString)").path)
+        try JobJournal(directory: Scratch.temporary.appendingPathComponent("kling-journal-\(UUID().uuidString)").path)
     }
 
     private let parameters = KlingRequest(prompt: "Based on @Video1", videoURL: "https://bucket.example/shot.mp4?X-Amz-Signature=abc123")
@@ -78,7 +79,7 @@ import Testing
     }
 
     @Test func aJournalWrittenBeforeIndexesIsIndexedWhenOpened() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-journal-\(UUID().uuidString)").path
+        let folder = Scratch.temporary.appendingPathComponent("kling-journal-\(UUID().uuidString)").path
         let first = try JobJournal(directory: folder)
         var record = JobRecord(parameters: parameters, apiBase: "x")
         record.requestID = RequestID("5a5a5a5a-0000-4000-8000-000000000003")

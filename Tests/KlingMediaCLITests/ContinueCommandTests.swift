@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func withNoKeyItRunsTheWholeJobAgainstTheBuiltInSimulatorAndSaysSo() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-continue-\(UUID().uuidString)")
+        let folder = Scratch.temporary.appendingPathComponent("kling-continue-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": folder.path]

@@ -5,7 +5,7 @@ import Testing
 /// `kling-media conform` and `stitch` end to end: exit statuses, text and JSON, checked with ffprobe.
 @Suite struct EditCommandTests {
     private func scratchFolder() throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-edit-\(UUID().uuidString)").path
+        let folder = Scratch.temporary.appendingPathComponent("kling-edit-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         return folder
     }

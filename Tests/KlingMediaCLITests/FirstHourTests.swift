@@ -10,7 +10,7 @@ import Testing
 
     /// A home of its own with no key, as a new user has.
     private func home() throws -> (folder: String, environment: [String: String]) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-first-hour-\(UUID().uuidString)").path
+        let folder = Scratch.temporary.appendingPathComponent("kling-first-hour-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         return (folder, ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": folder])
     }

@@ -12,7 +12,7 @@ import Testing
 
         init(simulatorArguments: [String] = ["--queue", "0.2", "--latency", "1"]) async throws {
             simulator = try await SimulatorProcess(arguments: simulatorArguments)
-            home = FileManager.default.temporaryDirectory.appendingPathComponent("kling-home-\(UUID().uuidString)")
+            home = Scratch.temporary.appendingPathComponent("kling-home-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
             environment = [
                 "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",

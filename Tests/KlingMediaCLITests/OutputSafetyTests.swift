@@ -9,7 +9,7 @@ import Testing
     private let sentinel = "someone's file, not to be lost\n"
 
     private func scratchFolder() throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-outputs-\(UUID().uuidString)").path
+        let folder = Scratch.temporary.appendingPathComponent("kling-outputs-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         return folder
     }
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func continueRefusesAnExistingOutputBeforeAnythingIsSent() async throws {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("kling-outputs-home-\(UUID().uuidString)").path
+        let home = Scratch.temporary.appendingPathComponent("kling-outputs-home-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: home) }
         let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": home]

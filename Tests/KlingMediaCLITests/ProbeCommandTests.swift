@@ -66,7 +66,7 @@ import Testing
 /// `kling-media frame` end to end: the file, its size, the exit statuses.
 @Suite struct FrameCommandTests {
     @Test func lastFrameOfAPhoneClipIsSavedUpright() async throws {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("kling-cli-frame-\(UUID().uuidString).png").path
+        let output = Scratch.temporary.appendingPathComponent("kling-cli-frame-\(UUID().uuidString).png").path
         defer { try? FileManager.default.removeItem(atPath: output) }
         let result = try await KlingMediaBinary.run(["frame", Fixtures.path("rotated.mp4"), "--at", "last", "-o", output, "--json"])
         #expect(result.status == 0, "\(result.standardError)")

@@ -19,7 +19,7 @@ import Testing
 
     /// A folder with the repository's layout: the binaries linked in, the fixtures used copied.
     private func repositoryLikeFolder() throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-readme-\(UUID().uuidString)").path
+        let folder = Scratch.temporary.appendingPathComponent("kling-readme-\(UUID().uuidString)").path
         let manager = FileManager.default
         try manager.createDirectory(atPath: folder + "/.build/debug", withIntermediateDirectories: true)
         try manager.createDirectory(atPath: folder + "/fixtures", withIntermediateDirectories: true)

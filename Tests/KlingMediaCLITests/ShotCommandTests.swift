@@ -18,7 +18,7 @@ import Testing
     }
 
     private static let made = Task {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-shots-made-\(UUID().uuidString)")
+        let folder = Scratch.temporary.appendingPathComponent("kling-shots-made-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return try await CutClip.make(["testsrc2=size=640x360:rate=30:duration=2", "smptehdbars=size=1280x720:rate=24:duration=2",
                                        "mandelbrot=size=1280x720:rate=24:end_pts=100,trim=duration=4"],
@@ -26,7 +26,7 @@ import Testing
     }
 
     private func folder() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-shots-\(UUID().uuidString)")
+        let folder = Scratch.temporary.appendingPathComponent("kling-shots-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder
     }

@@ -15,7 +15,7 @@ import Testing
         }
 
         init() throws {
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-simulation-\(UUID().uuidString)")
+            folder = Scratch.temporary.appendingPathComponent("kling-simulation-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
 

@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func pngNamedJpgIsAWarning() throws {
-        let misnamed = FileManager.default.temporaryDirectory.appendingPathComponent("kling-\(UUID().uuidString).jpg")
+        let misnamed = Scratch.temporary.appendingPathComponent("kling-\(UUID().uuidString).jpg")
         try FileManager.default.copyItem(atPath: Fixtures.path("ref_ok.png"), toPath: misnamed.path)
         defer { try? FileManager.default.removeItem(at: misnamed) }
         let request = ValidationRequest(video: try video(), images: [try Probe.file(atPath: misnamed.path)])

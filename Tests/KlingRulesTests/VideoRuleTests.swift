@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func mp4DataUnderAnotherExtensionMustBeRenamed() throws {
-        let renamed = FileManager.default.temporaryDirectory.appendingPathComponent("kling-\(UUID().uuidString).m4v")
+        let renamed = Scratch.temporary.appendingPathComponent("kling-\(UUID().uuidString).m4v")
         try FileManager.default.copyItem(atPath: Fixtures.path("landscape.mp4"), toPath: renamed.path)
         defer { try? FileManager.default.removeItem(at: renamed) }
         let info = try Probe.file(atPath: renamed.path)

@@ -8,7 +8,7 @@ import Testing
 /// counted by decoding, durations, a clean decode, and the kept picture itself.
 @Suite struct ConformTests {
     private func scratch(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("kling-conform-\(UUID().uuidString)-\(name)").path
+        Scratch.temporary.appendingPathComponent("kling-conform-\(UUID().uuidString)-\(name)").path
     }
 
     @Test func lastSecondsKeepTheEndOfTheShotOnAnExactClock() async throws {

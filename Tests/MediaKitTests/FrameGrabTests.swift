@@ -8,7 +8,7 @@ import Testing
 @Suite struct FrameGrabTests {
     /// The picture's RGB bytes, decoded by ffmpeg (so both PNGs are read the same way).
     private func rgb(_ png: String) async throws -> Data {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-rgb-\(UUID().uuidString)")
+        let folder = Scratch.temporary.appendingPathComponent("kling-rgb-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let raw = folder.appendingPathComponent("picture.rgb").path
@@ -18,7 +18,7 @@ import Testing
     }
 
     private func oracle(_ arguments: [String]) async throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kling-oracle-\(UUID().uuidString).png").path
+        let path = Scratch.temporary.appendingPathComponent("kling-oracle-\(UUID().uuidString).png").path
         let result = try await ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-y"] + arguments + [path])
         #expect(result.status == 0, "\(result.standardError)")
         return path
@@ -33,7 +33,7 @@ import Testing
     func frameMatchesFFmpegsPixelForPixel(fixture: String, position: FramePosition, ffmpeg: [String],
                                           width: Int, height: Int, seconds: Double) async throws {
         let input = Fixtures.path(fixture)
-        let ours = FileManager.default.temporaryDirectory.appendingPathComponent("kling-frame-\(UUID().uuidString).png").path
+        let ours = Scratch.temporary.appendingPathComponent("kling-frame-\(UUID().uuidString).png").path
         let theirs = try await oracle(ffmpeg.map { $0 == "INPUT" ? input : $0 })
         defer { try? FileManager.default.removeItem(atPath: ours); try? FileManager.default.removeItem(atPath: theirs) }
         let result = try await FrameGrab.write(from: input, at: position, to: ours)

@@ -7,7 +7,7 @@ import TestSupport
 /// size as ffprobe reads the PNG.
 @Suite struct SeamReviewTests {
     private func scratch() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-seams-\(UUID().uuidString)")
+        let folder = Scratch.temporary.appendingPathComponent("kling-seams-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder
     }

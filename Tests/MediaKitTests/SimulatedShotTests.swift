@@ -7,7 +7,7 @@ import Testing
 /// displays that last frame, and then move, at the size, rate and sound asked.
 @Suite struct SimulatedShotTests {
     private func scratch(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("kling-simshot-\(UUID().uuidString)-\(name)").path
+        Scratch.temporary.appendingPathComponent("kling-simshot-\(UUID().uuidString)-\(name)").path
     }
 
     /// The clip's last frame as ffmpeg shows it (turned by its display matrix), filling

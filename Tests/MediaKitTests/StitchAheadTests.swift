@@ -8,7 +8,7 @@ import Testing
 /// no encoder opened; a shot that is not the one predicted is refused and nothing is written.
 @Suite struct StitchAheadTests {
     private func scratch(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("kling-ahead-\(UUID().uuidString)-\(name)").path
+        Scratch.temporary.appendingPathComponent("kling-ahead-\(UUID().uuidString)-\(name)").path
     }
 
     /// What the simulator (and, in form, Kling) returns: H.264 at 24 fps, no sound.

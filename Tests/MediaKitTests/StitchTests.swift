@@ -8,7 +8,7 @@ import Testing
 /// the copied packets' bytes equal to the input's.
 @Suite struct StitchTests {
     private func scratch(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("kling-stitch-\(UUID().uuidString)-\(name)").path
+        Scratch.temporary.appendingPathComponent("kling-stitch-\(UUID().uuidString)-\(name)").path
     }
 
     /// A stand-in for Kling's output: 1920×1080 at 24 fps, H.264, no audio.

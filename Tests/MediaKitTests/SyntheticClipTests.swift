@@ -6,7 +6,7 @@ import Testing
 /// The generated clip: what ffprobe reads of it, and FFmpeg decodes it without a complaint.
 @Suite struct SyntheticClipTests {
     private func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("kling-synthetic-\(UUID().uuidString).mp4").path
+        Scratch.temporary.appendingPathComponent("kling-synthetic-\(UUID().uuidString).mp4").path
     }
 
     @Test func clipWithToneHasTheAskedSizeLengthRateAndSound() async throws {
@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func failureLeavesNoFileBehind() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-nofolder-\(UUID().uuidString)")
+        let folder = Scratch.temporary.appendingPathComponent("kling-nofolder-\(UUID().uuidString)")
         #expect(throws: FFmpegError.self) {
             try SyntheticClip.write(to: folder.appendingPathComponent("x.mp4").path, width: 320, height: 240, seconds: 1)
         }

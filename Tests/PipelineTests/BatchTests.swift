@@ -86,7 +86,7 @@ import Testing
     }
 
     @Test func aBatchFileIsReadWholeAndEveryFaultNamed() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-batch-\(UUID().uuidString)")
+        let folder = Scratch.temporary.appendingPathComponent("kling-batch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let good = folder.appendingPathComponent("good.jsonl").path

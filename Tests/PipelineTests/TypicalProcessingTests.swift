@@ -102,7 +102,7 @@ import Testing
             let job = try await JobSubmission(client: harness.client, journal: journal)
                 .submit(JobRecord(parameters: SimulatorHarness.request, apiBase: harness.client.configuration.apiBase))
             #expect(TypicalProcessing.acceptance(of: job) != job.submittedAt, "kept to the instant while the job runs")
-            let output = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString).mp4").path
+            let output = Scratch.temporary.appendingPathComponent("kling-typical-\(UUID().uuidString).mp4").path
             defer { try? FileManager.default.removeItem(atPath: output) }
             let (finished, _) = try await JobTracker(client: harness.client, journal: journal).finish(job, to: output)
             #expect(finished.state == .downloaded)
@@ -115,7 +115,7 @@ import Testing
     private static func submitAndTrack(_ harness: SimulatorHarness, _ journal: JobJournal) async throws -> (JobRecord, [(JobStatus, Date)]) {
         let job = try await JobSubmission(client: harness.client, journal: journal)
             .submit(JobRecord(parameters: SimulatorHarness.request, apiBase: harness.client.configuration.apiBase))
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString).mp4").path
+        let output = Scratch.temporary.appendingPathComponent("kling-typical-\(UUID().uuidString).mp4").path
         defer { try? FileManager.default.removeItem(atPath: output) }
         let polls = Collected<(JobStatus, Date)>()
         let (finished, _) = try await JobTracker(client: harness.client, journal: journal).finish(job, to: output) { event in
@@ -126,7 +126,7 @@ import Testing
 
     /// A journal in a folder of its own, removed afterwards.
     private static func withJournal(_ body: (JobJournal) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString)")
+        let folder = Scratch.temporary.appendingPathComponent("kling-typical-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         try await body(try JobJournal(directory: folder.path))
     }
@@ -134,7 +134,7 @@ import Testing
     /// A batch's later lines learn from its first ones: each finished job's time counts at once,
     /// not only from the journal as it stood when the process started.
     @Test func aJobJustFinishedCountsAtOnce() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString)")
+        let folder = Scratch.temporary.appendingPathComponent("kling-typical-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let journal = try JobJournal(directory: folder.path)
         func job(_ seconds: Double) throws -> JobRecord {
@@ -156,7 +156,7 @@ import Testing
     /// there was history, was late by up to the poll interval, and set every later job's first
     /// poll that late).
     @Test func aJobSeenRunningThenDoneIsTimedByTheMiddleOfTheSpan() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString)")
+        let folder = Scratch.temporary.appendingPathComponent("kling-typical-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let journal = try JobJournal(directory: folder.path)
         for (running, done) in [(50.0, 62.0), (48.0, 62.0), (nil, 57.0)] as [(Double?, Double)] {
@@ -195,7 +195,7 @@ import Testing
     /// one did, not the second-rounded times (at a simulator's time scale of 0.05, a second is 20 of
     /// Kling's).
     @Test func aJobsTimeIsReadBackToTheMillisecond() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-typical-\(UUID().uuidString)")
+        let folder = Scratch.temporary.appendingPathComponent("kling-typical-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let journal = try JobJournal(directory: folder.path)
         for seconds in [11.25, 11.5, 11.75] {

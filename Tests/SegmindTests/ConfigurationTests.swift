@@ -3,12 +3,13 @@ import HTTP
 import HTTPTypes
 import Segmind
 import Support
+import TestSupport
 import Testing
 
 /// Where the key and the API base come from, and the refusal of a key others can read.
 @Suite struct ConfigurationTests {
     private func configHome(fileMode: Int?, content: String) throws -> [String: String] {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("kling-config-\(UUID().uuidString)")
+        let home = Scratch.temporary.appendingPathComponent("kling-config-\(UUID().uuidString)")
         let folder = home.appendingPathComponent("kling-media")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         if let fileMode {

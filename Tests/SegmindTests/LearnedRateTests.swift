@@ -104,7 +104,7 @@ import Testing
 
     /// Two budgets on one file, as two processes have: together they keep to one limit.
     @Test func budgetsSharingAFileDrawOnOneWindow() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-budget-\(UUID().uuidString)")
+        let folder = Scratch.temporary.appendingPathComponent("kling-budget-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = RequestBudget.path(in: folder.path, for: APIKey(SimulatorHarness.key))
         let first = RequestBudget(sharedAt: path, requestsPerWindow: 3, window: .seconds(60))

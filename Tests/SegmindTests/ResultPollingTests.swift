@@ -8,7 +8,7 @@ import Testing
 /// endpoint refuses them is polled the documented way, and that is remembered.
 @Suite struct ResultPollingTests {
     private func memory() -> ResultPollingMemory {
-        ResultPollingMemory(path: FileManager.default.temporaryDirectory.appendingPathComponent("kling-polling-\(UUID().uuidString).json").path)
+        ResultPollingMemory(path: Scratch.temporary.appendingPathComponent("kling-polling-\(UUID().uuidString).json").path)
     }
 
     @Test func aJobPolledAfterTheModelsTimeCostsTwoRequests() async throws {

@@ -7,7 +7,7 @@ public enum InProcessSimulator {
     public static func with<T>(key: String, queueSeconds: Double, latency: Double,
                                _ adjust: (inout SimulatorConfiguration) -> Void,
                                _ body: (RunningSimulator, URL) async throws -> T) async throws -> T {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kling-sim-\(UUID().uuidString)")
+        let folder = Scratch.temporary.appendingPathComponent("kling-sim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         var configuration = SimulatorConfiguration(apiKey: key, queueSeconds: queueSeconds, latency: latency,

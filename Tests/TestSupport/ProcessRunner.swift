@@ -34,7 +34,7 @@ public final class RunningProcess: @unchecked Sendable {
     public var processIdentifier: Int32 { process.processIdentifier }
 
     public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kling-media-test-\(UUID().uuidString)")
+        scratch = Scratch.temporary.appendingPathComponent("kling-media-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         for name in ["out", "err"] { _ = FileManager.default.createFile(atPath: scratch.appendingPathComponent(name).path, contents: nil) }
         if executable.contains("/") {

@@ -13,7 +13,7 @@ public final class SimulatorProcess: @unchecked Sendable {
     /// Starts it and returns once it listens. It watches its standard input, whose other end only
     /// this process holds: when the test process ends, however it ends, the simulator ends too.
     public init(arguments: [String] = []) async throws {
-        outputDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("kling-sim-\(UUID().uuidString)")
+        outputDirectory = Scratch.temporary.appendingPathComponent("kling-sim-\(UUID().uuidString)")
         let binary = URL(fileURLWithPath: KlingMediaBinary.path).deletingLastPathComponent()
             .appendingPathComponent("kling-media-simulator").path
         process = Process()

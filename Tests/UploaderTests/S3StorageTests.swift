@@ -16,7 +16,7 @@ import Uploader
 
     /// Random bytes in a file: made on a thread of their own (tens of megabytes take a while).
     private func randomFile(megabytes: Int) async throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kling-s3-\(UUID().uuidString).mp4").path
+        let path = Scratch.temporary.appendingPathComponent("kling-s3-\(UUID().uuidString).mp4").path
         try await offloaded {
             var generator = SystemRandomNumberGenerator()
             let bytes = (0..<(megabytes << 20) / 8).map { _ in generator.next() as UInt64 }
@@ -26,7 +26,7 @@ import Uploader
     }
 
     private func fetch(_ url: String) async throws -> Data {
-        let target = FileManager.default.temporaryDirectory.appendingPathComponent("kling-s3-back-\(UUID().uuidString)").path
+        let target = Scratch.temporary.appendingPathComponent("kling-s3-back-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: target) }
         try await Downloader().download(url, to: target)
         return try Data(contentsOf: URL(fileURLWithPath: target))
@@ -58,7 +58,7 @@ import Uploader
 
     @Test func cachedS3URLIsReusedWhileItWorks() async throws {
         try await withMoto { _, environment in
-            let cachePath = FileManager.default.temporaryDirectory.appendingPathComponent("kling-cache-\(UUID().uuidString).json").path
+            let cachePath = Scratch.temporary.appendingPathComponent("kling-cache-\(UUID().uuidString).json").path
             let uploader = FileUploader(backend: try S3Storage(destination: "s3://clips", environment: environment),
                                         cache: UploadCache(path: cachePath))
             let first = try await uploader.upload(Fixtures.path("ref_ok.png"))
