@@ -33,6 +33,86 @@ import Testing
         return folder
     }
 
+    /// An example in the README: a command as a user types it, what it printed, and the exit
+    /// status a following `$ echo $?` shows.
+    private struct Example {
+        let command: String
+        var printed: [String] = []
+        var status: Int32?
+    }
+
+    /// The README's examples that run on the bundled fixtures alone (no key, no network, no file of
+    /// the reader's): `probe`, `validate`, `frame`, `conform`, `stitch` and `scenes` lines whose
+    /// inputs are all under `fixtures/`.
+    private func fixtureExamples() throws -> [Example] {
+        let readme = try String(contentsOfFile: Fixtures.repositoryRoot + "/README.md", encoding: .utf8)
+        var examples: [Example] = []
+        var current: Example?
+        var inBlock = false
+        var statusNext = false
+        for line in readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.hasPrefix("```") {
+                if let done = current { examples.append(done) }
+                current = nil
+                inBlock.toggle()
+            } else if !inBlock {
+                continue
+            } else if line == "$ echo $?" {
+                statusNext = true
+            } else if statusNext {
+                statusNext = false
+                current?.status = Int32(line)
+            } else if line.hasPrefix("$ ") {
+                if let done = current { examples.append(done) }
+                current = line.hasPrefix("$ kling-media ") ? Example(command: String(line.dropFirst(2))) : nil
+            } else {
+                current?.printed.append(line)
+            }
+        }
+        let offline = ["probe", "validate", "frame", "conform", "stitch", "scenes"]
+        return examples.filter { example in
+            let words = example.command.split(separator: " ").map(String.init)
+            guard words.count > 2, offline.contains(words[1]) else { return false }
+            // Every file named, but what `-o` writes, is a fixture.
+            let files = words.indices.filter { index in
+                let word = words[index]
+                return [".mp4", ".mov", ".png", ".jpg", ".webp"].contains { word.hasSuffix($0) } && (index == 0 || words[index - 1] != "-o")
+            }
+            return !files.isEmpty && files.allSatisfy { words[$0].hasPrefix("fixtures/") }
+        }
+    }
+
+    /// What changes from run to run: the time a piece of work took, where the output went.
+    private func comparable(_ lines: [String], folder: String) -> [String] {
+        let elapsed = try! NSRegularExpression(pattern: "(; |\\()[0-9]+(\\.[0-9]+)? s(\\)?)$")
+        return lines.map { line in
+            let line = line.replacingOccurrences(of: folder + "/", with: "").replacingOccurrences(of: "/tmp/demo/", with: "")
+            return elapsed.stringByReplacingMatches(in: line, range: NSRange(line.startIndex..., in: line), withTemplate: "$1… s$3")
+        }
+    }
+
+    /// The README shows what the tool prints: its examples on the fixtures, run as written in a
+    /// folder laid out as the repository, print the same lines (times taken aside) and exit as shown.
+    @Test func theExamplesOnTheFixturesPrintWhatTheREADMEShows() async throws {
+        let examples = try fixtureExamples()
+        #expect(examples.count >= 5, "examples found: \(examples.map(\.command))")
+        let folder = try repositoryLikeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let manager = FileManager.default
+        for fixture in try manager.contentsOfDirectory(atPath: Fixtures.repositoryRoot + "/fixtures")
+        where !manager.fileExists(atPath: "\(folder)/fixtures/\(fixture)") {
+            try manager.copyItem(atPath: "\(Fixtures.repositoryRoot)/fixtures/\(fixture)", toPath: "\(folder)/fixtures/\(fixture)")
+        }
+        let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": folder + "/home"]
+        for example in examples {
+            let result = try await ProcessRunner.run("/bin/bash", ["-c", "cd '\(folder)' && .build/debug/\(example.command)"], environment: environment)
+            let printed = (result.standardOutput + result.standardError).split(separator: "\n").map(String.init)
+            #expect(comparable(printed, folder: folder) == comparable(example.printed, folder: folder),
+                    "`\(example.command)` printed:\n\(printed.joined(separator: "\n"))\nthe README shows:\n\(example.printed.joined(separator: "\n"))")
+            #expect(result.status == (example.status ?? 0), "`\(example.command)` exited \(result.status)")
+        }
+    }
+
     @Test func theFirstHourRunsAsWritten() async throws {
         let lines = try walkthrough()
         #expect(lines.count == 4, "the walk-through changed: \(lines)")
