@@ -132,6 +132,40 @@ import Testing
         ])) { try BatchFile.read(bad) }
     }
 
+    /// A batch file saved on Windows: lines ending in CR LF, a UTF-8 byte-order mark at the start (Notepad
+    /// writes both), and a prompt file beside it with its own; and the files a mistyped or mis-saved
+    /// batch file really is, each named for what it is rather than "cannot read it as UTF-8 text".
+    @Test func aBatchFileSavedOnWindowsIsReadAndAFileThatCannotBeIsNamedForWhatItIs() throws {
+        let folder = try Scratch.folder("kling-batch")
+        let windows = folder.appendingPathComponent("takes.jsonl").path
+        let lines = [#"{"clip": "scene.mp4", "prompt": "Based on @Video1"}"#, "",
+                     #"{"clip": "scene.mp4", "prompt_file": "prompt.txt", "output": "two.mp4"}"#]
+        try Data([0xEF, 0xBB, 0xBF] + Array(lines.joined(separator: "\r\n").utf8) + [0x0D, 0x0A]).write(to: URL(fileURLWithPath: windows))
+        // The prompt's own bytes are kept whole: they are part of what identifies a request paid for.
+        let promptBytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("Based on @Video1, again\r\n".utf8)
+        try Data(promptBytes).write(to: folder.appendingPathComponent("prompt.txt"))
+        let read = try BatchFile.read(windows)
+        #expect(read.map(\.number) == [1, 3])
+        #expect(read[0].request.prompt == "Based on @Video1" && read[0].request.source == folder.appendingPathComponent("scene.mp4").path)
+        #expect(Array(read[1].request.prompt.utf8) == promptBytes)
+
+        let utf16 = folder.appendingPathComponent("powershell.jsonl").path
+        try Data([0xFF, 0xFE] + lines[0].utf8.flatMap { [$0, 0] }).write(to: URL(fileURLWithPath: utf16))
+        let latin1 = folder.appendingPathComponent("latin1.jsonl").path
+        try Data(Array(#"{"clip": "sc"#.utf8) + [0xE8] + Array(#"ne.mp4", "prompt": "p"}"#.utf8)).write(to: URL(fileURLWithPath: latin1))
+        let missing = folder.appendingPathComponent("takes.jsnol").path
+        #expect(throws: BatchFileError.unreadable(.utf16(utf16))) { try BatchFile.read(utf16) }
+        #expect(throws: BatchFileError.unreadable(.notUTF8(latin1))) { try BatchFile.read(latin1) }
+        #expect(throws: BatchFileError.unreadable(.notFound(missing))) { try BatchFile.read(missing) }
+        #expect(throws: BatchFileError.unreadable(.isFolder(folder.path))) { try BatchFile.read(folder.path) }
+        #expect(BatchFileError.unreadable(.notFound(missing)).description == "\(missing): no such file")
+        let noPrompt = folder.appendingPathComponent("no-prompt.jsonl").path
+        try #"{"clip": "scene.mp4", "prompt_file": "gone.txt"}"#.write(toFile: noPrompt, atomically: true, encoding: .utf8)
+        #expect(throws: BatchFileError.faults(noPrompt, ["line 1: the prompt file \(folder.appendingPathComponent("gone.txt").path): no such file"])) {
+            try BatchFile.read(noPrompt)
+        }
+    }
+
     /// A file rewritten during a run (a clip rendered again while the batch goes on) is uploaded
     /// again: a job is never sent what the file held before. Unchanged, it is shared.
     @Test func aFileRewrittenDuringTheRunIsUploadedAgain() async throws {

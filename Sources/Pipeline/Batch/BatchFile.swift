@@ -20,17 +20,19 @@ public struct BatchLine: Sendable, Equatable {
 /// Keys: `clip` and `prompt` (or `prompt_file`) are required; `refs`, `elements` (lists of
 /// [frontal, ref…]), `duration`, `aspect`, `keep_audio`, `output`, `no_stitch`, `shots`, `tail`,
 /// `conform`, `crossfade` are optional. Relative paths are taken from the batch file's folder.
-/// Blank lines and lines starting with `#` are skipped. Every line is read before anything runs,
+/// Blank lines and lines starting with `#` are skipped, and a UTF-8 byte-order mark at the start
+/// (Windows editors write one). Every line is read before anything runs,
 /// and all the faults found are reported together.
 public enum BatchFile {
     public static func read(_ path: String, limits: KlingO1Limits = .current) throws(BatchFileError) -> [BatchLine] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(validating: data, as: UTF8.self) else {
-            throw .unreadable(path)
-        }
+        let text: String
+        do { text = try TextFile.read(path, droppingByteOrderMark: true) } catch { throw .unreadable(error) }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         var lines: [BatchLine] = []
         var faults: [String] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // A line ends at LF or CR LF (a file saved on Windows): Swift takes CR LF as one character,
+        // which splitting at "\n" alone never meets, and the whole file was one line.
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let content = String(String(raw.drop(while: \.isWhitespace).reversed()).drop(while: \.isWhitespace).reversed())
             if content.isEmpty || content.hasPrefix("#") { continue }
             do throws(Fault) {
@@ -105,10 +107,11 @@ public enum BatchFile {
         var prompt = try string("prompt")
         if let file = try string("prompt_file") {
             guard prompt == nil else { throw Fault(reason: "give \"prompt\" or \"prompt_file\", not both") }
-            guard let data = FileManager.default.contents(atPath: resolve(file)), let text = String(validating: data, as: UTF8.self) else {
-                throw Fault(reason: "\(resolve(file)): cannot read the prompt file as UTF-8 text")
+            do {
+                prompt = try TextFile.read(resolve(file), droppingByteOrderMark: false)
+            } catch {
+                throw Fault(reason: "the prompt file \(error)")
             }
-            prompt = text
         }
         guard let prompt else { throw Fault(reason: "\"prompt\" (or \"prompt_file\") is missing") }
         let references = try fields["refs"].map { value throws(Fault) in try strings(value, key: "refs") } ?? []
@@ -135,12 +138,12 @@ public enum BatchFile {
 }
 
 public enum BatchFileError: Error, Equatable, CustomStringConvertible {
-    case unreadable(String)
+    case unreadable(TextFileError)
     case faults(String, [String])
 
     public var description: String {
         switch self {
-        case .unreadable(let path): return "\(path): cannot read it as UTF-8 text"
+        case .unreadable(let error): return error.description
         case .faults(let path, let faults): return "\(path): " + faults.joined(separator: "\n\(path): ")
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KlingRules
+import Support
 
 /// The parameters of a Kling O1 request other than its inputs, shared by the commands that build one.
 struct RequestOptions: ParsableArguments {
@@ -31,12 +32,12 @@ struct RequestOptions: ParsableArguments {
     /// The prompt from --prompt or --prompt-file; nil when neither is given.
     func promptText() throws -> String? {
         guard let promptFile else { return prompt }
-        guard let data = FileManager.default.contents(atPath: promptFile),
-              let text = String(validating: data, as: UTF8.self) else {
-            Terminal.reportFailure("\(promptFile): cannot read the prompt file as UTF-8 text")
+        do {
+            return try TextFile.read(promptFile, droppingByteOrderMark: false)
+        } catch {
+            Terminal.reportFailure("the prompt file \(error)")
             throw ExitStatus.unusable.code
         }
-        return text
     }
 }
 
