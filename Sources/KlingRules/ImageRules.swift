@@ -10,6 +10,8 @@ extension Validator {
         guard info.format.isImage, let picture = info.primaryVideo else {
             return [.imageIsNotAnImage(format: info.format.formatLongName ?? info.format.formatName)]
         }
+        // A HEIF photo holds HEVC or AV1 pictures: named by its container ("a HEIC image"), as its owner knows it.
+        if let container = info.format.imageContainer { return [.imageFormatNotAccepted(codec: container)] }
         let codec = picture.codecName ?? "unknown"
         guard limits.imageCodecs.contains(codec) else { return [.imageFormatNotAccepted(codec: codec)] }
 

@@ -139,7 +139,8 @@ public enum ValidationProblem: Equatable, Sendable {
         case .imageIsNotAnImage(let format):
             return "is a video (\(format)), not an image"
         case .imageFormatNotAccepted(let codec):
-            return "is a \(F.codecName(codec)) image; Kling O1 takes JPEG or PNG only"
+            let name = F.codecName(codec)
+            return "is \("AEIOU".contains(name.prefix(1)) ? "an" : "a") \(name) image; Kling O1 takes JPEG or PNG only"
         case .imageExtensionMisleads(let ext, let codec):
             return "holds \(F.codecName(codec)) data but is named .\(ext); a service that goes by the name may refuse it"
         case .imageTooSmall(let width, let height, let minimum):
@@ -219,7 +220,7 @@ public enum ValidationProblem: Equatable, Sendable {
         case .imageIsNotAnImage:
             return "use a still: `kling-media frame \(Formatting.quoted(path)) --at last -o frame.png` extracts one"
         case .imageFormatNotAccepted:
-            return "convert it to PNG or JPEG"
+            return "convert it to PNG: `kling-media frame \(Formatting.quoted(path)) -o \(Formatting.quoted(Formatting.renamed(path, ending: ".png")))`"
         case .imageExtensionMisleads(_, let codec):
             return "rename it to end in .\(codec == "png" ? "png" : "jpg")"
         case .imageFileTooLarge:

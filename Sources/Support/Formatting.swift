@@ -85,9 +85,13 @@ public enum Formatting {
 
     /// Where a conformed copy of `path` goes by default: beside it, `NAME.conformed.mp4`.
     public static func conformedName(_ path: String) -> String {
+        renamed(path, ending: ".conformed.mp4")
+    }
+
+    /// `path` with its extension replaced by `ending` (`photo.webp` → `photo.png`), in the same folder.
+    public static func renamed(_ path: String, ending: String) -> String {
         let url = URL(fileURLWithPath: path)
-        let stem = url.deletingPathExtension().lastPathComponent
-        let name = stem + ".conformed.mp4"
+        let name = url.deletingPathExtension().lastPathComponent + ending
         return path.contains("/") ? url.deletingLastPathComponent().appendingPathComponent(name).relativePath : name
     }
 

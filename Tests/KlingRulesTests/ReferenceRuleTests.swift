@@ -40,6 +40,44 @@ import Testing
         #expect(try problems(images: ["ref.webp"]) == [.imageFormatNotAccepted(codec: "webp")])
     }
 
+    /// An iPhone's photo (HEIC, made here by libheif's `heif-enc`) and an AVIF (made by ffmpeg) are
+    /// HEIF images, which FFmpeg opens with its MP4 demuxer, if at all: each is called the image it
+    /// is and refused for its format, never "a damaged QuickTime / MOV file" (fetch it again) or "a
+    /// video, not an image". Whether this FFmpeg reads HEIC (7.1 and later do) is asked of ffprobe.
+    @Test func heifPhotosAreCalledTheImagesTheyAre() async throws {
+        let folder = try Scratch.folder("kling-heif")
+        let jpeg = folder.appendingPathComponent("photo.jpg").path
+        let heic = folder.appendingPathComponent("photo.heic").path
+        let avif = folder.appendingPathComponent("photo.avif").path
+        let made = try await ProcessRunner.run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480", "-frames:v", "1", jpeg])
+        #expect(made.status == 0, "ffmpeg: \(made.standardError)")
+        let encoded = try await ProcessRunner.run("heif-enc", ["-q", "60", jpeg, "-o", heic])
+        #expect(encoded.status == 0, "heif-enc (Debian's libheif-examples; scripts/setup installs it): \(encoded.standardError)")
+        let avifMade = try await ProcessRunner.run("ffmpeg", ["-v", "error", "-y", "-i", jpeg, "-c:v", "libaom-av1", "-still-picture", "1", "-f", "avif", avif])
+        #expect(avifMade.status == 0, "ffmpeg: \(avifMade.standardError)")
+
+        let heicReadable = try await ProcessRunner.run("ffprobe", ["-v", "error", heic]).status == 0
+        let clip = try video()
+        do throws(ProbeError) {
+            let info = try Probe.file(atPath: heic)
+            #expect(heicReadable, "ffprobe cannot read \(heic), but we could")
+            #expect(info.format.isImage && info.format.imageContainer == "HEIC")
+            #expect(Validator().validate(ValidationRequest(video: clip, images: [info])).findings.map(\.problem)
+                    == [.imageFormatNotAccepted(codec: "HEIC")])
+        } catch {
+            #expect(!heicReadable, "ffprobe reads \(heic), but we could not: \(error)")
+            #expect(error == .unreadableImage(path: heic, kind: "HEIC"))
+            #expect(error.description.contains("a HEIC image (what iPhones save photos as), which this system's FFmpeg cannot read"))
+        }
+        let avifInfo = try Probe.file(atPath: avif)
+        #expect(avifInfo.format.isImage && avifInfo.format.imageContainer == "AVIF" && avifInfo.format.formatNames.contains("mov"))
+        let findings = Validator().validate(ValidationRequest(video: try video(), images: [avifInfo])).findings
+        #expect(findings.map(\.problem) == [.imageFormatNotAccepted(codec: "AVIF")])
+        #expect(findings.first?.message.contains("is an AVIF image; Kling O1 takes JPEG or PNG only") == true, "\(findings)")
+        // What an MP4 clip's own brands say is no image.
+        #expect(try video().format.imageContainer == nil)
+    }
+
     @Test func videoGivenAsAnImageIsRefused() throws {
         #expect(try problems(images: ["video_as_image.png"]) == [.imageIsNotAnImage(format: "QuickTime / MOV")])
     }

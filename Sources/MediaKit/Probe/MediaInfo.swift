@@ -45,10 +45,13 @@ public struct FormatInfo: Codable, Sendable, Equatable {
     public var truncated: Bool?
     /// The container's metadata (ffprobe's `format.tags`); absent when it has none.
     public var tags: [String: String]?
+    /// "HEIC" or "AVIF" for a HEIF image, which FFmpeg reads with its MP4 demuxer as a one-frame
+    /// video: a photo all the same. Not in JSON (ffprobe has no such field; `format_name` is `mov,…`).
+    public var imageContainer: String? = nil
 
     public init(filename: String, formatName: String, formatLongName: String? = nil, streamCount: Int,
                 duration: Double? = nil, startTime: Double? = nil, size: Int64, bitRate: Int64? = nil,
-                truncated: Bool? = nil) {
+                truncated: Bool? = nil, imageContainer: String? = nil) {
         self.filename = filename
         self.formatName = formatName
         self.formatLongName = formatLongName
@@ -58,10 +61,11 @@ public struct FormatInfo: Codable, Sendable, Equatable {
         self.size = size
         self.bitRate = bitRate
         self.truncated = truncated
+        self.imageContainer = imageContainer
     }
 
-    /// Whether the file is a still image (or a numbered image sequence) rather than a timed stream.
-    public var isImage: Bool { Self.isImageDemuxer(formatName) }
+    /// Whether the file is a still image (or a numbered image sequence, or a HEIF image) rather than a timed stream.
+    public var isImage: Bool { Self.isImageDemuxer(formatName) || imageContainer != nil }
 
     /// FFmpeg reads still images with `image2` (chosen by file name) or a `*_pipe` demuxer
     /// (chosen by content: `png_pipe`, `jpeg_pipe`, `webp_pipe`, …).

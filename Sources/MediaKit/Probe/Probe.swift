@@ -36,7 +36,8 @@ public enum Probe {
             bitRate: file.bitRate,
             // A packet indexed past the end of the file: the tail of a download or copy is missing.
             // MP4/MOV index every packet in the header, so this costs no reads.
-            truncated: indexes.joined().contains { $0.position + $0.size > size } ? true : nil
+            truncated: indexes.joined().contains { $0.position + $0.size > size } ? true : nil,
+            imageContainer: FormatSniffer.heifImage(ofFileAt: path)
         )
         var described = format
         let tags = file.tags
@@ -68,6 +69,7 @@ public enum Probe {
     private static func explain(_ error: FFmpegError, path: String) -> ProbeError {
         if error == .permissionDenied { return .unreadable(path: path, reason: "permission denied") }
         if error == .noSuchFile { return .notFound(path: path) }
+        if let kind = FormatSniffer.heifImage(ofFileAt: path) { return .unreadableImage(path: path, kind: kind) }
         guard let format = FormatSniffer.recognisedFormat(ofFileAt: path) else {
             return .notMedia(path: path)
         }

@@ -9,11 +9,13 @@ public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
     case notMedia(path: String)
     /// FFmpeg recognises the format but cannot read the file.
     case damaged(path: String, format: String, reason: String)
+    /// A HEIF image ("HEIC", "AVIF") this FFmpeg cannot read: not damaged, only unsupported here.
+    case unreadableImage(path: String, kind: String)
 
     public var path: String {
         switch self {
         case .notFound(let path), .isDirectory(let path), .notRegularFile(let path), .empty(let path),
-             .unreadable(let path, _), .notMedia(let path), .damaged(let path, _, _):
+             .unreadable(let path, _), .notMedia(let path), .damaged(let path, _, _), .unreadableImage(let path, _):
             return path
         }
     }
@@ -38,6 +40,9 @@ public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): cannot be read (\(reason))"
         case .notMedia(let path):
             return "\(path): not a video, audio or image file that FFmpeg recognises"
+        case .unreadableImage(let path, let kind):
+            return "\(path): a \(kind) image (\(kind == "HEIC" ? "what iPhones save photos as" : "HEIF")), which this system's FFmpeg "
+                + "cannot read; save it as JPEG or PNG (on a Mac: `sips -s format jpeg IN --out OUT.jpg`)"
         case .damaged(let path, let format, let reason):
             return "\(path): a damaged \(format) file (FFmpeg: \(reason)); "
                 + "a download or copy cut short loses an MP4's index this way: fetch or export it again"
