@@ -21,7 +21,7 @@ public struct RecordFolder<Record: JournalRecord>: Sendable {
     public init(directory: String) throws(JournalError) {
         self.directory = directory
         do { try PrivateFolder.make(directory) } catch {
-            throw .unusable(directory, error.description)
+            throw .unusable(directory, error.reason)
         }
         index = RecordIndex(directory: directory + "/.index")
         if !index.isComplete { try rebuildIndex() }

@@ -5,12 +5,21 @@ import SystemPackage
 /// are opened, so a folder someone loosened (or an older version made) does not stay open.
 public enum PrivateFolder {
     public static func make(_ path: String) throws(PrivateFolderError) {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw .unusable(path, "\(error)")
+        // The missing folders from the top down, each made here so that a failure names the one
+        // that could not be made and why ("/.local: Permission denied" in a container whose
+        // HOME is /), not Foundation's error dump.
+        var missing: [String] = []
+        var folder = path
+        while !folder.isEmpty, folder != "/", !SystemCalls.exists(folder) {
+            missing.append(folder)
+            folder = FilePath(folder).removingLastComponent().string
         }
+        for folder in missing.reversed() {
+            do throws(Errno) { try SystemCalls.makeFolder(folder, .ownerReadWriteExecute) } catch {
+                guard error == .fileExists else { throw .unusable(path, "cannot make \(folder): \(error)") }
+            }
+        }
+        guard SystemCalls.isDirectory(path) else { throw .unusable(path, "not a folder") }
         do {
             let status = try FilePath(path).stat()
             // Only its owner may (and needs to) tighten it; another user's folder is left to them.
@@ -26,6 +35,12 @@ public enum PrivateFolder {
 
 public enum PrivateFolderError: Error, Equatable, CustomStringConvertible {
     case unusable(String, String)
+
+    /// Why, without the path: for callers that name the folder in their own words.
+    public var reason: String {
+        switch self { case .unusable(_, let reason): return reason }
+    }
+
     public var description: String {
         switch self { case .unusable(let path, let reason): return "\(path): cannot use it as a private folder (\(reason))" }
     }
@@ -35,17 +50,17 @@ public enum PrivateFolderError: Error, Equatable, CustomStringConvertible {
 public enum AppFolders {
     /// `$XDG_STATE_HOME/kling-media`, or `~/.local/state/kling-media`: the journal, what was learned.
     public static func state(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        (nonEmpty(environment["XDG_STATE_HOME"]) ?? (environment["HOME"] ?? "") + "/.local/state") + "/kling-media"
+        (nonEmpty(environment["XDG_STATE_HOME"]) ?? (nonEmpty(environment["HOME"]) ?? "") + "/.local/state") + "/kling-media"
     }
 
     /// `$XDG_CACHE_HOME/kling-media`, or `~/.cache/kling-media`: the upload cache.
     public static func cache(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        (nonEmpty(environment["XDG_CACHE_HOME"]) ?? (environment["HOME"] ?? "") + "/.cache") + "/kling-media"
+        (nonEmpty(environment["XDG_CACHE_HOME"]) ?? (nonEmpty(environment["HOME"]) ?? "") + "/.cache") + "/kling-media"
     }
 
     /// `$XDG_CONFIG_HOME/kling-media`, or `~/.config/kling-media`: the config file.
     public static func config(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        (nonEmpty(environment["XDG_CONFIG_HOME"]) ?? (environment["HOME"] ?? "") + "/.config") + "/kling-media"
+        (nonEmpty(environment["XDG_CONFIG_HOME"]) ?? (nonEmpty(environment["HOME"]) ?? "") + "/.config") + "/kling-media"
     }
 
     /// A simulation's state: `simulation/` in the state folder, never mixed with real jobs.
@@ -58,7 +73,8 @@ public enum AppFolders {
         cache(environment: environment) + "/simulation"
     }
 
+    /// The variable's folder, without a trailing slash (HOME=/ gives "/.local", not "//.local").
     private static func nonEmpty(_ value: String?) -> String? {
-        value.flatMap { $0.isEmpty ? nil : $0 }
+        value.flatMap { $0.isEmpty ? nil : $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     }
 }

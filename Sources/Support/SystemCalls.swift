@@ -51,6 +51,11 @@ public enum SystemCalls {
         _ = unlink(path)
     }
 
+    /// Makes one folder (its parent must exist) with `permissions`, as the umask allows.
+    public static func makeFolder(_ path: String, _ permissions: FilePermissions) throws(Errno) {
+        guard mkdir(path, mode_t(permissions.rawValue)) == 0 else { throw lastError }
+    }
+
     public static func setPermissions(_ path: String, _ permissions: FilePermissions) throws(Errno) {
         guard chmod(path, mode_t(permissions.rawValue)) == 0 else { throw lastError }
     }

@@ -91,6 +91,27 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: folder + "/.index/complete"))
     }
 
+    /// A journal that cannot be made (a container whose HOME is /, a state folder under a file)
+    /// names the folder that could not be made and the system's reason, not Foundation's error
+    /// dump; the folders it could make are private.
+    @Test func aJournalThatCannotBeMadeSaysWhichFolderAndWhy() throws {
+        let folder = try Scratch.folder("kling-journal")
+        let file = folder.appendingPathComponent("state").path
+        try Data("not a folder".utf8).write(to: URL(fileURLWithPath: file))
+        let under = file + "/kling-media/jobs"
+        #expect(throws: JournalError.unusable(under, "cannot make \(file)/kling-media: Not a directory")) {
+            try JobJournal(directory: under)
+        }
+        #expect(JournalError.unusable(under, "cannot make \(file)/kling-media: Not a directory").description
+                == "the job journal at \(under) cannot be used (cannot make \(file)/kling-media: Not a directory); set XDG_STATE_HOME to a writable folder")
+        let made = folder.appendingPathComponent("new/state/kling-media/jobs").path
+        _ = try JobJournal(directory: made)
+        for path in ["new", "new/state", "new/state/kling-media", "new/state/kling-media/jobs"] {
+            let mode = try #require(try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(path).path)[.posixPermissions] as? Int)
+            #expect(mode & 0o077 == 0, "\(path) is \(String(mode, radix: 8))")
+        }
+    }
+
     @Test func anIndexEntryWhoseRecordIsGoneIsIgnored() throws {
         let journal = try journal()
         var record = JobRecord(parameters: parameters, apiBase: "x")
