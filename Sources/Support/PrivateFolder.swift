@@ -5,21 +5,9 @@ import SystemPackage
 /// are opened, so a folder someone loosened (or an older version made) does not stay open.
 public enum PrivateFolder {
     public static func make(_ path: String) throws(PrivateFolderError) {
-        // The missing folders from the top down, each made here so that a failure names the one
-        // that could not be made and why ("/.local: Permission denied" in a container whose
-        // HOME is /), not Foundation's error dump.
-        var missing: [String] = []
-        var folder = path
-        while !folder.isEmpty, folder != "/", !SystemCalls.exists(folder) {
-            missing.append(folder)
-            folder = FilePath(folder).removingLastComponent().string
+        do throws(FolderError) { try Folders.make(path, .ownerReadWriteExecute) } catch {
+            throw .unusable(path, error.description)
         }
-        for folder in missing.reversed() {
-            do throws(Errno) { try SystemCalls.makeFolder(folder, .ownerReadWriteExecute) } catch {
-                guard error == .fileExists else { throw .unusable(path, "cannot make \(folder): \(error)") }
-            }
-        }
-        guard SystemCalls.isDirectory(path) else { throw .unusable(path, "not a folder") }
         do {
             let status = try FilePath(path).stat()
             // Only its owner may (and needs to) tighten it; another user's folder is left to them.

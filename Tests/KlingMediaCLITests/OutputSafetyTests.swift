@@ -23,6 +23,21 @@ import Testing
         try FileManager.default.contentsOfDirectory(atPath: folder).filter { !keep.contains($0) }
     }
 
+    /// A result whose folder cannot be made (a file stands where a folder of its path should) stops
+    /// `continue` before anything is sent, naming the folder and the system's reason.
+    @Test func aResultFolderThatCannotBeMadeStopsBeforeAnythingIsSent() async throws {
+        let sandbox = try await JobCommandTests.Sandbox()
+        defer { sandbox.close() }
+        let folder = try scratchFolder()
+        try sentinel.write(toFile: folder + "/takes", atomically: true, encoding: .utf8)
+        let result = try await sandbox.run(["continue", Fixtures.path("landscape.mp4"), "--prompt", "Based on @Video1, next",
+                                            "-o", folder + "/takes/monday/next.mp4"])
+        #expect(result.status == 2, "\(result.standardError)")
+        #expect(result.standardError.contains("(cannot make \(folder)/takes/monday: Not a directory); nothing was sent"), "\(result.standardError)")
+        #expect(try await sandbox.simulator.control.log().isEmpty)
+        #expect(contents(folder + "/takes") == sentinel)
+    }
+
     @Test func anExistingOutputIsKeptUnlessOverwriteIsGiven() async throws {
         let folder = try scratchFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

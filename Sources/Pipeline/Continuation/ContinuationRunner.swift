@@ -42,7 +42,7 @@ public struct ContinuationRunner: Sendable {
         // saved for want of its folder would be paid for and stuck at Segmind.
         if let asked = request.output {
             let folder = URL(fileURLWithPath: asked).deletingLastPathComponent().path
-            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            do throws(FolderError) { try Folders.make(folder) } catch {
                 throw .options("\(folder): cannot make the folder for \(asked) (\(error)); nothing was sent")
             }
         }

@@ -13,7 +13,7 @@ enum ReviewWriter {
     /// The folder of the page's pictures, `review-files/` beside it, made if missing.
     static func files(beside page: String) throws -> String {
         let files = URL(fileURLWithPath: page).deletingLastPathComponent().path + "/review-files"
-        try FileManager.default.createDirectory(atPath: files, withIntermediateDirectories: true)
+        try Folders.make(files)
         return files
     }
 
