@@ -21,6 +21,20 @@ public enum Folders {
         }
         guard SystemCalls.isDirectory(path) else { throw .notAFolder(path) }
     }
+
+    /// Whether a file can be made in `folder`, by making one (and removing it): the one test that
+    /// permissions, ACLs, a read-only mount and a full quota all answer truly.
+    public static func checkWritable(_ folder: String) throws(FolderError) {
+        let probe = folder + "/.kling-media-write-check-\(getpid())"
+        do {
+            let descriptor = try FileDescriptor.open(FilePath(probe), .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec],
+                                                     permissions: .ownerReadWrite)
+            try? descriptor.close()
+            SystemCalls.remove(probe)
+        } catch {
+            throw .notWritable(folder, error as? Errno ?? .ioError)
+        }
+    }
 }
 
 public enum FolderError: Error, Equatable, CustomStringConvertible {
@@ -28,11 +42,14 @@ public enum FolderError: Error, Equatable, CustomStringConvertible {
     case cannotMake(String, Errno)
     /// Something other than a folder is there.
     case notAFolder(String)
+    /// No file can be made in the folder.
+    case notWritable(String, Errno)
 
     public var description: String {
         switch self {
         case .cannotMake(let folder, let error): return "cannot make \(folder): \(error)"
         case .notAFolder(let path): return "\(path) is not a folder"
+        case .notWritable(let folder, let error): return "cannot write in \(folder): \(error)"
         }
     }
 }

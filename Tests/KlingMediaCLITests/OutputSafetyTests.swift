@@ -38,6 +38,22 @@ import Testing
         #expect(contents(folder + "/takes") == sentinel)
     }
 
+    /// A result folder that is there but takes no new file (a clip on a read-only share, its result
+    /// beside it) stops `continue` before anything is paid for: before, the shot was bought and its
+    /// download then failed. /proc stands for such a folder: not even root can make a file in it.
+    @Test func aResultFolderThatTakesNoFileStopsBeforeAnythingIsSent() async throws {
+        let sandbox = try await JobCommandTests.Sandbox()
+        defer { sandbox.close() }
+        let made = FileManager.default.createFile(atPath: "/proc/.kling-media-test", contents: Data())
+        try #require(!made, "a file could be made in /proc here; the test needs a folder that takes none")
+        let result = try await sandbox.run(["continue", Fixtures.path("landscape.mp4"), "--prompt", "Based on @Video1, next",
+                                            "-o", "/proc/next.mp4"])
+        #expect(result.status == 2, "\(result.standardError)")
+        #expect(result.standardError.contains("/proc: cannot keep the result there (cannot write in /proc: "), "\(result.standardError)")
+        #expect(result.standardError.contains("nothing was sent: give -o a path in a folder you can write"))
+        #expect(try await sandbox.simulator.control.log().isEmpty)
+    }
+
     @Test func anExistingOutputIsKeptUnlessOverwriteIsGiven() async throws {
         let folder = try scratchFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

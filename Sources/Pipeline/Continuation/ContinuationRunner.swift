@@ -38,13 +38,15 @@ public struct ContinuationRunner: Sendable {
         if let asked = request.output, request.stitch, !options.overwrite, SystemCalls.exists(asked) {
             throw .outputExists(asked)
         }
-        // The result's folder is made now, before anything is paid for: a shot that could not be
-        // saved for want of its folder would be paid for and stuck at Segmind.
-        if let asked = request.output {
-            let folder = URL(fileURLWithPath: asked).deletingLastPathComponent().path
-            do throws(FolderError) { try Folders.make(folder) } catch {
-                throw .options("\(folder): cannot make the folder for \(asked) (\(error)); nothing was sent")
-            }
+        // The result's folder is made now, and a file written in it, before anything is paid for: a
+        // shot that could not be saved for want of its folder, or of the right to write there (a
+        // clip on a read-only share, its result beside it), would be paid for and stuck at Segmind.
+        let folder = URL(fileURLWithPath: output ?? request.output ?? request.source).deletingLastPathComponent().path
+        do throws(FolderError) {
+            if request.output != nil { try Folders.make(folder) }
+            try Folders.checkWritable(folder)
+        } catch {
+            throw .options("\(folder): cannot keep the result there (\(error)); nothing was sent: give -o a path in a folder you can write")
         }
         let record = ContinuationRecord(
             key: key, apiBase: session.client.configuration.apiBase, request: request, outputPath: output,
