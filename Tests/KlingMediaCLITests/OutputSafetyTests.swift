@@ -52,6 +52,12 @@ import Testing
         #expect(result.standardError.contains("/proc: cannot keep the result there (cannot write in /proc: "), "\(result.standardError)")
         #expect(result.standardError.contains("nothing was sent: give -o a path in a folder you can write"))
         #expect(try await sandbox.simulator.control.log().isEmpty)
+        // `submit -o` names where `wait` will save the shot: the same check, before the POST.
+        let submitted = try await sandbox.run(["submit", "--video-url", "https://example.com/shot.mp4", "--prompt", "Based on @Video1",
+                                               "-o", "/proc/next.mp4"])
+        #expect(submitted.status == 2, "\(submitted.standardError)")
+        #expect(submitted.standardError.contains("/proc: cannot keep the shot there (cannot write in /proc: "), "\(submitted.standardError)")
+        #expect(try await sandbox.simulator.control.log().isEmpty)
     }
 
     @Test func anExistingOutputIsKeptUnlessOverwriteIsGiven() async throws {

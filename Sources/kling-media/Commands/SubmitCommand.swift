@@ -3,6 +3,7 @@ import HTTP
 import Journal
 import Pipeline
 import Segmind
+import Support
 import Synchronization
 
 struct SubmitCommand: AsyncParsableCommand, JSONOutputting {
@@ -57,6 +58,17 @@ struct SubmitCommand: AsyncParsableCommand, JSONOutputting {
                                       aspectRatio: request.aspect, duration: request.duration,
                                       keepAudio: request.keepAudio)
         let outputPath = output.map { URL(fileURLWithPath: $0).path }
+        // Where `wait` will save the shot must take a file, checked before the shot is paid for.
+        if let outputPath {
+            let folder = URL(fileURLWithPath: outputPath).deletingLastPathComponent().path
+            do throws(FolderError) {
+                try Folders.make(folder)
+                try Folders.checkWritable(folder)
+            } catch {
+                Terminal.reportFailure("\(folder): cannot keep the shot there (\(error)); nothing was sent: give -o a path in a folder you can write")
+                throw ExitStatus.unusable.code
+            }
+        }
         let record = JobRecord(parameters: parameters, apiBase: context.configuration.apiBase, outputPath: outputPath)
         let saved: JobRecord
         // Ctrl-C once the POST may have left waits for the answer (it carries the job's id);
