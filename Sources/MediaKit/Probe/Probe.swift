@@ -130,6 +130,15 @@ public enum Probe {
             info.pixelFormat = String(cString: descriptor.pointee.name)
             info.bitDepth = Int(descriptor.pointee.comp.0.depth)
         }
+        // Named as ffprobe names them; left out where the stream does not say, as ffprobe's JSON does.
+        func named(_ name: UnsafePointer<CChar>?, unless unspecified: Bool) -> String? {
+            unspecified ? nil : name.map { String(cString: $0) }
+        }
+        info.colorRange = named(av_color_range_name(parameters.color_range), unless: parameters.color_range == AVCOL_RANGE_UNSPECIFIED)
+        info.colorSpace = named(av_color_space_name(parameters.color_space), unless: parameters.color_space == AVCOL_SPC_UNSPECIFIED)
+        info.colorTransfer = named(av_color_transfer_name(parameters.color_trc), unless: parameters.color_trc == AVCOL_TRC_UNSPECIFIED)
+        info.colorPrimaries = named(av_color_primaries_name(parameters.color_primaries),
+                                    unless: parameters.color_primaries == AVCOL_PRI_UNSPECIFIED)
         info.sampleAspectRatio = file.sampleAspectRatio(of: stream)
         if let sar = info.sampleAspectRatio, width > 0, height > 0 {
             // As ffprobe reduces it (av_reduce, terms up to 1024²), so the two print the same.

@@ -81,6 +81,12 @@ public struct StreamInfo: Codable, Sendable, Equatable {
     public var sampleAspectRatio: AspectRatio?
     public var pixelFormat: String?
     public var bitDepth: Int?
+    /// ffprobe's colour facts, by FFmpeg's names (`tv`, `bt709`, `arib-std-b67` …); absent when the
+    /// stream does not say (ffprobe's "unknown").
+    public var colorRange: String?
+    public var colorSpace: String?
+    public var colorTransfer: String?
+    public var colorPrimaries: String?
     /// ffprobe's `display_aspect_ratio`: the stored size times the sample aspect, reduced, before
     /// any rotation; absent when the sample aspect is unknown (as ffprobe leaves it out).
     public var storedAspectRatio: AspectRatio?
@@ -177,6 +183,15 @@ public struct StreamInfo: Codable, Sendable, Equatable {
         self.sampleFormat = sampleFormat
     }
 
+    /// "PQ" or "HLG" for a high-dynamic-range picture (by its transfer function), else nil.
+    public var highDynamicRange: String? {
+        switch colorTransfer {
+        case "smpte2084": return "PQ"
+        case "arib-std-b67": return "HLG"
+        default: return nil
+        }
+    }
+
     /// The frame rate to judge a clip by: the average where known, else the nominal rate.
     public var frameRate: Double? {
         averageFrameRate.value ?? nominalFrameRate.value
@@ -194,6 +209,10 @@ public struct StreamInfo: Codable, Sendable, Equatable {
         case sampleAspectRatio = "sample_aspect_ratio"
         case pixelFormat = "pix_fmt"
         case bitDepth = "bit_depth"
+        case colorRange = "color_range"
+        case colorSpace = "color_space"
+        case colorTransfer = "color_transfer"
+        case colorPrimaries = "color_primaries"
         case storedAspectRatio = "display_aspect_ratio"
         case sideDataList = "side_data_list"
         case displayed

@@ -26,7 +26,7 @@ enum ProbeTable {
         switch stream.codecType {
         case .video:
             if let pixelFormat = stream.pixelFormat {
-                parts.append(pixelFormat + (stream.bitDepth.map { " \($0)-bit" } ?? ""))
+                parts.append(pixelFormat + (stream.bitDepth.map { " \($0)-bit" } ?? "") + (stream.highDynamicRange.map { " HDR (\($0))" } ?? ""))
             }
             if let width = stream.width, let height = stream.height {
                 parts.append("\(width)×\(height)" + (stream.sampleAspectRatio.map { " SAR \($0)" } ?? ""))
