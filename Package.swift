@@ -30,8 +30,8 @@ let package = Package(
         // header, which holds every difference between FFmpeg 5.1 and 9.0.
         .systemLibrary(
             name: "CFFmpeg",
-            pkgConfig: "libavformat libavcodec libavutil libswscale libswresample",
-            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"]),
+            pkgConfig: "libavformat libavcodec libavutil libswscale libswresample libavfilter",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev", "libavfilter-dev"]),
                         .brew(["ffmpeg"])]
         ),
         // libcurl: a module map and one shim header for its variadic calls.

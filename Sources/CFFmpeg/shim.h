@@ -12,6 +12,9 @@
 #include <libavutil/opt.h>
 #include <libswscale/swscale.h>
 #include <libswresample/swresample.h>
+#include <libavfilter/avfilter.h>
+#include <libavfilter/buffersrc.h>
+#include <libavfilter/buffersink.h>
 
 // Function-like and expression macros that Swift's importer cannot see, and the calls whose form
 // depends on the FFmpeg version (5.1 to 9.0): Swift calls these, never the versioned API, and has

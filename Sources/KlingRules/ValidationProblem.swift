@@ -27,6 +27,9 @@ public enum ValidationProblem: Equatable, Sendable {
     /// shots. `lastShotOnly` when only the last shot was asked for, and it is shorter than the
     /// model's shortest clip, so the part sent reaches back past its cut.
     case cutsInSentPart(at: [Double], lastShotOnly: Bool)
+    /// A high-dynamic-range clip ("HLG", "PQ": an iPhone records HLG by default). The model makes
+    /// standard-range shots, and the stitch shows the clip beside them: it is tone-mapped.
+    case highDynamicRange(transfer: String, toneMapped: Bool)
     // Reference images
     case imageIsNotAnImage(format: String)
     case imageFormatNotAccepted(codec: String)
@@ -49,7 +52,7 @@ public enum ValidationProblem: Equatable, Sendable {
     public var severity: Severity {
         switch self {
         case .storedAndDisplayedSizesDisagree, .filmRateUnderMinimum, .variableFrameRateUnderMinimum,
-             .frameRateUnknown, .noAudioToKeep, .requestedAspectMisfits, .cutsInSentPart, .imageExtensionMisleads,
+             .frameRateUnknown, .noAudioToKeep, .requestedAspectMisfits, .cutsInSentPart, .highDynamicRange, .imageExtensionMisleads,
              .promptDoesNotMentionVideo:
             return .warning
         default:
@@ -78,6 +81,7 @@ public enum ValidationProblem: Equatable, Sendable {
         case .frameRateUnknown: return "frame_rate_unknown"
         case .noAudioToKeep: return "no_audio_to_keep"
         case .cutsInSentPart: return "cuts_in_sent_part"
+        case .highDynamicRange: return "high_dynamic_range"
         case .requestedAspectMisfits: return "requested_aspect_misfits"
         case .imageIsNotAnImage: return "image_is_not_an_image"
         case .imageFormatNotAccepted: return "image_format_not_accepted"
@@ -173,6 +177,13 @@ public enum ValidationProblem: Equatable, Sendable {
                     + "the model will see \(shots)"
             }
             return "the clip has \(cuts); the model will see \(shots); `--tail shot` sends only the last one"
+        case .highDynamicRange(let transfer, let toneMapped):
+            guard toneMapped else {
+                return "the clip is HDR (\(transfer)), and this FFmpeg cannot tone-map it (its libavfilter has no zscale): "
+                    + "sent and stitched as it is, it shows washed out beside the model's standard-range shots"
+            }
+            return "the clip is HDR (\(transfer)); the model makes standard-range shots and the stitch shows the clip beside them, "
+                + "so `continue` sends and stitches it tone-mapped to standard range (BT.709)"
         }
     }
 
@@ -245,6 +256,9 @@ public enum ValidationProblem: Equatable, Sendable {
             if lastShotOnly { return "end the clip on a longer shot, or accept that the model sees the cut" }
             return "`--tail shot` (\"tail\": \"shot\" in a batch) sends only the last shot, from \(Formatting.seconds(times.last ?? 0)); "
                 + "the whole clip is still stitched"
+        case .highDynamicRange(_, let toneMapped):
+            guard toneMapped else { return "export it in standard range (BT.709) from your editor, or use an FFmpeg built with zimg" }
+            return "nothing to do; to see the standard-range copy first (or grade your own): `\(conform)`"
         }
     }
 

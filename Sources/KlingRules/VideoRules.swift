@@ -22,6 +22,9 @@ extension Validator {
         problems += sizeProblems(video)
         problems += frameRateProblems(video)
         if keepAudio && info.primaryAudio == nil { problems.append(.noAudioToKeep) }
+        if let transfer = video.highDynamicRange {
+            problems.append(.highDynamicRange(transfer: transfer, toneMapped: ToneMapping.isAvailable))
+        }
         return problems.map(finding)
     }
 

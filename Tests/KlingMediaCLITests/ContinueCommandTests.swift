@@ -178,6 +178,27 @@ import Testing
         #expect(checked.contains(": 10.4") && checked.contains(" s, 1280×720: over the 10.05 s limit; its last 10 s will be sent"), "\(checked)")
     }
 
+    /// An HDR clip (HLG, as an iPhone records) is valid as it is, but is sent re-encoded, tone-mapped
+    /// to standard range: the model continues the colours the stitch will show. Said before anything goes.
+    @Test func anHDRClipIsSentToneMappedAndSaysSo() async throws {
+        let sandbox = try await Sandbox()
+        defer { sandbox.close() }
+        let clip = try Scratch.file("hlg.mp4", in: "kling-continue")
+        let made = try await ProcessRunner.run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=24:duration=4",
+                                                          "-vf", "format=yuv420p10le", "-c:v", "libx265", "-preset", "ultrafast",
+                                                          "-x265-params", "log-level=error", "-color_primaries", "bt2020",
+                                                          "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc", clip])
+        #expect(made.status == 0, "ffmpeg: \(made.standardError)")
+        let result = try await sandbox.run(["continue", clip, "--prompt", "Based on @Video1, generate the next shot", "--dry-run"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let told = result.standardOutput + result.standardError
+        #expect(told.contains("warning: the clip is HDR (HLG); the model makes standard-range shots"), "\(told)")
+        #expect(told.contains("the clip will be re-encoded before sending: upright, square pixels, H.264, tone-mapped from HDR (HLG) to standard range"),
+                "\(told)")
+        let validated = try await sandbox.run(["validate", clip, "--prompt", "Based on @Video1, generate the next shot", "--json"])
+        #expect(validated.status == 0 && validated.standardOutput.contains("\"code\" : \"high_dynamic_range\""), "\(validated.standardOutput)")
+    }
+
     @Test func aBatchKilledMidRunGoesOnWithoutSubmittingAnythingTwice() async throws {
         let sandbox = try await Sandbox()
         defer { sandbox.close() }

@@ -168,6 +168,9 @@ public enum Conformer {
         let from = video.constantFrameRate.map { F.rate($0.value ?? 0) + " fps" }
             ?? video.frameRate.map { "variable, about \(F.rate($0)) fps" } ?? "unknown"
         if video.constantFrameRate != rate { changes.append("frame rate \(from) → \(rate.frameRateText) fps, constant") }
+        if let transfer = video.highDynamicRange, ToneMapper.isAvailable {
+            changes.append("tone-mapped from HDR (\(transfer)) to standard range (BT.709)")
+        }
         if info.primaryAudio != nil && !audio { changes.append("audio dropped") }
         if audio { changes.append("audio re-encoded: AAC 48 kHz stereo") }
         changes.append("re-encoded: H.264 (x264) in \(container.name)")

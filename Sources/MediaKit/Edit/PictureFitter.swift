@@ -13,6 +13,9 @@ final class PictureFitter {
     /// swscale's context, untyped: its Swift type differs across FFmpeg versions (see the shim).
     private var scaler: UnsafeMutableRawPointer?
     private var scaled: Frame?
+    /// Made at the first HDR picture; nil after it could not be (this FFmpeg has no `zscale`).
+    private var toneMapper: ToneMapper?
+    private var toneMappingFailed = false
 
     init(target: PixelSize, displayed: PixelSize, rotation: Int?) {
         self.target = target
@@ -29,8 +32,10 @@ final class PictureFitter {
         stored == target && displayed == target && (rotation ?? 0) % 360 == 0
     }
 
-    /// Writes `source` fitted into `output` (a yuv420p frame of the target size, made writable).
+    /// Writes `source` fitted into `output` (a yuv420p frame of the target size, made writable);
+    /// an HDR picture tone-mapped to standard range first (`ToneMapper`).
     func fit(_ source: Frame, into output: Frame) throws(FFmpegError) {
+        let source = try standardRange(source)
         // Before turning, the scaled picture has the inner size's sides swapped for a quarter turn.
         let upright = quarterTurns % 2 == 0 ? inner : PixelSize(width: inner.height, height: inner.width)
         let scaledFrame = try scaledBuffer(upright)
@@ -43,6 +48,14 @@ final class PictureFitter {
             copyTurned(plane: plane, from: scaledFrame, width: upright.width >> shift, height: upright.height >> shift,
                        into: output, left: left >> shift, top: top >> shift)
         }
+    }
+
+    private func standardRange(_ source: Frame) throws(FFmpegError) -> Frame {
+        guard ToneMapper.isHighDynamicRange(source.raw), !toneMappingFailed else { return source }
+        if toneMapper == nil {
+            do { toneMapper = try ToneMapper(for: source.raw) } catch { toneMappingFailed = true }
+        }
+        return try toneMapper?.map(source) ?? source
     }
 
     private func scaledBuffer(_ size: PixelSize) throws(FFmpegError) -> Frame {

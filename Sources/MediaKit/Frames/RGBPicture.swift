@@ -15,9 +15,12 @@ struct RGBPicture {
         self.pixels = pixels
     }
 
-    /// `frame` converted to RGB and scaled to `width`×`height` (swscale, bicubic).
+    /// `frame` converted to RGB and scaled to `width`×`height` (swscale, bicubic); an HDR picture
+    /// tone-mapped first, as it shows beside standard-range pictures (a PNG holds no HDR of its own).
     init(_ frame: Frame, width: Int, height: Int) throws(FFmpegError) {
-        let source = frame.raw
+        let toneMapper = ToneMapper.isHighDynamicRange(frame.raw) ? try? ToneMapper(for: frame.raw, threads: 1) : nil
+        let source = ((try? toneMapper?.map(frame)) ?? frame).raw
+        defer { withExtendedLifetime(toneMapper) {} }
         guard let scaler = CFFmpeg_scaler(nil, source.pointee.width, source.pointee.height, AVPixelFormat(rawValue: source.pointee.format),
                                           Int32(width), Int32(height), AV_PIX_FMT_RGB24) else {
             throw FFmpegError(code: CFFmpeg_AVERROR(EINVAL))

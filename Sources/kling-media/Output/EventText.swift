@@ -30,7 +30,10 @@ enum EventText {
             }
             if let aspect = verdict.aspect { line += "; aspect_ratio \(aspect.chosen.rawValue) (\(aspect.reason))" }
             var lines = [Line.step(line)] + verdict.warnings.map { .step("warning: \($0.message)") }
-            if let preparation { lines.append(.step("the clip will be re-encoded before sending: \(describe(preparation))")) }
+            if let preparation {
+                let toneMapped = info.primaryVideo?.highDynamicRange.map { ", tone-mapped from HDR (\($0)) to standard range" } ?? ""
+                lines.append(.step("the clip will be re-encoded before sending: \(describe(preparation))\(toneMapped)"))
+            }
             return lines
         case .resumingEarlier(let id, let finished):
             return [.step("the same request was made \(finished ? "and finished" : "before") (continuation \(id)); going on from there")]
