@@ -186,7 +186,10 @@ import Testing
         let clip = try Scratch.file("hlg.mp4", in: "kling-continue")
         let made = try await ProcessRunner.run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=24:duration=4",
                                                           "-vf", "format=yuv420p10le", "-c:v", "libx265", "-preset", "ultrafast",
-                                                          "-x265-params", "log-level=error", "-color_primaries", "bt2020",
+                                                          // In the stream's own header too: FFmpeg 7 takes a filtered
+                                                          // picture's colour tags from its frames, not from -color_trc.
+                                                          "-x265-params", "log-level=error:colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc",
+                                                          "-color_primaries", "bt2020",
                                                           "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc", clip])
         #expect(made.status == 0, "ffmpeg: \(made.standardError)")
         let result = try await sandbox.run(["continue", clip, "--prompt", "Based on @Video1, generate the next shot", "--dry-run"])

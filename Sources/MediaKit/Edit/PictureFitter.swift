@@ -13,6 +13,8 @@ final class PictureFitter {
     /// swscale's context, untyped: its Swift type differs across FFmpeg versions (see the shim).
     private var scaler: UnsafeMutableRawPointer?
     private var scaled: Frame?
+    /// The stream's transfer function as its container gives it, for pictures that do not say.
+    var streamTransfer = AVCOL_TRC_UNSPECIFIED
     /// Made at the first HDR picture; nil after it could not be (this FFmpeg has no `zscale`).
     private var toneMapper: ToneMapper?
     private var toneMappingFailed = false
@@ -50,10 +52,15 @@ final class PictureFitter {
         }
     }
 
+    /// Whether `frame` is HDR and must be tone-mapped before it can pass as an output picture.
+    func needsToneMapping(_ frame: Frame) -> Bool {
+        !toneMappingFailed && ToneMapper.isHighDynamicRange(frame.raw, stream: streamTransfer)
+    }
+
     private func standardRange(_ source: Frame) throws(FFmpegError) -> Frame {
-        guard ToneMapper.isHighDynamicRange(source.raw), !toneMappingFailed else { return source }
+        guard needsToneMapping(source) else { return source }
         if toneMapper == nil {
-            do { toneMapper = try ToneMapper(for: source.raw) } catch { toneMappingFailed = true }
+            do { toneMapper = try ToneMapper(for: source.raw, stream: streamTransfer) } catch { toneMappingFailed = true }
         }
         return try toneMapper?.map(source) ?? source
     }

@@ -32,6 +32,7 @@ final class PictureSource {
         displayed = PixelSize(width: display.width, height: display.height)
         rotation = segment.video.rotation
         fitter = PictureFitter(target: size, displayed: displayed, rotation: segment.video.rotation)
+        fitter.streamTransfer = ToneMapper.transfer(named: segment.video.colorTransfer)
         output = try Frame(width: size.width, height: size.height, format: AV_PIX_FMT_YUV420P)
     }
 
@@ -47,7 +48,7 @@ final class PictureSource {
         }
         guard let held else { throw FFmpegError(code: CFFmpeg_AVERROR_INVALIDDATA()) }
         let raw = held.frame.raw.pointee
-        if raw.format == AV_PIX_FMT_YUV420P.rawValue,
+        if raw.format == AV_PIX_FMT_YUV420P.rawValue, !fitter.needsToneMapping(held.frame),
            PictureFitter.isIdentity(stored: PixelSize(width: Int(raw.width), height: Int(raw.height)),
                                     displayed: displayed, rotation: rotation, target: fitter.target) {
             return held.frame

@@ -11,9 +11,22 @@ final class ToneMapper {
     private let sink: UnsafeMutablePointer<AVFilterContext>
     private let mapped: Frame
 
-    /// Whether `frame` is HDR: its transfer function is PQ (SMPTE ST 2084) or HLG (ARIB STD-B67).
-    static func isHighDynamicRange(_ frame: UnsafePointer<AVFrame>) -> Bool {
-        frame.pointee.color_trc == AVCOL_TRC_SMPTE2084 || frame.pointee.color_trc == AVCOL_TRC_ARIB_STD_B67
+    /// Whether `frame` is HDR: its transfer function is PQ (SMPTE ST 2084) or HLG (ARIB STD-B67);
+    /// `stream`'s, from the container, where the picture itself does not say.
+    static func isHighDynamicRange(_ frame: UnsafePointer<AVFrame>, stream: AVColorTransferCharacteristic = AVCOL_TRC_UNSPECIFIED) -> Bool {
+        let transfer = transfer(of: frame, stream: stream)
+        return transfer == AVCOL_TRC_SMPTE2084 || transfer == AVCOL_TRC_ARIB_STD_B67
+    }
+
+    private static func transfer(of frame: UnsafePointer<AVFrame>, stream: AVColorTransferCharacteristic) -> AVColorTransferCharacteristic {
+        frame.pointee.color_trc == AVCOL_TRC_UNSPECIFIED ? stream : frame.pointee.color_trc
+    }
+
+    /// A stream's transfer function by FFmpeg's name (`StreamInfo.colorTransfer`).
+    static func transfer(named name: String?) -> AVColorTransferCharacteristic {
+        guard let name else { return AVCOL_TRC_UNSPECIFIED }
+        let value = av_color_transfer_from_name(name)
+        return value < 0 ? AVCOL_TRC_UNSPECIFIED : AVColorTransferCharacteristic(rawValue: UInt32(value))
     }
 
     /// Whether this FFmpeg can tone-map (its libavfilter has `zscale`, built with the zimg library,
@@ -21,7 +34,8 @@ final class ToneMapper {
     static let isAvailable = avfilter_get_by_name("zscale") != nil && avfilter_get_by_name("tonemap") != nil
 
     /// A graph for frames shaped as `frame` (size, pixel format, transfer, primaries, matrix, range).
-    init(for frame: UnsafePointer<AVFrame>, threads: Int32 = MediaThreads.codecThreads) throws(FFmpegError) {
+    init(for frame: UnsafePointer<AVFrame>, stream: AVColorTransferCharacteristic = AVCOL_TRC_UNSPECIFIED,
+         threads: Int32 = MediaThreads.codecThreads) throws(FFmpegError) {
         guard Self.isAvailable, let graph = avfilter_graph_alloc() else { throw FFmpegError(code: CFFmpeg_AVERROR(ENOSYS)) }
         self.graph = graph
         graph.pointee.nb_threads = threads
@@ -42,7 +56,7 @@ final class ToneMapper {
         self.sink = sink
         // The source's own description where it gives one (what was said is what is undone), BT.2020
         // where it is silent: every HDR video is BT.2020.
-        let transfer = picture.color_trc == AVCOL_TRC_SMPTE2084 ? "smpte2084" : "arib-std-b67"
+        let transfer = Self.transfer(of: frame, stream: stream) == AVCOL_TRC_SMPTE2084 ? "smpte2084" : "arib-std-b67"
         let primaries = picture.color_primaries == AVCOL_PRI_UNSPECIFIED ? "bt2020" : String(cString: av_color_primaries_name(picture.color_primaries))
         let matrix = picture.colorspace == AVCOL_SPC_UNSPECIFIED ? "bt2020nc" : String(cString: av_color_space_name(picture.colorspace))
         let range = picture.color_range == AVCOL_RANGE_JPEG ? "full" : "limited"
