@@ -23,9 +23,10 @@ public enum Folders {
     }
 
     /// Whether a file can be made in `folder`, by making one (and removing it): the one test that
-    /// permissions, ACLs, a read-only mount and a full quota all answer truly.
+    /// permissions, ACLs, a read-only mount and a full quota all answer truly. Its name is its own
+    /// (a batch checks one folder for many lines at once: a name per process made them collide).
     public static func checkWritable(_ folder: String) throws(FolderError) {
-        let probe = folder + "/.kling-media-write-check-\(getpid())"
+        let probe = folder + "/.kling-media-write-check-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         do {
             let descriptor = try FileDescriptor.open(FilePath(probe), .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec],
                                                      permissions: .ownerReadWrite)
