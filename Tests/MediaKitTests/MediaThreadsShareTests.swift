@@ -78,11 +78,13 @@ import TestSupport
         let lanes = MediaLanes(cores: 2, executor: MediaThreads.OwnThreads.shared)
         let editRunning = DispatchSemaphore(value: 0)
         let finishEdit = DispatchSemaphore(value: 0)
-        let longEdit = Task { await lanes.run(.edit) { editRunning.signal(); finishEdit.wait() } }
+        // The test's own tasks off the pool too (unstructured tasks do not take the preference): a
+        // full run once starved the cancelled one of a pool thread past the deadline below.
+        let longEdit = taskOffThePool { await lanes.run(.edit) { editRunning.signal(); finishEdit.wait() } }
         await wait(for: editRunning)
         let aheadBegan = Mutex(false)
         let aheadOver = Mutex(false)
-        let ahead = Task { () -> EditError? in
+        let ahead = taskOffThePool { () -> EditError? in
             defer { aheadOver.withLock { $0 = true } }
             do {
                 try await lanes.runAhead { aheadBegan.withLock { $0 = true } }
@@ -93,7 +95,7 @@ import TestSupport
         }
         try await Task.sleep(for: .milliseconds(200))
         let laterThreads = Mutex<Int32?>(nil)
-        let laterEdit = Task { await lanes.run(.edit) { laterThreads.withLock { $0 = MediaThreads.codecThreads } } }
+        let laterEdit = taskOffThePool { await lanes.run(.edit) { laterThreads.withLock { $0 = MediaThreads.codecThreads } } }
         #expect(await within(seconds: 10) { laterThreads.withLock { $0 } != nil },
                 "an edit asking after the stitch made ahead waited behind it")
         #expect(laterThreads.withLock { $0 } == 1, "the later edit runs beside the first, with its share of the cores")

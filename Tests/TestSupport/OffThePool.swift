@@ -9,4 +9,10 @@ public func offThePool<T>(_ body: () async throws -> T) async rethrows -> T {
     try await withTaskExecutorPreference(timedWork) { try await body() }
 }
 
+/// An unstructured task on the same two threads: `Task {}` does not take its starter's executor
+/// preference, so a test's own tasks would otherwise wait their turn on the shared pool.
+public func taskOffThePool<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> Task<T, Never> {
+    Task(executorPreference: timedWork, operation: body)
+}
+
 private let timedWork = EventLoopTaskExecutor(threads: 2)
