@@ -59,12 +59,16 @@ import TestSupport
             let made = try await ProcessRunner.run("ffmpeg", ["-v", "error", "-y", "-i", clip, "-vf", filter, "-c:v", "libx264", "-crf", "12", path])
             #expect(made.status == 0, "ffmpeg: \(made.standardError)")
         }
-        // The same light and colour as FFmpeg's mapping, frame for frame on average, and far from the
-        // values kept; alike in structure (FFmpeg 8 and later map with finer detail of their own: an
-        // SSIM of 0.94 to 0.97 there, 0.995 on 5.1, with the means still equal to a tenth of a level).
+        // The same light and colour as FFmpeg's mapping, frame for frame on average; alike in structure
+        // (FFmpeg 8 and later map with finer detail of their own: an SSIM of 0.94 to 0.97 there, 0.995 on
+        // 5.1, with the means still equal to a tenth of a level). Nearer FFmpeg's mapping than the values
+        // kept wherever that mapping moves the light measurably (48 levels on 5.1; on FFmpeg 9 a clip
+        // encoded there maps to within a level of its own values, and then this cannot tell).
         let (ours, ffmpeg, kept) = (try await means(output), try await means(oracle), try await means(naive))
         for plane in 0..<3 { #expect(abs(ours[plane] - ffmpeg[plane]) < 1, "means (Y, U, V): ours \(ours), FFmpeg's \(ffmpeg)") }
-        #expect(abs(kept[0] - ffmpeg[0]) > 5, "the values kept (mean luma \(kept[0])) would pass for mapped (\(ffmpeg[0])): no test")
+        if abs(kept[0] - ffmpeg[0]) > 5 {
+            #expect(abs(ours[0] - ffmpeg[0]) * 4 < abs(ours[0] - kept[0]), "mean luma: ours \(ours[0]), FFmpeg's \(ffmpeg[0]), kept \(kept[0])")
+        }
         let likeFFmpeg = try await ssim(output, oracle)
         #expect(likeFFmpeg > 0.9, "SSIM against FFmpeg's tone mapping \(likeFFmpeg)")
     }
@@ -78,14 +82,20 @@ import TestSupport
         let oracle = folder.appendingPathComponent("ffmpeg.png").path
         let made = try await ProcessRunner.run("ffmpeg", ["-v", "error", "-y", "-i", clip, "-frames:v", "1", "-vf",
             "zscale=tin=arib-std-b67:pin=bt2020:min=bt2020nc:rin=limited:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,"
-            + "tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=limited,format=yuv420p,format=rgb24", oracle])
+            // Into RGB as our stills turn YUV into RGB (swscale's default matrix, named so that every
+            // FFmpeg does the same: 9 would otherwise follow the BT.709 tag zscale leaves).
+            + "tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=limited,format=yuv420p,"
+            + "scale=in_color_matrix=bt601:in_range=tv:out_range=pc,format=rgb24", oracle])
         #expect(made.status == 0, "ffmpeg: \(made.standardError)")
         // Nearer FFmpeg's mapping than the values kept. (Our stills turn YUV into RGB by swscale's
         // default matrix, which puts their mean luma a few levels from the ffmpeg CLI's.)
         let kept = folder.appendingPathComponent("kept.png").path
-        let keptMade = try await ProcessRunner.run("ffmpeg", ["-v", "error", "-y", "-i", clip, "-frames:v", "1", "-vf", "format=rgb24", kept])
+        let keptMade = try await ProcessRunner.run("ffmpeg", ["-v", "error", "-y", "-i", clip, "-frames:v", "1", "-vf",
+                                                              "scale=in_color_matrix=bt601:in_range=tv:out_range=pc,format=rgb24", kept])
         #expect(keptMade.status == 0, "ffmpeg: \(keptMade.standardError)")
         let (likeFFmpeg, likeKept) = (try await ssim(ours, oracle), try await ssim(ours, kept))
-        #expect(likeFFmpeg > 0.9 && likeFFmpeg > likeKept, "SSIM against FFmpeg's mapping \(likeFFmpeg), against the values kept \(likeKept)")
+        #expect(likeFFmpeg > 0.9, "SSIM against FFmpeg's mapping \(likeFFmpeg), against the values kept \(likeKept)")
+        let (mapped, ffmpeg, asKept) = (try await means(ours)[0], try await means(oracle)[0], try await means(kept)[0])
+        #expect(abs(mapped - ffmpeg) < 1.5, "mean luma: ours \(mapped), FFmpeg's \(ffmpeg), kept \(asKept)")
     }
 }
