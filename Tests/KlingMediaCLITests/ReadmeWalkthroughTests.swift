@@ -146,5 +146,11 @@ import Testing
         let listed = try await run(lines[3].command)
         #expect(listed.status == 0, "\(listed.standardError)")
         #expect(listed.standardOutput.split(separator: "\n").filter { $0.contains("downloaded") }.count == 2, "\(listed.standardOutput)")
+        // A review of the folder without --simulate finds no real continuation there (the two above, one in
+        // fixtures/, are simulated), and says where they are.
+        let reviewed = try await run(".build/debug/kling-media review .")
+        #expect(reviewed.status == 0, "\(reviewed.standardError)")
+        #expect(reviewed.standardError.contains("0 cards; the simulator's journal has 2 continuations there: add --simulate "
+                                                + "(`kling-media review . --simulate`)"), "\(reviewed.standardError)")
     }
 }

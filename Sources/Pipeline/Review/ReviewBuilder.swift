@@ -51,16 +51,21 @@ public struct ReviewBuilder: Sendable {
 
     /// A card per continuation whose result (or shot) lies in `folder`, oldest first.
     public func cards(inFolder folder: String) async throws(PipelineError) -> [ReviewCard] {
-        let prefix = URL(fileURLWithPath: folder).standardizedFileURL.path + "/"
-        let records = try journalled { () throws(JournalError) in try continuations.all() }
-            .filter { record in ([record.outputPath].compactMap { $0 } + record.shotPaths).contains { $0.hasPrefix(prefix) } }
-            .sorted { $0.createdAt < $1.createdAt }
+        let records = try Self.continuations(inFolder: folder, of: continuations)
         var cards: [ReviewCard] = []
         for record in records {
             progress(cards.count, records.count)
             cards.append(await card(for: record, line: nil))
         }
         return cards
+    }
+
+    /// The continuations whose result or shots are in `folder`, oldest first.
+    public static func continuations(inFolder folder: String, of store: ContinuationStore) throws(PipelineError) -> [ContinuationRecord] {
+        let prefix = URL(fileURLWithPath: folder).standardizedFileURL.path + "/"
+        return try journalled { () throws(JournalError) in try store.all() }
+            .filter { record in ([record.outputPath].compactMap { $0 } + record.shotPaths).contains { $0.hasPrefix(prefix) } }
+            .sorted { $0.createdAt < $1.createdAt }
     }
 
     private func card(for record: ContinuationRecord, line: Int?) async -> ReviewCard {

@@ -51,8 +51,20 @@ struct ReviewCommand: AsyncParsableCommand, JSONOutputting {
             JSONOutput.print(ReviewReport(page: written.page, cards: written.cards))
         } else {
             Terminal.print(written.page)
-            Terminal.printError("\(written.cards) card\(written.cards == 1 ? "" : "s")")
+            Terminal.printError("\(written.cards) card\(written.cards == 1 ? "" : "s")" + (written.cards == 0 && isFolder && !simulate
+                ? Self.simulatedHint(folder: source) : ""))
         }
+    }
+
+    /// For an empty page of a folder: the continuations there that the simulator's journal holds
+    /// (the first hour's runs are simulated, and kept apart from real ones).
+    private static func simulatedHint(folder: String) -> String {
+        let directory = Session.Folders.simulation().journal
+        guard SystemCalls.exists(directory), let journal = try? JobJournal(directory: directory),
+              let store = try? ContinuationStore(journal: journal),
+              let count = try? ReviewBuilder.continuations(inFolder: folder, of: store).count, count > 0 else { return "" }
+        return "; the simulator's journal has \(count) continuation\(count == 1 ? "" : "s") there: add --simulate "
+            + "(`kling-media review \(Formatting.quoted(folder)) --simulate`)"
     }
 }
 
