@@ -109,6 +109,11 @@ public struct Verdict: Encodable, Sendable, Equatable {
     public var isValid: Bool { !findings.contains { $0.severity == .error } }
     public var errors: [Finding] { findings.filter { $0.severity == .error } }
     public var warnings: [Finding] { findings.filter { $0.severity == .warning } }
+    /// Whether the clip, valid or not, is better sent re-encoded: an HDR clip this FFmpeg can
+    /// tone-map (every re-encoding maps it). `continue` prepares it; `conform` has work to do.
+    public var wantsToneMapping: Bool {
+        warnings.contains { if case .highDynamicRange(_, toneMapped: true) = $0.problem { true } else { false } }
+    }
 
     enum CodingKeys: String, CodingKey { case valid, findings, aspectRatio = "aspect_ratio" }
 

@@ -22,6 +22,13 @@ public enum Folders {
         guard SystemCalls.isDirectory(path) else { throw .notAFolder(path) }
     }
 
+    /// Makes `folder` (and its parents) if missing and checks that a file can be made in it: where a
+    /// result will be saved, asked before the result is paid for.
+    public static func makeWritable(_ folder: String) throws(FolderError) {
+        try make(folder)
+        try checkWritable(folder)
+    }
+
     /// Whether a file can be made in `folder`, by making one (and removing it): the one test that
     /// permissions, ACLs, a read-only mount and a full quota all answer truly. Its name is its own
     /// (a batch checks one folder for many lines at once: a name per process made them collide).

@@ -42,12 +42,6 @@ public enum TextFileError: Error, Equatable, CustomStringConvertible {
     case utf16(String)
     case notUTF8(String)
 
-    public var path: String {
-        switch self {
-        case .notFound(let path), .isFolder(let path), .unreadable(let path, _), .utf16(let path), .notUTF8(let path): return path
-        }
-    }
-
     public var description: String {
         switch self {
         case .notFound(let path): return "\(path): no such file"

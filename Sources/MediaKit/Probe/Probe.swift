@@ -37,7 +37,8 @@ public enum Probe {
             // A packet indexed past the end of the file: the tail of a download or copy is missing.
             // MP4/MOV index every packet in the header, so this costs no reads.
             truncated: indexes.joined().contains { $0.position + $0.size > size } ? true : nil,
-            imageContainer: FormatSniffer.heifImage(ofFileAt: path)
+            // HEIF photos come through the MP4 demuxer only: other files are not read again for it.
+            imageContainer: file.formatName.split(separator: ",").contains("mov") ? FormatSniffer.heifImage(ofFileAt: path) : nil
         )
         var described = format
         let tags = file.tags

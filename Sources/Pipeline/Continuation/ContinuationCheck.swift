@@ -56,7 +56,7 @@ struct ContinuationCheck {
                 throw .invalid(verdict, clip: clip, hint: "--conform fixes the clip before sending (`kling-media conform` shows how)")
             }
             preparation = fixes
-        } else if verdict.warnings.contains(where: { if case .highDynamicRange = $0.problem { true } else { false } }) {
+        } else if verdict.wantsToneMapping {
             // Re-encoded for no rule: an HDR clip is sent tone-mapped (every re-encoding maps it), so the
             // model continues the colours the stitch will show, not a washed-out reading of them.
             preparation = fixes

@@ -42,10 +42,7 @@ public struct ContinuationRunner: Sendable {
         // shot that could not be saved for want of its folder, or of the right to write there (a
         // clip on a read-only share, its result beside it), would be paid for and stuck at Segmind.
         let folder = URL(fileURLWithPath: output ?? request.output ?? request.source).deletingLastPathComponent().path
-        do throws(FolderError) {
-            if request.output != nil { try Folders.make(folder) }
-            try Folders.checkWritable(folder)
-        } catch {
+        do throws(FolderError) { try Folders.makeWritable(folder) } catch {
             throw .options("\(folder): cannot keep the result there (\(error)); nothing was sent: give -o a path in a folder you can write")
         }
         let record = ContinuationRecord(

@@ -63,8 +63,7 @@ struct ConformCommand: AsyncParsableCommand, JSONOutputting {
         if let first { options.trim = .first(first) }
         let proposed = last == nil && first == nil && maxDuration == nil && fit == nil && fps == nil
         if proposed {
-            let highDynamicRange = verdict.warnings.contains { if case .highDynamicRange = $0.problem { true } else { false } }
-            if verdict.isValid && !force && !highDynamicRange { return reportNothingToDo(verdict) }
+            if verdict.isValid && !force && !verdict.wantsToneMapping { return reportNothingToDo(verdict) }
             options = ConformOptions.proposed(for: verdict.findings.map(\.problem))
             options.keepAudio = !noAudio
         }

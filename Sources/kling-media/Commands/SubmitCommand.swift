@@ -61,10 +61,7 @@ struct SubmitCommand: AsyncParsableCommand, JSONOutputting {
         // Where `wait` will save the shot must take a file, checked before the shot is paid for.
         if let outputPath {
             let folder = URL(fileURLWithPath: outputPath).deletingLastPathComponent().path
-            do throws(FolderError) {
-                try Folders.make(folder)
-                try Folders.checkWritable(folder)
-            } catch {
+            do throws(FolderError) { try Folders.makeWritable(folder) } catch {
                 Terminal.reportFailure("\(folder): cannot keep the shot there (\(error)); nothing was sent: give -o a path in a folder you can write")
                 throw ExitStatus.unusable.code
             }

@@ -31,7 +31,8 @@ enum EventText {
             if let aspect = verdict.aspect { line += "; aspect_ratio \(aspect.chosen.rawValue) (\(aspect.reason))" }
             var lines = [Line.step(line)] + verdict.warnings.map { .step("warning: \($0.message)") }
             if let preparation {
-                let toneMapped = info.primaryVideo?.highDynamicRange.map { ", tone-mapped from HDR (\($0)) to standard range" } ?? ""
+                let toneMapped = verdict.wantsToneMapping
+                    ? info.primaryVideo?.highDynamicRange.map { ", tone-mapped from HDR (\($0)) to standard range" } ?? "" : ""
                 lines.append(.step("the clip will be re-encoded before sending: \(describe(preparation))\(toneMapped)"))
             }
             return lines
