@@ -76,6 +76,7 @@ public struct Downloader: Sendable {
                 switch error {
                 case .cancelled, .interruptedAfterSending: throw .cancelled
                 case .downloadTooLarge(_, let limit): throw .tooLarge(limit: limit)
+                case .fileUnwritable(_, let detail): throw .unwritable(path, detail)
                 case .rangeMismatch:
                     // The part on disk cannot be continued from what the server offers: start over.
                     have = 0

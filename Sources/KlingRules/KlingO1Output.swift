@@ -7,6 +7,11 @@ import MediaKit
 public enum KlingO1Output {
     public static let frameRate = Rational(24, 1)
 
+    /// Room to keep on disk for one shot before paying for it: 10 s at 1080p at 32 Mb/s, above
+    /// what the model returns (standard 720p shots are a few MB), so a shot is not refused a
+    /// place it would have fitted in only by luck.
+    public static let roomForAShot: Int64 = 40_000_000
+
     /// The aspect ratio the shot will have: as requested, or for `auto` the nearest fixed one to
     /// the clip's displayed picture (16:9 when it cannot be read).
     public static func aspect(_ requested: AspectRatioOption, clip: MediaInfo?) -> AspectRatioOption {

@@ -21,13 +21,17 @@ public enum PipelineError: Error, CustomStringConvertible {
     case options(String)
     /// The stitched result asked for is already on disk (refused before anything was sent).
     case outputExists(String)
+    /// The result's folder has less free space than the shots and the stitched result will take
+    /// (`RoomCheck`); refused before the shot was paid for.
+    case noRoom(folder: String, free: Int64, needed: Int64, what: String)
     case edit(EditError)
     /// The clip's shots could not be found (for `--tail shot`).
     case shotDetection(ShotDetectionError)
     case upload(UploadError)
     /// Segmind's answer for shot `shot` (of the job `requestID`, once it has one).
     case api(APIError, shot: Int, requestID: RequestID?)
-    case download(DownloadError, shot: Int)
+    /// The shot's file could not be saved; `resume` says how to fetch it again (paid for once).
+    case download(DownloadError, shot: Int, resume: ResumeAdvice)
     /// No URL of the result gave a complete video. The record (and so the chance to fetch the
     /// result again) lasts until `recordExpiresAt`.
     case noVideo(tried: [OutputDownload.SkippedURL], shot: Int, job: String, recordExpiresAt: Date)
@@ -55,11 +59,14 @@ public enum PipelineError: Error, CustomStringConvertible {
         case .options(let text): return text
         case .outputExists(let path):
             return "\(path): already exists; nothing was sent. Choose another -o, or add --overwrite to replace it"
+        case .noRoom(let folder, let free, let needed, let what):
+            return "\(folder): \(Formatting.bytes(free)) free, and \(what) may take up to about \(Formatting.bytes(needed)); "
+                + "nothing was sent: free some space, or give -o a folder on another disk"
         case .edit(let error): return error.description
         case .shotDetection(let error): return "cannot find the clip's last shot: \(error)"
         case .upload(let error): return error.description
         case .api(let error, let shot, _): return "shot \(shot): \(error)"
-        case .download(let error, let shot): return "shot \(shot): \(error)"
+        case .download(let error, let shot, let resume): return "shot \(shot): \(error); \(resume.text(simulated: false))"
         case .noVideo(let tried, let shot, let job, let expiry):
             return "shot \(shot): no result URL of job \(job) gave a complete video; nothing was saved. Tried: "
                 + tried.map { "\($0.url) (\($0.reason))" }.joined(separator: "; ")

@@ -1,3 +1,4 @@
+import Foundation
 import Segmind
 
 /// What to run to go on after a Ctrl-C, by what had happened: nothing sent (run the command
@@ -10,6 +11,9 @@ public enum ResumeAdvice: Sendable, Equatable {
     case wait(RequestID, stitching: Bool)
     /// Every shot is saved; resuming the continuation stitches them.
     case resume(continuation: String)
+    /// The job is done and paid for, but its file could not be saved; waiting for it again
+    /// downloads it (no new job) while Segmind keeps its record.
+    case download(RequestID, stitching: Bool, recordExpiresAt: Date)
 
     public func text(simulated: Bool) -> String {
         let flag = simulated ? " --simulate" : ""
@@ -21,6 +25,11 @@ public enum ResumeAdvice: Sendable, Equatable {
                 + "`kling-media wait \(requestID)\(flag)` finishes it (download\(stitching ? " and stitch" : ""))"
         case .resume(let continuation):
             return "the shots are saved; `kling-media resume \(continuation)\(flag)` stitches them"
+        case .download(let requestID, let stitching, let expiry):
+            return "job \(requestID) is done\(simulated ? " at the simulator" : " and paid for"): once that is mended, "
+                + "`kling-media wait \(requestID)\(flag)` downloads it" + (stitching ? " and stitches" : "")
+                + " without a new job (\(simulated ? "the simulator" : "Segmind") keeps its record until "
+                + expiry.formatted(Date.ISO8601FormatStyle()) + ")"
         }
     }
 }

@@ -33,6 +33,10 @@ public struct SimulatorConfiguration: Sendable {
     public var resultShape: ResultShape = .url
     /// What the file server does with a Range request (HTTP lets a server ignore one).
     public var rangeSupport: RangeSupport = .honoured
+    /// Seconds an output link works, as a CDN's signed link (`?expires=…`): past it the file
+    /// server answers 403, as S3 and CloudFront do, and only a fresh answer from the API gives a
+    /// link that works. nil: links never expire.
+    public var outputLinkSeconds: Double?
     /// Which spelling of `duration` and `elements` submissions may use.
     public var acceptedEncoding: AcceptedEncoding = .any
     /// What a generated shot shows.

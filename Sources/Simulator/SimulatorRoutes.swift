@@ -25,7 +25,7 @@ struct SimulatorRoutes: Sendable {
         router.get("/outputs/:file") { request, context in
             let file = context.parameters.get("file") ?? ""
             await state.makeThumbnail(named: file)
-            return try await serve(request, file: file, in: state.configuration.outputDirectory)
+            return try await serve(request, file: file, in: state.configuration.outputDirectory, refusal: expiredLink(request))
         }
         // Segmind Storage (another host at Segmind; here beside the API).
         router.post("/upload-asset") { request, _ in
@@ -211,7 +211,9 @@ struct SimulatorRoutes: Sendable {
     /// A finished job's result fields, in the shape asked for.
     private func result(of id: String, shape: SimulatorConfiguration.ResultShape) -> [String: JSONValue] {
         let base = "http://\(state.configuration.outputHost):\(port())/outputs/\(id)"
-        let video = JSONValue.string(base + ".mp4"), thumbnail = JSONValue.string(base + SimulatorState.thumbnailSuffix)
+        // Signed links carry their end, as a CDN's do; each answer signs them afresh.
+        let signed = state.configuration.outputLinkSeconds.map { "?expires=\(Int(Date().timeIntervalSince1970 + $0))" } ?? ""
+        let video = JSONValue.string(base + ".mp4" + signed), thumbnail = JSONValue.string(base + SimulatorState.thumbnailSuffix + signed)
         let object = JSONValue.object(["thumbnail": thumbnail, "video": video])
         switch shape {
         case .url: return ["output": video]
@@ -221,7 +223,7 @@ struct SimulatorRoutes: Sendable {
         case .video: return ["output": .null, "video": video]
         case .videoURL: return ["output": .string(""), "video_url": video]
         case .outputs: return ["output": .null, "outputs": .array([video])]
-        case .decoy: return ["output": .object(["video": .string(base + "-preview.mp4"), "video_hd": video])]
+        case .decoy: return ["output": .object(["video": .string(base + "-preview.mp4" + signed), "video_hd": video])]
         case .thumbnailOnly: return ["output": .object(["thumbnail": thumbnail])]
         }
     }
@@ -246,9 +248,22 @@ struct SimulatorRoutes: Sendable {
 
     // MARK: Files (outputs, uploads), with Range requests so downloads can resume
 
-    private func serve(_ request: Request, file: String, in directory: String) async throws -> Response {
+    /// With signed output links: 403 for a link past its end (or unsigned), with the XML body S3
+    /// sends for an expired presigned URL. nil when the link is good.
+    private func expiredLink(_ request: Request) -> Response? {
+        guard state.configuration.outputLinkSeconds != nil else { return nil }
+        let end = request.uri.queryParameters.get("expires").flatMap { Double($0) }
+        if let end, end >= Date().timeIntervalSince1970 { return nil }
+        let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"
+        return Response(status: .forbidden, headers: [.contentType: "application/xml"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// The file, or `refusal` in its place; either way in the log.
+    private func serve(_ request: Request, file: String, in directory: String, refusal: Response? = nil) async throws -> Response {
         let entry = await note(request)
-        let response = try await serveFile(request, file: file, in: directory)
+        let response: Response
+        if let refusal { response = refusal } else { response = try await serveFile(request, file: file, in: directory) }
         await state.recordAnswer(response.status.code, at: entry)
         return response
     }

@@ -56,6 +56,14 @@ public enum SystemCalls {
         guard mkdir(path, mode_t(permissions.rawValue)) == 0 else { throw lastError }
     }
 
+    /// Bytes a user (not root's reserve) can still write on the file system that holds `path`;
+    /// nil when the system will not say.
+    public static func freeBytes(in path: String) -> Int64? {
+        var facts = statvfs()
+        guard statvfs(path, &facts) == 0 else { return nil }
+        return Int64(facts.f_bavail) * Int64(facts.f_frsize)
+    }
+
     public static func setPermissions(_ path: String, _ permissions: FilePermissions) throws(Errno) {
         guard chmod(path, mode_t(permissions.rawValue)) == 0 else { throw lastError }
     }

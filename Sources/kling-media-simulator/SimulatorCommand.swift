@@ -46,6 +46,8 @@ struct SimulatorCommand: AsyncParsableCommand {
     var resultShape = SimulatorConfiguration.ResultShape.url
     @Option(help: "What file downloads do with a Range request: honour, ignore (200 and the whole file), misaligned.")
     var range = SimulatorConfiguration.RangeSupport.honoured
+    @Option(help: "Seconds an output link works, as a CDN's signed link (?expires=…); past it, 403 (default: links never expire).")
+    var outputLinkSeconds: Double?
     @Option(help: "Which spelling of duration and elements submissions may use: any, documented (strings), native (integer, array).")
     var acceptEncoding = SimulatorConfiguration.AcceptedEncoding.any
     @Option(help: "What the result endpoint answers for a running job: status (its status, 200) or not-found (404).")
@@ -80,6 +82,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         configuration.resultShape = resultShape
         configuration.resultWhileRunning = resultWhileRunning
         configuration.rangeSupport = range
+        configuration.outputLinkSeconds = outputLinkSeconds
         configuration.acceptedEncoding = acceptEncoding
         configuration.look = look
         if exitWithStdin {

@@ -50,6 +50,8 @@ public struct ContinuationRunner: Sendable {
             shotPaths: FilePlan.shotPaths(source: request.source, output: output, named: request.stitch ? nil : request.output,
                                           shots: request.shots),
             sentPath: FilePlan.sentPath(source: request.source, output: output))
+        // And room for what it will save (`ShotMaker` asks again before each shot it pays for).
+        try RoomCheck(record, fromShot: 1).verify()
         try journalled { () throws(JournalError) in try session.continuations.save(record) }
         return try await run(record, check: check, options: options)
     }

@@ -39,6 +39,9 @@ struct ShotMaker {
                 break
             }
         }
+        // A shot is paid for only where it can be saved: the room is asked for before the clip is
+        // prepared or anything is sent (a batch's disk fills as it goes, so before every shot).
+        try RoomCheck(record, fromShot: shot).verify()
         let (clip, aspect) = try await ClipPreparation(events: events).clip(for: shot, of: record, check: check)
         let job = try await submit(clip, aspect: aspect, shot: shot, of: &record, options: options)
         try await finish(job, shot: shot, record: record, check: check, options: options)
@@ -109,16 +112,19 @@ struct ShotMaker {
             (_, saved) = try await JobTracker(client: session.client, journal: session.journal).finish(
                 job, to: path, deadline: options.deadline, maxBytes: options.maxDownloadBytes) { events(.job(number, $0)) }
         } catch {
-            let resume = job.requestID.map { ResumeAdvice.wait($0, stitching: record.outputPath != nil) }
+            let stitching = record.outputPath != nil
+            let resume = job.requestID.map { ResumeAdvice.wait($0, stitching: stitching) }
                 ?? .runAgain(detail: "nothing had been sent for shot \(shot)")
+            let fetchAgain = job.requestID.map { ResumeAdvice.download($0, stitching: stitching, recordExpiresAt: job.recordExpiresAt) }
+                ?? resume
             switch error {
             case .cancelled: throw .cancelled(resume: resume)
             case .notSubmitted(let job): throw .outcomeUnknown(shot: shot, localID: job.localID, detail: job.error)
             case .api(let failure, let job): throw .api(failure, shot: shot, requestID: job.requestID)
-            case .download(let failure): throw .download(failure, shot: shot)
+            case .download(let failure): throw .download(failure, shot: shot, resume: fetchAgain)
             case .noVideo(let tried, let job):
                 throw .noVideo(tried: tried, shot: shot, job: job.requestID?.rawValue ?? job.localID, recordExpiresAt: job.recordExpiresAt)
-            case .unwritable: throw .download(.unwritable(path, "cannot rename into place"), shot: shot)
+            case .unwritable: throw .download(.unwritable(path, "cannot rename into place"), shot: shot, resume: fetchAgain)
             }
         }
         events(.saved(number, path: path, info: saved.info))

@@ -26,6 +26,8 @@ public struct JobTracker: Sendable {
         case downloading(TransferProgress)
         /// A result URL that did not give a video, passed over for the next.
         case skipped(OutputDownload.SkippedURL)
+        /// The result's links did not lead to it (`reason`): Segmind was asked for them again.
+        case askedForFreshLinks(reason: String)
         /// The journal could not be written; the answer in hand is kept in memory and used.
         case journalFailed(JournalError)
     }
@@ -99,14 +101,22 @@ public struct JobTracker: Sendable {
         }
         let saved: OutputDownload.Saved
         do {
-            saved = try await OutputDownload.fetch(job.resultURLs, to: path, maxBytes: maxBytes,
-                                                   progress: { events(.downloading($0)) }, skipped: { events(.skipped($0)) })
+            saved = try await fetch(job.resultURLs, to: path, maxBytes: maxBytes, events: events)
         } catch {
-            switch error {
-            case .download(.cancelled): throw .cancelled
-            case .download(let failure): throw .download(failure)
-            case .noVideo(let tried): throw .noVideo(tried: tried, record: job)
-            case .unwritable(let path): throw .unwritable(path)
+            // Links that no longer lead to the file (a CDN's signature past its end, a host that
+            // moved or restarted) are not the end of a paid-for result: Segmind's record, while it
+            // lasts, gives links afresh. Asked once, and used only when they differ.
+            guard let reason = Self.freshLinksMayMend(error), let fresh = await freshLinks(for: location, deadline: deadline),
+                  fresh.outputURLs != job.resultURLs else { throw Self.failure(error, record: job) }
+            events(.askedForFreshLinks(reason: reason))
+            job = note(job, events) {
+                $0.outputURL = fresh.outputURL
+                $0.outputURLs = fresh.outputURLs
+            }
+            do {
+                saved = try await fetch(job.resultURLs, to: path, maxBytes: maxBytes, events: events)
+            } catch {
+                throw Self.failure(error, record: job)
             }
         }
         job = note(job, events) {
@@ -115,6 +125,44 @@ public struct JobTracker: Sendable {
             $0.outputURL = saved.url
         }
         return (job, saved)
+    }
+
+    private func fetch(_ urls: [String], to path: String, maxBytes: Int64,
+                       events: @escaping @Sendable (Event) -> Void) async throws(OutputDownload.Failure) -> OutputDownload.Saved {
+        try await OutputDownload.fetch(urls, to: path, maxBytes: maxBytes,
+                                       progress: { events(.downloading($0)) }, skipped: { events(.skipped($0)) })
+    }
+
+    /// The job's result as Segmind gives it now; nil when it will not say (its record gone, the
+    /// network down): the failure in hand is then the one to report.
+    private func freshLinks(for location: JobLocation, deadline: ContinuousClock.Instant?) async -> JobResult? {
+        try? await client.result(of: location.requestID, responseURL: location.responseURL, deadline: deadline)
+    }
+
+    /// Why asking for the result's links again may mend `error`, in words; nil when it cannot
+    /// (the disk, Ctrl-C, the size cap, a file that is no video).
+    static func freshLinksMayMend(_ error: OutputDownload.Failure) -> String? {
+        switch error {
+        case .noVideo(let tried) where !tried.isEmpty && tried.allSatisfy(\.linkRefused):
+            let statuses = Set(tried.compactMap(\.status)).sorted().map(String.init).joined(separator: ", ")
+            return "its links were refused (\(statuses))"
+        case .download(.transport(let error)):
+            switch error {
+            case .couldNotResolve, .couldNotConnect: return "its links' host could not be reached (\(error))"
+            default: return nil
+            }
+        default:
+            return nil
+        }
+    }
+
+    private static func failure(_ error: OutputDownload.Failure, record: JobRecord) -> Failure {
+        switch error {
+        case .download(.cancelled): return .cancelled
+        case .download(let failure): return .download(failure)
+        case .noVideo(let tried): return .noVideo(tried: tried, record: record)
+        case .unwritable(let path): return .unwritable(path)
+        }
     }
 
     /// Applies `change` to the job's record in the journal. A record the journal does not hold (a

@@ -32,11 +32,18 @@ public enum OutputDownload {
     public struct SkippedURL: Sendable, Equatable, Encodable {
         public let url: String
         public let reason: String
+        /// The HTTP status its host answered instead of the file, when that was why.
+        public let status: Int?
 
-        public init(url: String, reason: String) {
+        public init(url: String, reason: String, status: Int? = nil) {
             self.url = url
             self.reason = reason
+            self.status = status
         }
+
+        /// The link itself was refused (401, 403, 404, 410): an expired signature, a moved file,
+        /// what a fresh link from the API may mend; not a file that is there but no video.
+        public var linkRefused: Bool { status.map { [401, 403, 404, 410].contains($0) } ?? false }
     }
 
     /// What was saved, and from which URL.
@@ -56,6 +63,7 @@ public enum OutputDownload {
         var tried: [SkippedURL] = []
         for url in urls {
             let reason: String
+            var status: Int?
             do {
                 let receipt = try await Downloader(maxBytes: maxBytes).download(url, to: staging, progress: progress)
                 if let type = receipt.contentType, let kind = notVideo(contentType: type) {
@@ -76,13 +84,21 @@ public enum OutputDownload {
             } catch let error as DownloadError {
                 // A candidate that will not give its bytes is passed over; trouble that is not the
                 // candidate's (the network, the disk, Ctrl-C, the cap) stops here.
-                guard case .status(let status, _) = error else { throw .download(error) }
-                reason = "answered \(status)"
+                switch error {
+                case .status(let answered, _):
+                    status = answered
+                    reason = "answered \(answered)"
+                case .unwritable(_, let why):
+                    // The hidden file it was streamed into is no name to give: the result's is.
+                    throw .download(.unwritable(destination, why))
+                default:
+                    throw .download(error)
+                }
             } catch {
                 throw .download(.transport(.other(host: "?", code: -1, detail: "\(error)", requestSent: true)))
             }
             SystemCalls.remove(staging)
-            let skip = SkippedURL(url: Redaction.url(url), reason: reason)
+            let skip = SkippedURL(url: Redaction.url(url), reason: reason, status: status)
             tried.append(skip)
             skipped(skip)
         }

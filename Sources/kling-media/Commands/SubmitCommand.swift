@@ -65,6 +65,9 @@ struct SubmitCommand: AsyncParsableCommand, JSONOutputting {
                 Terminal.reportFailure("\(folder): cannot keep the shot there (\(error)); nothing was sent: give -o a path in a folder you can write")
                 throw ExitStatus.unusable.code
             }
+            do throws(PipelineError) { try RoomCheck(oneShotIn: folder).verify() } catch {
+                throw Terminal.fail(error, status: .unusable)
+            }
         }
         let record = JobRecord(parameters: parameters, apiBase: context.configuration.apiBase, outputPath: outputPath)
         let saved: JobRecord

@@ -73,7 +73,12 @@ struct WaitCommand: AsyncParsableCommand, JSONOutputting {
                                     + ResumeAdvice.wait(requestID, stitching: false).text(simulated: context.command.isSimulated))
                 throw ExitStatus.interrupted.code
             case .api(let error, _): throw Terminal.fail(error, status: ExitStatus(error))
-            case .download(let error): throw Terminal.fail(error, status: ExitStatus(error))
+            case .download(let error):
+                // Done and paid for: the one thing the user needs is that this command, run
+                // again once the trouble is mended, fetches it without a new job.
+                Terminal.reportFailure("\(error); " + ResumeAdvice.download(requestID, stitching: false, recordExpiresAt: start.recordExpiresAt)
+                    .text(simulated: context.command.isSimulated))
+                throw ExitStatus(error).code
             case .noVideo(let tried, let job):
                 throw Terminal.fail(PipelineError.noVideo(tried: tried, shot: 1, job: requestID.rawValue, recordExpiresAt: job.recordExpiresAt),
                                     status: .unavailable)

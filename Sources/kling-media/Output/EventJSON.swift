@@ -52,6 +52,8 @@ enum EventJSON {
                 return shot(n, "downloading", ["bytes_received": number(Double(progress.bytesReceived))])
             case .skipped(let skip):
                 return shot(n, "skipped_result_url", ["url": .string(skip.url), "reason": .string(skip.reason)])
+            case .askedForFreshLinks(let reason):
+                return shot(n, "asked_for_fresh_links", ["reason": .string(reason)])
             case .journalFailed(let error):
                 return shot(n, "journal_failed", ["error": .string(error.description)])
             }

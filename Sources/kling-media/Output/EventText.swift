@@ -105,6 +105,8 @@ enum EventText {
             return [.progress("\(label): \(downloading(progress))")]
         case .skipped(let skip):
             return [.step("\(label): skipped \(skip.url): \(skip.reason); trying the next result URL")]
+        case .askedForFreshLinks(let reason):
+            return [.step("\(label): the result's links did not lead to it: \(reason); asked for them again, trying the fresh ones")]
         case .journalFailed(let error):
             return [.step("\(label): warning: \(error)")]
         }

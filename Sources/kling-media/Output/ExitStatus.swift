@@ -53,7 +53,7 @@ extension ExitStatus {
     init(_ error: PipelineError) {
         switch error {
         case .journal(.busy): self = .unavailable
-        case .unreadable, .unreadableFile, .clipIsAURL, .options, .outputExists, .journal, .doneButFilesMissing: self = .unusable
+        case .unreadable, .unreadableFile, .clipIsAURL, .options, .outputExists, .noRoom, .journal, .doneButFilesMissing: self = .unusable
         case .invalid: self = .invalid
         case .edit(let failure): self = failure == .cancelled ? .interrupted : .unusable
         case .shotDetection(let failure): self = failure == .cancelled ? .interrupted : .unusable
@@ -64,7 +64,7 @@ extension ExitStatus {
             default: self = .unavailable
             }
         case .api(let failure, _, _): self = ExitStatus(failure)
-        case .download(.tooLarge, _): self = .unusable
+        case .download(.tooLarge, _, _): self = .unusable
         case .download, .noVideo, .outcomeUnknown: self = .unavailable
         case .earlierFailure(_, _, let failed, _): self = failed ? .jobFailed : .notFound
         case .cancelled: self = .interrupted

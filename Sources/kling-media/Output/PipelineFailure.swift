@@ -22,6 +22,8 @@ enum PipelineFailure {
             for failure in failures { Terminal.report(failure) }
         case .cancelled(let resume):
             Terminal.reportFailure("interrupted; " + resume.text(simulated: simulated))
+        case .download(let failure, let shot, let resume):
+            Terminal.reportFailure("shot \(shot): \(failure); " + resume.text(simulated: simulated))
         default:
             Terminal.report(error)
         }

@@ -1,0 +1,38 @@
+import KlingRules
+import Support
+
+/// Whether the disk has room for what will be saved, asked before a shot is paid for: a shot that
+/// cannot be saved is paid for and stuck at Segmind until its record expires. The estimate is
+/// generous, not exact: each shot to come (`KlingO1Output.roomForAShot`), again in the stitched
+/// result, and the clip twice when stitching (its part made ahead, and the result that holds it).
+public struct RoomCheck: Sendable {
+    public let folder: String
+    public let needed: Int64
+    /// What is to be saved, in words ("the shot", "2 shots and the stitched result").
+    public let what: String
+
+    /// Room for one shot saved in `folder` (`submit -o`).
+    public init(oneShotIn folder: String) {
+        self.folder = folder
+        needed = KlingO1Output.roomForAShot
+        what = "the shot"
+    }
+
+    /// Room for a continuation's shots from `shot` on, and its stitched result.
+    init(_ record: ContinuationRecord, fromShot shot: Int) {
+        let request = record.request
+        let shots = request.shots - shot + 1
+        let stitching = record.outputPath != nil
+        let clip = stitching ? (try? FileFacts.regularFileSize(request.source)) ?? 0 : 0
+        folder = URL(fileURLWithPath: record.shotPaths[shot - 1]).deletingLastPathComponent().path
+        needed = Int64(shots) * KlingO1Output.roomForAShot * (stitching ? 2 : 1) + 2 * clip
+        what = (shots == 1 ? "the shot" : "\(shots) shots") + (stitching ? " and the stitched result" : "")
+    }
+
+    /// Throws `.noRoom` when the folder's file system has less free than needed; a system that
+    /// will not say passes (a file has been made there before this is asked).
+    public func verify() throws(PipelineError) {
+        guard let free = SystemCalls.freeBytes(in: folder), free < needed else { return }
+        throw .noRoom(folder: folder, free: free, needed: needed, what: what)
+    }
+}

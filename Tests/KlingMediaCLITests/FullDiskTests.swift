@@ -1,0 +1,70 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A full disk, met through the built binary on a real small file system (`SmallDisk`): before
+/// paying, a folder without room for the shot is refused and nothing is sent; after paying, a disk
+/// that filled while the model worked loses nothing: the message says the shot is paid for and
+/// how to fetch it, and that fetches it without a second job.
+@Suite struct FullDiskTests {
+    private let prompt = "Based on @Video1, generate the next shot"
+
+    private func scratchFolder() throws -> String {
+        let folder = Scratch.temporary.appendingPathComponent("kling-full-disk-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/disk", withIntermediateDirectories: true)
+        return folder
+    }
+
+    @Test func aFolderWithoutRoomForTheShotIsRefusedBeforeAnythingIsSent() async throws {
+        let sandbox = try await JobCommandTests.Sandbox()
+        defer { sandbox.close() }
+        let folder = try scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let disk = folder + "/disk"
+        let result = try await SmallDisk.run(folder: disk, kilobytes: 1024, KlingMediaBinary.path,
+                                             ["continue", Fixtures.path("landscape.mp4"), "--prompt", prompt, "-o", disk + "/next.mp4"],
+                                             environment: sandbox.environment)
+        #expect(result.status == 2, "\(result.standardError)")
+        #expect(result.standardError.contains("\(disk): 1.0 MB free, and the shot and the stitched result may take up to about 80.1 MB; "
+                                              + "nothing was sent"), "\(result.standardError)")
+        #expect(try await sandbox.simulator.control.log().isEmpty, "nothing reached the simulator")
+        // `submit -o` asks the same for its one shot.
+        let submitted = try await SmallDisk.run(folder: disk, kilobytes: 1024, KlingMediaBinary.path,
+                                                ["submit", "--video-url", "https://example.com/shot.mp4", "--prompt", prompt,
+                                                 "-o", disk + "/shot.mp4"], environment: sandbox.environment)
+        #expect(submitted.status == 2 && submitted.standardError.contains("1.0 MB free, and the shot may take up to about 40.0 MB"),
+                "\(submitted.standardError)")
+        #expect(try await sandbox.simulator.control.count("POST", "/v2/") == 0)
+    }
+
+    @Test func aDiskThatFillsWhileTheModelWorksKeepsThePaidShotToFetch() async throws {
+        let sandbox = try await JobCommandTests.Sandbox()
+        defer { sandbox.close() }
+        let folder = try scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let disk = folder + "/disk"
+        let output = disk + "/next.mp4"
+        // Room enough when asked (80 MB and the clip twice), then filled by another program while
+        // the job runs, held by the simulator until the disk is full.
+        try await sandbox.simulator.control.hold(true)
+        let running = try SmallDisk.start(folder: disk, kilobytes: 96 * 1024, KlingMediaBinary.path,
+                                          ["continue", Fixtures.path("landscape.mp4"), "--prompt", prompt, "-o", output],
+                                          environment: sandbox.environment)
+        try await eventually("the submission") { try await sandbox.simulator.control.count("POST", "/v2/kling") == 1 || !running.isRunning }
+        if running.isRunning { try await SmallDisk.fill(disk, of: running) }
+        try await sandbox.simulator.control.hold(false)
+        let result = try SmallDisk.check(try await running.finish())
+        #expect(result.status == 5, "\(result.standardError)")
+        #expect(result.standardError.contains("\(disk)/next.shot1.mp4: cannot write the download (No space left on device)"),
+                "\(result.standardError)")
+        let advice = try #require(result.standardError.firstMatch(of: /is done and paid for: once that is mended, `kling-media wait ([0-9a-f-]{36})` downloads it and stitches without a new job/),
+                                  "\(result.standardError)")
+        // Mended: the small disk ended with the process. Waiting for the job saves and stitches it.
+        let waited = try await sandbox.run(["wait", String(advice.1)])
+        #expect(waited.status == 0, "\(waited.standardError)")
+        let oracle = try await FFprobeReport(path: output)
+        #expect(abs((FFprobeReport.number(oracle.format["duration"]) ?? 0) - 10) < 0.1, "the 5 s clip and the 5 s shot")
+        #expect(FileManager.default.fileExists(atPath: disk + "/next.shot1.mp4"))
+        #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 1, "one job, paid for once")
+    }
+}
