@@ -79,6 +79,22 @@ import Testing
         }
     }
 
+    /// The built-in simulator listens on another port each run: a job finished in one run and
+    /// fetched in the next has links to a host that is gone, as a moved CDN's would be.
+    @Test func linksToAHostThatIsGoneAreGivenAgain() async throws {
+        try await PipelineHarness.with { harness in
+            var job = try await finishedJob(harness)
+            let kept = try #require(job.resultURLs.first)
+            job.outputURLs = [kept.replacingOccurrences(of: ":\(harness.simulator.port)/", with: ":1/")]
+            let events = Collected<JobTracker.Event>()
+            let target = harness.folder.appendingPathComponent("saved.mp4").path
+            let (_, saved) = try await JobTracker(client: harness.client, journal: harness.journal).finish(job, to: target) { events.add($0) }
+            #expect(saved.url == kept)
+            let asked = events.all.compactMap { if case .askedForFreshLinks(let reason) = $0 { reason } else { nil } }
+            #expect(asked.count == 1 && asked[0].hasPrefix("its links' host could not be reached"), "\(asked)")
+        }
+    }
+
     @Test func aFileThatIsThereButNoVideoIsNotAskedForAgain() {
         let notVideo = OutputDownload.Failure.noVideo(tried: [.init(url: "https://cdn.example/a.png", reason: "has the content type image/png")])
         #expect(JobTracker.freshLinksMayMend(notVideo) == nil)
