@@ -25,7 +25,7 @@ struct SimulatorRoutes: Sendable {
         router.get("/outputs/:file") { request, context in
             let file = context.parameters.get("file") ?? ""
             await state.makeThumbnail(named: file)
-            return try await serve(request, file: file, in: state.configuration.outputDirectory, refusal: expiredLink(request))
+            return try await serve(request, file: file, in: state.configuration.outputDirectory, refusal: await expiredLink(request))
         }
         // Segmind Storage (another host at Segmind; here beside the API).
         router.post("/upload-asset") { request, _ in
@@ -43,6 +43,11 @@ struct SimulatorRoutes: Sendable {
             let body = try await request.decode(as: [String: Bool].self, context: context)
             await state.holdAnswers(body["hold"] ?? false)
             return json(.ok, .object(["holding_answers": .bool(body["hold"] ?? false)]))
+        }
+        // Every signed output link made so far is past its end (with --output-link-seconds).
+        router.post("/_simulator/expire-links") { _, _ in
+            await state.expireLinks()
+            return json(.ok, .object(["expired": .bool(true)]))
         }
         router.post("/_simulator/hold") { request, context in
             let body = try await request.decode(as: [String: Bool].self, context: context)
@@ -211,8 +216,11 @@ struct SimulatorRoutes: Sendable {
     /// A finished job's result fields, in the shape asked for.
     private func result(of id: String, shape: SimulatorConfiguration.ResultShape) -> [String: JSONValue] {
         let base = "http://\(state.configuration.outputHost):\(port())/outputs/\(id)"
-        // Signed links carry their end, as a CDN's do; each answer signs them afresh.
-        let signed = state.configuration.outputLinkSeconds.map { "?expires=\(Int(Date().timeIntervalSince1970 + $0))" } ?? ""
+        // Signed links carry when they were signed and their end, as a CDN's do; each answer signs them afresh.
+        let now = Date().timeIntervalSince1970
+        let signed = state.configuration.outputLinkSeconds.map {
+            "?signed=\(Int64(now * 1000))&expires=\(Int64((now + $0).rounded(.up)))"
+        } ?? ""
         let video = JSONValue.string(base + ".mp4" + signed), thumbnail = JSONValue.string(base + SimulatorState.thumbnailSuffix + signed)
         let object = JSONValue.object(["thumbnail": thumbnail, "video": video])
         switch shape {
@@ -250,10 +258,11 @@ struct SimulatorRoutes: Sendable {
 
     /// With signed output links: 403 for a link past its end (or unsigned), with the XML body S3
     /// sends for an expired presigned URL. nil when the link is good.
-    private func expiredLink(_ request: Request) -> Response? {
+    private func expiredLink(_ request: Request) async -> Response? {
         guard state.configuration.outputLinkSeconds != nil else { return nil }
-        let end = request.uri.queryParameters.get("expires").flatMap { Double($0) }
-        if let end, end >= Date().timeIntervalSince1970 { return nil }
+        let query = request.uri.queryParameters
+        let end = query.get("expires").flatMap { Double($0) }, signed = query.get("signed").flatMap { Int64($0) }
+        if let end, let signed, end >= Date().timeIntervalSince1970, signed >= (await state.linksSignedBefore) { return nil }
         let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"
         return Response(status: .forbidden, headers: [.contentType: "application/xml"],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: body)))

@@ -86,6 +86,11 @@ actor SimulatorState {
     private(set) var holding = false
     func hold(_ value: Bool) { holding = value }
 
+    /// Signed output links made before this (milliseconds since 1970) are past their end, whatever
+    /// their `expires` says: a test ends links when it needs to, not after a sleep.
+    private(set) var linksSignedBefore: Int64 = 0
+    func expireLinks() { linksSignedBefore = Int64(Date().timeIntervalSince1970 * 1000) + 1 }
+
     /// While set, submissions are taken (the job exists, is charged) but their answers wait: what a
     /// client sees when Ctrl-C comes mid-POST, for as long as a test needs to act.
     private var answersHeld = false

@@ -54,6 +54,11 @@ public struct SimulatorControl: Sendable {
         try await post("/_simulator/hold-answers", "{\"hold\": \(holding)}")
     }
 
+    /// Ends every signed output link made so far (a simulator with `outputLinkSeconds`).
+    public func expireLinks() async throws {
+        try await post("/_simulator/expire-links", "{}")
+    }
+
     private func post(_ path: String, _ body: String) async throws {
         let response = try await http.send(HTTPExchange(.post, url: baseURL + path, headers: [.contentType: "application/json"],
                                                         body: .bytes(Array(body.utf8))))
