@@ -8,6 +8,7 @@
 #include <libavutil/channel_layout.h>
 #include <libavutil/display.h>
 #include <libavutil/error.h>
+#include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>
 #include <libavutil/opt.h>
 #include <libswscale/swscale.h>
@@ -115,6 +116,71 @@ static inline int CFFmpeg_scale(void *context, const uint8_t *const source[], co
 
 static inline void CFFmpeg_scaler_free(void *context) {
     sws_freeContext((struct SwsContext *)context);
+}
+
+// MARK: HEIF tile grids: an iPhone's photo is 48 HEVC pictures of 512×512 joined on a canvas. Since
+// libavformat 61 (FFmpeg 7.0) a demuxer may expose such an image as a stream group of type
+// TILE_GRID, each tile a stream of its own (the MP4 demuxer does for HEIF from 7.1); before, there
+// are no stream groups, and no FFmpeg before 7.1 reads a HEIC at all.
+
+/// The picture a tile grid makes: the part of the canvas shown, the canvas, and its tiles.
+typedef struct CFFmpegTileGrid {
+    int width, height;
+    int canvasWidth, canvasHeight;
+    int left, top;
+    unsigned tiles;
+    /// The grid's index among the file's stream groups.
+    unsigned group;
+} CFFmpegTileGrid;
+
+/// The file's tile grid in `grid` (the default one when there are several): 1; 0 when it has none.
+static inline int CFFmpeg_tile_grid(const AVFormatContext *format, CFFmpegTileGrid *grid) {
+#if LIBAVFORMAT_VERSION_MAJOR >= 61
+    const AVStreamGroup *chosen = NULL;
+    for (unsigned i = 0; i < format->nb_stream_groups; i++) {
+        const AVStreamGroup *group = format->stream_groups[i];
+        if (group->type != AV_STREAM_GROUP_PARAMS_TILE_GRID || !group->params.tile_grid || group->params.tile_grid->nb_tiles == 0)
+            continue;
+        if (!chosen || ((group->disposition & AV_DISPOSITION_DEFAULT) && !(chosen->disposition & AV_DISPOSITION_DEFAULT))) {
+            chosen = group;
+            grid->group = i;
+        }
+    }
+    if (!chosen) return 0;
+    const AVStreamGroupTileGrid *tiles = chosen->params.tile_grid;
+    grid->width = tiles->width;
+    grid->height = tiles->height;
+    grid->canvasWidth = tiles->coded_width;
+    grid->canvasHeight = tiles->coded_height;
+    grid->left = tiles->horizontal_offset;
+    grid->top = tiles->vertical_offset;
+    grid->tiles = tiles->nb_tiles;
+    return 1;
+#else
+    (void)format; (void)grid;
+    return 0;
+#endif
+}
+
+/// Tile `tile` of the grid `group`: the file's stream that holds it, and where its top left corner
+/// goes on the canvas. 0, or an AVERROR.
+static inline int CFFmpeg_tile_grid_tile(const AVFormatContext *format, unsigned group, unsigned tile,
+                                         int *streamIndex, int *x, int *y) {
+#if LIBAVFORMAT_VERSION_MAJOR >= 61
+    if (group >= format->nb_stream_groups || format->stream_groups[group]->type != AV_STREAM_GROUP_PARAMS_TILE_GRID)
+        return AVERROR(EINVAL);
+    const AVStreamGroup *grid = format->stream_groups[group];
+    const AVStreamGroupTileGrid *tiles = grid->params.tile_grid;
+    if (tile >= tiles->nb_tiles) return AVERROR(EINVAL);
+    if (tiles->offsets[tile].idx >= grid->nb_streams) return AVERROR_INVALIDDATA;
+    *streamIndex = grid->streams[tiles->offsets[tile].idx]->index;
+    *x = tiles->offsets[tile].horizontal;
+    *y = tiles->offsets[tile].vertical;
+    return 0;
+#else
+    (void)format; (void)group; (void)tile; (void)streamIndex; (void)x; (void)y;
+    return AVERROR(ENOSYS);
+#endif
 }
 
 #endif

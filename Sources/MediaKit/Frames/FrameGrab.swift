@@ -50,7 +50,9 @@ public enum FrameGrab {
         }
         return try catchingFFmpeg({ FrameGrabError.failed(input, $0) }) {
             guard let stream = file.streams.first(where: { Int($0.pointee.index) == videoInfo.index }) else { throw FrameGrabError.noVideo(input) }
-            let (frame, seconds) = try decode(position, from: file, stream: stream, duration: info.format.duration ?? 0)
+            // A tiled photo is one picture made of many streams: made whole, whatever the position.
+            let (frame, seconds) = try info.tileGrid.map { (try TileGridPicture.decode($0, from: file), 0) }
+                ?? decode(position, from: file, stream: stream, duration: info.format.duration ?? 0)
             let display = DisplaySize(storedWidth: Int(frame.raw.pointee.width), storedHeight: Int(frame.raw.pointee.height),
                                       sampleAspect: videoInfo.sampleAspectRatio, rotation: nil)
             // Scale to the displayed proportions first (even sizes, as most codecs want), then turn.

@@ -8,15 +8,39 @@
 public struct MediaInfo: Codable, Sendable, Equatable {
     public var format: FormatInfo
     public var streams: [StreamInfo]
+    /// A picture stored as tiles (an iPhone's HEIC photo, read by FFmpeg 7.1 and later); absent otherwise.
+    public var tileGrid: TileGrid?
 
-    public init(format: FormatInfo, streams: [StreamInfo]) {
+    public init(format: FormatInfo, streams: [StreamInfo], tileGrid: TileGrid? = nil) {
         self.format = format
         self.streams = streams
+        self.tileGrid = tileGrid
     }
 
-    /// The picture the file is about: the first video stream that is not cover art.
+    /// The picture the file is about: the first video stream that is not cover art; for a tiled
+    /// picture, its first tile's stream at the whole picture's size (a tile is not the picture,
+    /// and a file's first stream may be its thumbnail).
     public var primaryVideo: StreamInfo? {
-        streams.first { $0.codecType == .video && !$0.isAttachedPicture }
+        guard let grid = tileGrid, let first = grid.tiles.first,
+              var tile = streams.first(where: { $0.index == first.stream }) else {
+            return streams.first { $0.codecType == .video && !$0.isAttachedPicture }
+        }
+        tile.width = grid.width
+        tile.height = grid.height
+        tile.codedWidth = grid.canvasWidth
+        tile.codedHeight = grid.canvasHeight
+        tile.storedAspectRatio = nil
+        let display = DisplaySize(storedWidth: grid.width, storedHeight: grid.height, sampleAspect: tile.sampleAspectRatio,
+                                  rotation: tile.rotation)
+        tile.displayWidth = display.width
+        tile.displayHeight = display.height
+        tile.displayAspectRatio = display.aspect
+        return tile
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, streams
+        case tileGrid = "tile_grid"
     }
 
     /// The first audio stream, if any.

@@ -43,7 +43,7 @@ public enum Probe {
         var described = format
         let tags = file.tags
         described.tags = tags.isEmpty ? nil : tags
-        return (file, MediaInfo(format: described, streams: streams))
+        return (file, MediaInfo(format: described, streams: streams, tileGrid: file.tileGrid))
     }
 
     /// Refuses, with a clear reason, whatever is not a non-empty regular file, before FFmpeg sees it.

@@ -5,7 +5,8 @@ import Support
 enum ProbeTable {
     static func render(_ info: MediaInfo) -> String {
         let format = info.format
-        var heading = ["\(format.filename): \(format.formatLongName ?? format.formatName)"]
+        // A HEIF photo is read by FFmpeg's MP4 demuxer: named as the photo it is.
+        var heading = ["\(format.filename): \(format.imageContainer.map { "\($0) image" } ?? format.formatLongName ?? format.formatName)"]
         if let duration = format.duration { heading.append(Formatting.seconds(duration)) }
         heading.append(Formatting.bytes(format.size))
         if let bitRate = format.bitRate { heading.append(Formatting.bitRate(bitRate)) }
@@ -13,7 +14,19 @@ enum ProbeTable {
         if format.truncated == true {
             lines.append("  TRUNCATED: the container's index points past the end of the file")
         }
-        for stream in info.streams {
+        // A tiled picture is one line (the picture and its tiles), not a line per tile (an iPhone
+        // photo has 48); its other streams (a thumbnail) keep theirs.
+        var tileStreams: Set<Int> = []
+        if let grid = info.tileGrid, let picture = info.primaryVideo {
+            tileStreams = Set(grid.tiles.map(\.stream))
+            let tile = info.streams.first { tileStreams.contains($0.index) }
+            let tileSize = tile.flatMap { tile in tile.width.flatMap { width in tile.height.map { "\(width)×\($0)" } } }
+            let streams = tileStreams.sorted()
+            lines.append("  tile grid: " + describe(picture, isImage: true).joined(separator: ", ")
+                         + "; \(grid.tiles.count) tiles" + (tileSize.map { " of \($0)" } ?? "")
+                         + " in streams #\(streams.first ?? 0)–#\(streams.last ?? 0)")
+        }
+        for stream in info.streams where !tileStreams.contains(stream.index) {
             let kind = stream.codecType.rawValue
             lines.append("  #\(stream.index) \(kind)\(String(repeating: " ", count: max(1, 7 - kind.count)))"
                          + describe(stream, isImage: format.isImage).joined(separator: ", "))
