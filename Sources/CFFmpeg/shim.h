@@ -162,6 +162,25 @@ static inline int CFFmpeg_tile_grid(const AVFormatContext *format, CFFmpegTileGr
 #endif
 }
 
+/// The grid's side data of `type` (the display matrix of an `irot` turn), its size in `size`;
+/// NULL when it has none. A grid carries side data since libavformat 61.9 (after FFmpeg 7.1, whose
+/// grids have none; 9.0's have it); asked from 62 (FFmpeg 8.0) on.
+static inline const uint8_t *CFFmpeg_tile_grid_side_data(const AVFormatContext *format, unsigned group,
+                                                         enum AVPacketSideDataType type, size_t *size) {
+#if LIBAVFORMAT_VERSION_MAJOR >= 62
+    if (group >= format->nb_stream_groups || format->stream_groups[group]->type != AV_STREAM_GROUP_PARAMS_TILE_GRID)
+        return NULL;
+    const AVStreamGroupTileGrid *tiles = format->stream_groups[group]->params.tile_grid;
+    const AVPacketSideData *data = av_packet_side_data_get(tiles->coded_side_data, tiles->nb_coded_side_data, type);
+    if (!data) return NULL;
+    *size = data->size;
+    return data->data;
+#else
+    (void)format; (void)group; (void)type; (void)size;
+    return NULL;
+#endif
+}
+
 /// Tile `tile` of the grid `group`: the file's stream that holds it, and where its top left corner
 /// goes on the canvas. 0, or an AVERROR.
 static inline int CFFmpeg_tile_grid_tile(const AVFormatContext *format, unsigned group, unsigned tile,

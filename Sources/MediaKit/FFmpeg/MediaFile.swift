@@ -70,7 +70,11 @@ final class MediaFile {
     /// when the stream has no display matrix. It is stream side data (where depends on the
     /// version: the shim knows), and `av_display_rotation_get` answers counter-clockwise.
     func rotation(of stream: UnsafeMutablePointer<AVStream>) -> Int? {
-        guard let counterClockwise = displayMatrix(of: stream)?.counterClockwise else { return nil }
+        displayMatrix(of: stream).flatMap(\.counterClockwise).map(Self.clockwise)
+    }
+
+    /// Degrees clockwise, 0 ..< 360, for FFmpeg's counter-clockwise angle.
+    static func clockwise(_ counterClockwise: Double) -> Int {
         let clockwise = Int((-counterClockwise).rounded()) % 360
         return clockwise < 0 ? clockwise + 360 : clockwise
     }
@@ -79,8 +83,12 @@ final class MediaFile {
     /// counter-clockwise angle FFmpeg reads from it (nil when it is degenerate); nil without one.
     func displayMatrix(of stream: UnsafeMutablePointer<AVStream>) -> (values: [Int32], counterClockwise: Double?)? {
         var size = 0
-        guard let data = CFFmpeg_stream_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size),
-              size >= 9 * MemoryLayout<Int32>.size else { return nil }
+        return Self.displayMatrix(CFFmpeg_stream_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size), size: size)
+    }
+
+    /// A display matrix read from side data of `size` bytes at `data`.
+    static func displayMatrix(_ data: UnsafePointer<UInt8>?, size: Int) -> (values: [Int32], counterClockwise: Double?)? {
+        guard let data, size >= 9 * MemoryLayout<Int32>.size else { return nil }
         return data.withMemoryRebound(to: Int32.self, capacity: 9) { matrix in
             let angle = av_display_rotation_get(matrix)
             return (Array(UnsafeBufferPointer(start: matrix, count: 9)), angle.isFinite ? angle : nil)

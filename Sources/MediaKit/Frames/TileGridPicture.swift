@@ -90,10 +90,8 @@ enum TileGridPicture {
                              canvas.raw.pointee.linesize.3].map { Int($0) }
         for plane in 0..<min(planeCount, 4) {
             guard let from = source[plane], let to = target[plane] else { continue }
-            // Chroma planes (1 and 2) are subsampled; luma and alpha are not.
-            let chroma = plane == 1 || plane == 2
-            let shiftX = chroma ? Int(descriptor.pointee.log2_chroma_w) : 0
-            let shiftY = chroma ? Int(descriptor.pointee.log2_chroma_h) : 0
+            // Chroma planes (1 and 2) have fewer rows; their bytes across come from the format's own sums.
+            let shiftY = plane == 1 || plane == 2 ? Int(descriptor.pointee.log2_chroma_h) : 0
             let rows = (height + (1 << shiftY) - 1) >> shiftY
             let bytes = Int(av_image_get_linesize(format, Int32(width), Int32(plane)))
             let offset = Int(av_image_get_linesize(format, Int32(x), Int32(plane)))

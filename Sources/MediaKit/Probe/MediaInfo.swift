@@ -30,8 +30,10 @@ public struct MediaInfo: Codable, Sendable, Equatable {
         tile.codedWidth = grid.canvasWidth
         tile.codedHeight = grid.canvasHeight
         tile.storedAspectRatio = nil
+        // The grid's turn is the picture's (its tiles have none of their own).
+        tile.rotation = grid.rotation
         let display = DisplaySize(storedWidth: grid.width, storedHeight: grid.height, sampleAspect: tile.sampleAspectRatio,
-                                  rotation: tile.rotation)
+                                  rotation: grid.rotation)
         tile.displayWidth = display.width
         tile.displayHeight = display.height
         tile.displayAspectRatio = display.aspect

@@ -15,6 +15,8 @@ public struct TileGrid: Codable, Sendable, Equatable {
     public var left: Int
     public var top: Int
     public var tiles: [Tile]
+    /// Degrees clockwise a viewer turns the picture (an `irot` turn; FFmpeg 8.0 and later give it), 0 without one.
+    public var rotation: Int
 
     /// One tile: the stream (by its index in the file) and where its top left corner goes on the canvas.
     public struct Tile: Codable, Sendable, Equatable {
@@ -30,6 +32,7 @@ public struct TileGrid: Codable, Sendable, Equatable {
         case left = "horizontal_offset"
         case top = "vertical_offset"
         case tiles
+        case rotation = "rotation_cw"
     }
 }
 
@@ -44,7 +47,10 @@ extension MediaFile {
             guard CFFmpeg_tile_grid_tile(context, grid.group, tile, &stream, &x, &y) == 0 else { return nil }
             tiles.append(TileGrid.Tile(stream: Int(stream), x: Int(x), y: Int(y)))
         }
+        var size = 0
+        let matrix = Self.displayMatrix(CFFmpeg_tile_grid_side_data(context, grid.group, AV_PKT_DATA_DISPLAYMATRIX, &size), size: size)
         return TileGrid(width: Int(grid.width), height: Int(grid.height), canvasWidth: Int(grid.canvasWidth),
-                        canvasHeight: Int(grid.canvasHeight), left: Int(grid.left), top: Int(grid.top), tiles: tiles)
+                        canvasHeight: Int(grid.canvasHeight), left: Int(grid.left), top: Int(grid.top), tiles: tiles,
+                        rotation: matrix?.counterClockwise.map(Self.clockwise) ?? 0)
     }
 }
