@@ -17,7 +17,10 @@ public struct Downloader: Sendable {
     /// 4 GiB: far above any clip the model makes, far below a runaway answer filling the disk.
     public static let defaultMaxBytes: Int64 = 4 << 30
 
-    public init(maxAttempts: Int = 6, maxBytes: Int64 = Downloader.defaultMaxBytes) {
+    /// Tries of a download that breaks off (a dropped connection, an unreachable host) before it fails.
+    public static let defaultAttempts = 6
+
+    public init(maxAttempts: Int = Downloader.defaultAttempts, maxBytes: Int64 = Downloader.defaultMaxBytes) {
         self.maxAttempts = maxAttempts
         self.maxBytes = maxBytes
     }

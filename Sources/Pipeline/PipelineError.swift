@@ -70,8 +70,11 @@ public enum PipelineError: Error, CustomStringConvertible {
         case .noVideo(let tried, let shot, let job, let expiry):
             return "shot \(shot): no result URL of job \(job) gave a complete video; nothing was saved. Tried: "
                 + tried.map { "\($0.url) (\($0.reason))" }.joined(separator: "; ")
-                + ". Its URLs are in the journal; Segmind keeps the record until \(expiry.formatted(Date.ISO8601FormatStyle())), "
-                + "and `kling-media wait \(job)` tries them again"
+                + (expiry > Date()
+                    ? ". Its URLs are in the journal; Segmind keeps the record until \(expiry.formatted(Date.ISO8601FormatStyle())), "
+                        + "and `kling-media wait \(job)` tries them again"
+                    : ". Segmind's record of it ended at \(expiry.formatted(Date.ISO8601FormatStyle())), so no fresh links can be had: "
+                        + "the job was paid for; ask Segmind's support for the output of request \(job)")
         case .journal(let error): return error.description
         case .outcomeUnknown(let shot, let localID, let detail):
             return "shot \(shot): a submission (journal entry \(localID)) never got a usable answer"

@@ -26,10 +26,12 @@ public enum ResumeAdvice: Sendable, Equatable {
         case .resume(let continuation):
             return "the shots are saved; `kling-media resume \(continuation)\(flag)` stitches them"
         case .download(let requestID, let stitching, let expiry):
+            let keeper = simulated ? "the simulator" : "Segmind"
+            let record = expiry > Date() ? "\(keeper) keeps its record until \(expiry.formatted(Date.ISO8601FormatStyle()))"
+                : "\(keeper)'s record of it ended at \(expiry.formatted(Date.ISO8601FormatStyle())): only the links kept can be tried"
             return "job \(requestID) is done\(simulated ? " at the simulator" : " and paid for"): once that is mended, "
                 + "`kling-media wait \(requestID)\(flag)` downloads it" + (stitching ? " and stitches" : "")
-                + " without a new job (\(simulated ? "the simulator" : "Segmind") keeps its record until "
-                + expiry.formatted(Date.ISO8601FormatStyle()) + ")"
+                + " without a new job (\(record))"
         }
     }
 }

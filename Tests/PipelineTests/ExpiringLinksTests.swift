@@ -97,6 +97,18 @@ import Testing
         }
     }
 
+    /// Past Segmind's hour, no fresh links can be had: the message says where the paid-for output
+    /// can still come from, not "Segmind keeps the record until" a time gone by.
+    @Test func pastTheRecordsHourTheMessageSaysWhoElseHasTheOutput() throws {
+        let tried = [OutputDownload.SkippedURL(url: "https://cdn.example/a.mp4", reason: "answered 403", status: 403)]
+        let gone = PipelineError.noVideo(tried: tried, shot: 1, job: "r-1", recordExpiresAt: Date(timeIntervalSinceNow: -60))
+        #expect(gone.description.contains("Segmind's record of it ended at") && gone.description.contains("ask Segmind's support for the output of request r-1"))
+        let kept = PipelineError.noVideo(tried: tried, shot: 1, job: "r-1", recordExpiresAt: Date(timeIntervalSinceNow: 600))
+        #expect(kept.description.contains("Segmind keeps the record until") && kept.description.contains("`kling-media wait r-1` tries them again"))
+        let advice = ResumeAdvice.download(try #require(RequestID("r-1")), stitching: true, recordExpiresAt: Date(timeIntervalSinceNow: -60)).text(simulated: false)
+        #expect(advice.contains("downloads it and stitches without a new job (Segmind's record of it ended at"), "\(advice)")
+    }
+
     @Test func aFileThatIsThereButNoVideoIsNotAskedForAgain() {
         let notVideo = OutputDownload.Failure.noVideo(tried: [.init(url: "https://cdn.example/a.png", reason: "has the content type image/png")])
         #expect(JobTracker.freshLinksMayMend(notVideo) == nil)

@@ -99,22 +99,31 @@ public struct JobTracker: Sendable {
                 throw .api(error, record: job)
             }
         }
+        // Links kept from an earlier run are tried briefly before Segmind is asked for fresh ones:
+        // they may have ended, or point at a host that is gone (the built-in simulator listens
+        // on another port each run), and a host that does not answer would be waited for ~15 s.
+        let kept = !start.resultURLs.isEmpty
         let saved: OutputDownload.Saved
         do {
-            saved = try await fetch(job.resultURLs, to: path, maxBytes: maxBytes, events: events)
+            saved = try await fetch(job.resultURLs, to: path, maxBytes: maxBytes, attempts: kept ? 2 : Downloader.defaultAttempts,
+                                    events: events)
         } catch {
             // Links that no longer lead to the file (a CDN's signature past its end, a host that
             // moved or restarted) are not the end of a paid-for result: Segmind's record, while it
-            // lasts, gives links afresh. Asked once, and used only when they differ.
-            guard let reason = Self.freshLinksMayMend(error), let fresh = await freshLinks(for: location, deadline: deadline),
-                  fresh.outputURLs != job.resultURLs else { throw Self.failure(error, record: job) }
-            events(.askedForFreshLinks(reason: reason))
-            job = note(job, events) {
-                $0.outputURL = fresh.outputURL
-                $0.outputURLs = fresh.outputURLs
+            // lasts, gives links afresh. Asked once, and used only when they differ; kept links
+            // given again unchanged get the rest of their tries.
+            guard let reason = Self.freshLinksMayMend(error) else { throw Self.failure(error, record: job) }
+            if let fresh = await freshLinks(for: location, deadline: deadline), fresh.outputURLs != job.resultURLs {
+                events(.askedForFreshLinks(reason: reason))
+                job = note(job, events) {
+                    $0.outputURL = fresh.outputURL
+                    $0.outputURLs = fresh.outputURLs
+                }
+            } else if !kept || !Self.brokeOff(error) {
+                throw Self.failure(error, record: job)
             }
             do {
-                saved = try await fetch(job.resultURLs, to: path, maxBytes: maxBytes, events: events)
+                saved = try await fetch(job.resultURLs, to: path, maxBytes: maxBytes, attempts: Downloader.defaultAttempts, events: events)
             } catch {
                 throw Self.failure(error, record: job)
             }
@@ -127,9 +136,9 @@ public struct JobTracker: Sendable {
         return (job, saved)
     }
 
-    private func fetch(_ urls: [String], to path: String, maxBytes: Int64,
+    private func fetch(_ urls: [String], to path: String, maxBytes: Int64, attempts: Int,
                        events: @escaping @Sendable (Event) -> Void) async throws(OutputDownload.Failure) -> OutputDownload.Saved {
-        try await OutputDownload.fetch(urls, to: path, maxBytes: maxBytes,
+        try await OutputDownload.fetch(urls, to: path, maxBytes: maxBytes, attempts: attempts,
                                        progress: { events(.downloading($0)) }, skipped: { events(.skipped($0)) })
     }
 
@@ -154,6 +163,12 @@ public struct JobTracker: Sendable {
         default:
             return nil
         }
+    }
+
+    /// The transfer broke off (no answer from the host), as another try may mend; not a refusal.
+    private static func brokeOff(_ error: OutputDownload.Failure) -> Bool {
+        if case .download(.transport) = error { return true }
+        return false
     }
 
     private static func failure(_ error: OutputDownload.Failure, record: JobRecord) -> Failure {

@@ -56,6 +56,7 @@ public enum OutputDownload {
     /// `skipped` hears each candidate passed over.
     @discardableResult
     public static func fetch(_ urls: [String], to destination: String, maxBytes: Int64 = Downloader.defaultMaxBytes,
+                             attempts: Int = Downloader.defaultAttempts,
                              progress: (@Sendable (TransferProgress) -> Void)? = nil,
                              skipped: (SkippedURL) -> Void = { _ in }) async throws(Failure) -> Saved {
         let target = URL(fileURLWithPath: destination)
@@ -65,7 +66,7 @@ public enum OutputDownload {
             let reason: String
             var status: Int?
             do {
-                let receipt = try await Downloader(maxBytes: maxBytes).download(url, to: staging, progress: progress)
+                let receipt = try await Downloader(maxAttempts: attempts, maxBytes: maxBytes).download(url, to: staging, progress: progress)
                 if let type = receipt.contentType, let kind = notVideo(contentType: type) {
                     reason = "has the content type \(kind)"
                 } else if let info = try? Probe.file(atPath: staging), info.primaryVideo != nil, !info.format.isImage,
