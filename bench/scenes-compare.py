@@ -3,12 +3,12 @@ import json, re, subprocess, sys, time
 
 ours, work = sys.argv[1], sys.argv[2]
 
-SOURCES = [  # (lavfi source, seconds): distinct pictures, sizes and rates
+SOURCES = [  # (lavfi source, seconds): distinct pictures, sizes and rates; life and the automaton seeded, so every run makes the same clips
     ("testsrc2=size=640x360:rate=30", 0),
     ("mandelbrot=size=800x600:rate=25:end_pts=200", 0),
     ("smptehdbars=size=1920x1080:rate=24", 0),
-    ("life=size=480x480:rate=24:mold=10:ratio=0.5:death_color=#C83232:life_color=#00ff00", 0),
-    ("cellauto=size=640x480:rate=25:rule=110", 0),
+    ("life=size=480x480:rate=24:mold=10:ratio=0.5:seed=1:death_color=#C83232:life_color=#00ff00", 0),
+    ("cellauto=size=640x480:rate=25:rule=110:seed=1", 0),
     ("rgbtestsrc=size=320x240:rate=15", 0),
     ("gradients=size=1280x720:rate=30:speed=0.02:c0=0x203060:c1=0xd09020", 0),
     ("testsrc=size=960x540:rate=24", 0),
