@@ -109,6 +109,25 @@ static inline int CFFmpeg_scale_frame_packed(void *context, const AVFrame *frame
                      planes, strides);
 }
 
+/// Makes `context` read YUV by the matrix `colorspace` names (BT.709 for an HD clip tagged so),
+/// keeping the ranges swscale chose for the formats; swscale's default, BT.601, otherwise, as
+/// ffmpeg reads an untagged picture. 0, or negative when swscale will not say or take it.
+static inline int CFFmpeg_scaler_read_colorspace(void *context, enum AVColorSpace colorspace) {
+    switch (colorspace) {
+    case AVCOL_SPC_BT709: case AVCOL_SPC_FCC: case AVCOL_SPC_BT470BG: case AVCOL_SPC_SMPTE170M:
+    case AVCOL_SPC_SMPTE240M: case AVCOL_SPC_BT2020_NCL: case AVCOL_SPC_BT2020_CL:
+        break;
+    default:
+        return 0;
+    }
+    int *inverse, *table, sourceRange, range, brightness, contrast, saturation;
+    if (sws_getColorspaceDetails((struct SwsContext *)context, &inverse, &sourceRange, &table, &range,
+                                 &brightness, &contrast, &saturation) < 0)
+        return -1;
+    return sws_setColorspaceDetails((struct SwsContext *)context, sws_getCoefficients(colorspace), sourceRange, table, range,
+                                    brightness, contrast, saturation);
+}
+
 static inline int CFFmpeg_scale(void *context, const uint8_t *const source[], const int sourceStrides[], int sourceY,
                                 int sourceHeight, uint8_t *const destination[], const int destinationStrides[]) {
     return sws_scale((struct SwsContext *)context, source, sourceStrides, sourceY, sourceHeight, destination, destinationStrides);

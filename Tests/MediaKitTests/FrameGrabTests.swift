@@ -57,4 +57,33 @@ import Testing
             try FrameGrab.write(from: path, at: .first, to: "/tmp/never.png")
         }
     }
+
+    /// A clip tagged BT.709 (as cameras and phones tag HD video) is read by BT.709's matrix: a
+    /// solid colour comes out as the colour it was made from. Read by swscale's default BT.601 (as
+    /// stills were), these came out 7 to 17 levels off. An untagged clip is read as ffmpeg
+    /// reads it (BT.601), which the pixel-for-pixel tests above hold to. (3 levels: what 8-bit
+    /// limited-range YCbCr keeps of an RGB colour.)
+    @Test(arguments: [(40, 160, 60), (192, 48, 32)])
+    func aClipTaggedBT709KeepsItsColours(red: Int, green: Int, blue: Int) async throws {
+        let folder = try Scratch.folder("kling-bt709")
+        let clip = folder.appendingPathComponent("bt709.mp4").path
+        let colour = String(format: "0x%02X%02X%02X", red, green, blue)
+        // Made from RGB into BT.709 YCbCr by ffmpeg's own scale filter, losslessly, and tagged so.
+        let made = try await ProcessRunner.run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=\(colour):s=320x240:d=1,format=rgb24",
+                                                          "-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p",
+                                                          "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
+                                                          "-c:v", "libx264", "-qp", "0", clip])
+        #expect(made.status == 0, "ffmpeg: \(made.standardError)")
+        let tagged = try await ProcessRunner.run("ffprobe", ["-v", "error", "-select_streams", "v", "-show_entries", "stream=color_space",
+                                                             "-of", "csv=p=0", clip])
+        #expect(tagged.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "bt709", "ffprobe: \(tagged.standardOutput)")
+        let still = folder.appendingPathComponent("still.png").path
+        _ = try await FrameGrab.write(from: clip, at: .first, to: still)
+        let pixels = try await rgb(still)
+        #expect(pixels.count == 320 * 240 * 3)
+        let means = (0..<3).map { channel in Double(stride(from: channel, to: pixels.count, by: 3).reduce(0) { $0 + Int(pixels[$1]) }) / Double(320 * 240) }
+        for (mean, made) in zip(means, [red, green, blue]) {
+            #expect(abs(mean - Double(made)) <= 3, "RGB \(means), made from (\(red), \(green), \(blue))")
+        }
+    }
 }

@@ -82,13 +82,12 @@ import TestSupport
         let oracle = folder.appendingPathComponent("ffmpeg.png").path
         let made = try await ProcessRunner.run("ffmpeg", ["-v", "error", "-y", "-i", clip, "-frames:v", "1", "-vf",
             "zscale=tin=arib-std-b67:pin=bt2020:min=bt2020nc:rin=limited:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,"
-            // Into RGB as our stills turn YUV into RGB (swscale's default matrix, named so that every
-            // FFmpeg does the same: 9 would otherwise follow the BT.709 tag zscale leaves).
+            // Into RGB by the BT.709 matrix the mapped picture is tagged with, as our stills read it
+            // (named, so that every FFmpeg does the same: 5.1's CLI would take BT.601).
             + "tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=limited,format=yuv420p,"
-            + "scale=in_color_matrix=bt601:in_range=tv:out_range=pc,format=rgb24", oracle])
+            + "scale=in_color_matrix=bt709:in_range=tv:out_range=pc,format=rgb24", oracle])
         #expect(made.status == 0, "ffmpeg: \(made.standardError)")
-        // Nearer FFmpeg's mapping than the values kept. (Our stills turn YUV into RGB by swscale's
-        // default matrix, which puts their mean luma a few levels from the ffmpeg CLI's.)
+        // Nearer FFmpeg's mapping than the values kept (read by swscale's default matrix).
         let kept = folder.appendingPathComponent("kept.png").path
         let keptMade = try await ProcessRunner.run("ffmpeg", ["-v", "error", "-y", "-i", clip, "-frames:v", "1", "-vf",
                                                               "scale=in_color_matrix=bt601:in_range=tv:out_range=pc,format=rgb24", kept])

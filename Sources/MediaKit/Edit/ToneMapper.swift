@@ -91,6 +91,12 @@ final class ToneMapper {
         try FFmpegError.check(av_buffersrc_add_frame_flags(source, frame.raw, Int32(AV_BUFFERSRC_FLAG_KEEP_REF)))
         av_frame_unref(mapped.raw)
         try FFmpegError.check(av_buffersink_get_frame(sink, mapped.raw))
+        // Tagged as what the graph made, whatever tags this FFmpeg's zscale leaves: a still reads
+        // its YUV by the matrix the picture names, and an encoder writes these tags.
+        mapped.raw.pointee.colorspace = AVCOL_SPC_BT709
+        mapped.raw.pointee.color_primaries = AVCOL_PRI_BT709
+        mapped.raw.pointee.color_trc = AVCOL_TRC_BT709
+        mapped.raw.pointee.color_range = AVCOL_RANGE_MPEG
         return mapped
     }
 }

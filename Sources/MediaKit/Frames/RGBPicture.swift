@@ -15,7 +15,8 @@ struct RGBPicture {
         self.pixels = pixels
     }
 
-    /// `frame` converted to RGB and scaled to `width`×`height` (swscale, bicubic); an HDR picture
+    /// `frame` converted to RGB by the matrix it is tagged with, and scaled to `width`×`height`
+    /// (swscale, bicubic); an HDR picture
     /// tone-mapped first, as it shows beside standard-range pictures (a PNG holds no HDR of its own).
     init(_ frame: Frame, width: Int, height: Int) throws(FFmpegError) {
         let toneMapper = ToneMapper.isHighDynamicRange(frame.raw) ? try? ToneMapper(for: frame.raw, threads: 1) : nil
@@ -26,6 +27,9 @@ struct RGBPicture {
             throw FFmpegError(code: CFFmpeg_AVERROR(EINVAL))
         }
         defer { CFFmpeg_scaler_free(scaler) }
+        // The picture's own matrix (an HD clip is most often tagged BT.709): swscale's default,
+        // BT.601, shifted such a clip's colours by up to 17 levels (a green lighter, a red duller).
+        _ = CFFmpeg_scaler_read_colorspace(scaler, source.pointee.colorspace)
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         let rows = pixels.withUnsafeMutableBufferPointer { buffer in
             var destination: [UnsafeMutablePointer<UInt8>?] = [buffer.baseAddress, nil, nil, nil]
