@@ -37,6 +37,21 @@ import Testing
         #expect(try await sandbox.simulator.control.count("POST", "/v2/") == 0)
     }
 
+    /// An edit that fills the disk says so of its output, never "could not be converted" of its
+    /// input, and leaves nothing there (what the folder holds is listed before the disk ends).
+    @Test func anEditThatFillsTheDiskSaysSoOfItsOutputAndLeavesNothing() async throws {
+        let folder = try scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let disk = folder + "/disk"
+        let script = "\"$0\" conform \"$1\" -o \"$2/end.mp4\"; status=$?; echo \"left: $(ls -A \"$2\")\"; exit $status"
+        let result = try await SmallDisk.run(folder: disk, kilobytes: 64, "sh",
+                                             ["-c", script, KlingMediaBinary.path, Fixtures.path("too_long.mp4"), disk])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("\(disk)/end.mp4: cannot write the output (No space left on device)"), "\(result.standardError)")
+        #expect(!result.standardError.contains("could not be converted"))
+        #expect(result.standardOutput.hasSuffix("left: \n"), "\(result.standardOutput)")
+    }
+
     @Test func aDiskThatFillsWhileTheModelWorksKeepsThePaidShotToFetch() async throws {
         let sandbox = try await JobCommandTests.Sandbox()
         defer { sandbox.close() }

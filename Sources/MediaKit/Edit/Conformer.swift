@@ -196,7 +196,9 @@ enum EditRun {
         } catch is CancellationError {
             throw .cancelled
         } catch let error as FFmpegError {
-            throw .failed(input, error)
+            // A full disk fails the writing, wherever in the work it strikes: said of the output,
+            // not of the input ("could not be converted" sent users to look at their clip).
+            throw error.isStorageRefusal ? .unwritable(output, error) : .failed(input, error)
         } catch {
             throw .failed(input, .invalidData)
         }

@@ -25,6 +25,12 @@ public struct FFmpegError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let noSuchFile = FFmpegError(code: CFFmpeg_AVERROR(ENOENT))
     public static let permissionDenied = FFmpegError(code: CFFmpeg_AVERROR(EACCES))
 
+    /// The file system refused the bytes being written (full, over quota, too big, read-only):
+    /// trouble with where the output goes, never with the input.
+    public var isStorageRefusal: Bool {
+        [ENOSPC, EDQUOT, EFBIG, EROFS].contains { code == CFFmpeg_AVERROR($0) }
+    }
+
     public static func ~= (pattern: FFmpegError, value: any Error) -> Bool {
         (value as? FFmpegError)?.code == pattern.code
     }
