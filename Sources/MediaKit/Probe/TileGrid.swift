@@ -15,7 +15,8 @@ public struct TileGrid: Codable, Sendable, Equatable {
     public var left: Int
     public var top: Int
     public var tiles: [Tile]
-    /// Degrees clockwise a viewer turns the picture (an `irot` turn; FFmpeg 8.0 and later give it), 0 without one.
+    /// Degrees clockwise a viewer turns the picture (its `irot`: from FFmpeg 8.0 on as FFmpeg gives
+    /// it, before as the file says it), 0 without one.
     public var rotation: Int
 
     /// One tile: the stream (by its index in the file) and where its top left corner goes on the canvas.
@@ -49,8 +50,11 @@ extension MediaFile {
         }
         var size = 0
         let matrix = Self.displayMatrix(CFFmpeg_tile_grid_side_data(context, grid.group, AV_PKT_DATA_DISPLAYMATRIX, &size), size: size)
+        // FFmpeg 7.1 gives a grid no turn: the file's own `irot` says it then.
+        let turn = matrix?.counterClockwise.map(Self.clockwise)
+            ?? context.pointee.url.flatMap { HEIFTurn.clockwise(ofFileAt: String(cString: $0)) }
         return TileGrid(width: Int(grid.width), height: Int(grid.height), canvasWidth: Int(grid.canvasWidth),
                         canvasHeight: Int(grid.canvasHeight), left: Int(grid.left), top: Int(grid.top), tiles: tiles,
-                        rotation: matrix?.counterClockwise.map(Self.clockwise) ?? 0)
+                        rotation: turn ?? 0)
     }
 }
