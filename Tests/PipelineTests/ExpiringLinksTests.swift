@@ -97,6 +97,19 @@ import Testing
         }
     }
 
+    /// Kept links are tried briefly before fresh ones are asked for, but a transfer that only broke
+    /// off (a dropped connection) still gets all its tries: three drops in a row do not lose the file.
+    @Test func keptLinksWhoseTransferBreaksOffGetAllTheirTries() async throws {
+        try await PipelineHarness.with { harness in
+            let job = try await finishedJob(harness)
+            try await harness.control.drop(3, path: "/outputs/")
+            let target = harness.folder.appendingPathComponent("saved.mp4").path
+            let (_, saved) = try await JobTracker(client: harness.client, journal: harness.journal).finish(job, to: target)
+            #expect(saved.info.primaryVideo?.width == 1280)
+            #expect(try await harness.control.requests("GET", "/outputs/").count == 4, "three dropped, the fourth whole")
+        }
+    }
+
     /// Past Segmind's hour, no fresh links can be had: the message says where the paid-for output
     /// can still come from, not "Segmind keeps the record until" a time gone by.
     @Test func pastTheRecordsHourTheMessageSaysWhoElseHasTheOutput() throws {

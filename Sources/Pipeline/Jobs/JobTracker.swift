@@ -110,16 +110,17 @@ public struct JobTracker: Sendable {
         } catch {
             // Links that no longer lead to the file (a CDN's signature past its end, a host that
             // moved or restarted) are not the end of a paid-for result: Segmind's record, while it
-            // lasts, gives links afresh. Asked once, and used only when they differ; kept links
-            // given again unchanged get the rest of their tries.
-            guard let reason = Self.freshLinksMayMend(error) else { throw Self.failure(error, record: job) }
-            if let fresh = await freshLinks(for: location, deadline: deadline), fresh.outputURLs != job.resultURLs {
+            // lasts, gives links afresh. Asked once, and used only when they differ. Kept links whose
+            // transfer broke off (a timeout, a dropped connection) get the rest of their tries.
+            let moreTries = kept && Self.brokeOff(error)
+            let reason = Self.freshLinksMayMend(error)
+            if let reason, let fresh = await freshLinks(for: location, deadline: deadline), fresh.outputURLs != job.resultURLs {
                 events(.askedForFreshLinks(reason: reason))
                 job = note(job, events) {
                     $0.outputURL = fresh.outputURL
                     $0.outputURLs = fresh.outputURLs
                 }
-            } else if !kept || !Self.brokeOff(error) {
+            } else if !moreTries {
                 throw Self.failure(error, record: job)
             }
             do {
