@@ -1,7 +1,7 @@
 import Foundation
 import KlingRules
 import MediaKit
-import Pipeline
+@testable import Pipeline
 import Segmind
 import Synchronization
 import TestSupport
@@ -36,6 +36,15 @@ import Testing
             events.append(event)
             if case .stitchedAhead = event { Task { try await control.hold(false) } }
         }
+    }
+
+    /// A stitch made ahead that the disk refused is said of the result it was for, not of its
+    /// hidden working file; other failures as they are.
+    @Test func aStitchAheadTheDiskRefusedIsSaidOfItsResult() {
+        let full = EditError.unwritable("/takes/.next.ahead.mp4", FFmpegError(code: -ENOSPC))
+        let said = ContinuationRunner.aheadFailure(full, output: "/takes/next.mp4")
+        #expect(said.hasPrefix("the stitch made ahead for /takes/next.mp4 could not be written (") && !said.contains(".ahead"), "\(said)")
+        #expect(ContinuationRunner.aheadFailure(.noVideo("/takes/clip.mp4"), output: "/takes/next.mp4") == EditError.noVideo("/takes/clip.mp4").description)
     }
 
     @Test func aShotAsPredictedIsStitchedFromTheStitchMadeAhead() async throws {

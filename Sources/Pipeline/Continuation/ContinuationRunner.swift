@@ -171,10 +171,17 @@ public struct ContinuationRunner: Sendable {
                 return prepared
             } catch {
                 SystemCalls.remove(path)
-                if error != .cancelled { events(.stitchAheadUnused(reason: error.description)) }
+                if error != .cancelled { events(.stitchAheadUnused(reason: Self.aheadFailure(error, output: output))) }
                 return nil
             }
         }
+    }
+
+    /// Why a stitch made ahead went unused, in words: a write it could not make is said of the
+    /// result it was for, not of its hidden working file.
+    static func aheadFailure(_ error: EditError, output: String) -> String {
+        guard case .unwritable(_, let reason) = error else { return error.description }
+        return "the stitch made ahead for \(output) could not be written (\(reason))"
     }
 
     /// The result from the stitch made ahead when the shot is as predicted; nil when it is not
@@ -186,7 +193,7 @@ public struct ContinuationRunner: Sendable {
             report = try await StitchAhead.finish(ahead, shot: shot, to: output, replacing: true)
         } catch {
             if error == .cancelled { throw .cancelled(resume: .resume(continuation: record.localID)) }
-            events(.stitchAheadUnused(reason: error.description))
+            events(.stitchAheadUnused(reason: Self.aheadFailure(error, output: output)))
             report = nil
         }
         SystemCalls.remove(ahead.path)
