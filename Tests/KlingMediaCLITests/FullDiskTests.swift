@@ -9,18 +9,17 @@ import Testing
 @Suite struct FullDiskTests {
     private let prompt = "Based on @Video1, generate the next shot"
 
-    private func scratchFolder() throws -> String {
-        let folder = Scratch.temporary.appendingPathComponent("kling-full-disk-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder + "/disk", withIntermediateDirectories: true)
-        return folder
+    /// A new folder to put a small disk on (kept, as every test's files are, until the next run).
+    private func diskFolder() throws -> String {
+        let disk = try Scratch.folder("kling-full-disk").appendingPathComponent("disk").path
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        return disk
     }
 
     @Test func aFolderWithoutRoomForTheShotIsRefusedBeforeAnythingIsSent() async throws {
         let sandbox = try await JobCommandTests.Sandbox()
         defer { sandbox.close() }
-        let folder = try scratchFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let disk = folder + "/disk"
+        let disk = try diskFolder()
         let result = try await SmallDisk.run(folder: disk, kilobytes: 1024, KlingMediaBinary.path,
                                              ["continue", Fixtures.path("landscape.mp4"), "--prompt", prompt, "-o", disk + "/next.mp4"],
                                              environment: sandbox.environment)
@@ -40,9 +39,7 @@ import Testing
     /// An edit that fills the disk says so of its output, never "could not be converted" of its
     /// input, and leaves nothing there (what the folder holds is listed before the disk ends).
     @Test func anEditThatFillsTheDiskSaysSoOfItsOutputAndLeavesNothing() async throws {
-        let folder = try scratchFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let disk = folder + "/disk"
+        let disk = try diskFolder()
         let script = "\"$0\" conform \"$1\" -o \"$2/end.mp4\"; status=$?; echo \"left: $(ls -A \"$2\")\"; exit $status"
         let result = try await SmallDisk.run(folder: disk, kilobytes: 64, "sh",
                                              ["-c", script, KlingMediaBinary.path, Fixtures.path("too_long.mp4"), disk])
@@ -55,9 +52,7 @@ import Testing
     @Test func aDiskThatFillsWhileTheModelWorksKeepsThePaidShotToFetch() async throws {
         let sandbox = try await JobCommandTests.Sandbox()
         defer { sandbox.close() }
-        let folder = try scratchFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let disk = folder + "/disk"
+        let disk = try diskFolder()
         let output = disk + "/next.mp4"
         // Room enough when asked (80 MB and the clip twice), then filled by another program while
         // the job runs, held by the simulator until the disk is full.

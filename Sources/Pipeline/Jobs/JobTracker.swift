@@ -105,7 +105,7 @@ public struct JobTracker: Sendable {
         let kept = !start.resultURLs.isEmpty
         let saved: OutputDownload.Saved
         do {
-            saved = try await fetch(job.resultURLs, to: path, maxBytes: maxBytes, attempts: kept ? 2 : Downloader.defaultAttempts,
+            saved = try await fetch(job.resultURLs, to: path, maxBytes: maxBytes, attempts: kept ? Self.keptLinkAttempts : Downloader.defaultAttempts,
                                     events: events)
         } catch {
             // Links that no longer lead to the file (a CDN's signature past its end, a host that
@@ -136,6 +136,9 @@ public struct JobTracker: Sendable {
         }
         return (job, saved)
     }
+
+    /// Tries of links kept from an earlier run before fresh ones are asked for.
+    static let keptLinkAttempts = 2
 
     private func fetch(_ urls: [String], to path: String, maxBytes: Int64, attempts: Int,
                        events: @escaping @Sendable (Event) -> Void) async throws(OutputDownload.Failure) -> OutputDownload.Saved {
