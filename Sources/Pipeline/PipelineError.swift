@@ -22,8 +22,9 @@ public enum PipelineError: Error, CustomStringConvertible {
     /// The stitched result asked for is already on disk (refused before anything was sent).
     case outputExists(String)
     /// The result's folder has less free space than the shots and the stitched result will take
-    /// (`RoomCheck`); refused before the shot was paid for.
-    case noRoom(folder: String, free: Int64, needed: Int64, what: String)
+    /// (`RoomCheck`), or than is left of it beside what other continuations running hold; refused
+    /// before the shot was paid for.
+    case noRoom(RoomShortfall)
     case edit(EditError)
     /// The clip's shots could not be found (for `--tail shot`).
     case shotDetection(ShotDetectionError)
@@ -59,9 +60,7 @@ public enum PipelineError: Error, CustomStringConvertible {
         case .options(let text): return text
         case .outputExists(let path):
             return "\(path): already exists; nothing was sent. Choose another -o, or add --overwrite to replace it"
-        case .noRoom(let folder, let free, let needed, let what):
-            return "\(folder): \(Formatting.bytes(free)) free, and \(what) may take up to about \(Formatting.bytes(needed)); "
-                + "nothing was sent: free some space, or give -o a folder on another disk"
+        case .noRoom(let shortfall): return shortfall.description
         case .edit(let error): return error.description
         case .shotDetection(let error): return "cannot find the clip's last shot: \(error)"
         case .upload(let error): return error.description

@@ -64,6 +64,14 @@ public enum SystemCalls {
         return Int64(facts.f_bavail) * Int64(facts.f_frsize)
     }
 
+    /// The device of the file system that holds `path` (two paths on one disk share it); nil when
+    /// it cannot be asked.
+    public static func fileSystem(of path: String) -> UInt64? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return UInt64(status.st_dev)
+    }
+
     public static func setPermissions(_ path: String, _ permissions: FilePermissions) throws(Errno) {
         guard chmod(path, mode_t(permissions.rawValue)) == 0 else { throw lastError }
     }

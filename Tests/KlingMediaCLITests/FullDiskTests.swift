@@ -36,6 +36,42 @@ import Testing
         #expect(try await sandbox.simulator.control.count("POST", "/v2/") == 0)
     }
 
+    /// A batch's lines in flight together are promised their room from the same free space: on a
+    /// disk with room for two shots, three lines at once pay for two, and the third is refused
+    /// before anything of it is sent, naming what the other two hold.
+    @Test func aBatchsLinesInFlightShareTheRoomTheyArePromised() async throws {
+        let sandbox = try await JobCommandTests.Sandbox()
+        defer { sandbox.close() }
+        let disk = try diskFolder()
+        let batch = try Scratch.folder("kling-full-disk-batch")
+        let lines = (1...3).map {
+            #"{"clip": "\#(Fixtures.path("landscape.mp4"))", "prompt": "Based on @Video1, take \#($0)", "no_stitch": true, "output": "\#(disk)/take\#($0).mp4"}"#
+        }
+        try lines.joined(separator: "\n").write(to: batch.appendingPathComponent("takes.jsonl"), atomically: true, encoding: .utf8)
+        // 100 MB: each line's one shot may take 40 MB; the jobs are held at the simulator, so no
+        // line has saved (or given back its room) when the last one asks.
+        try await sandbox.simulator.control.hold(true)
+        let running = try SmallDisk.start(folder: disk, kilobytes: 100 * 1024, KlingMediaBinary.path,
+                                          ["batch", batch.appendingPathComponent("takes.jsonl").path, "--concurrency", "3"],
+                                          environment: sandbox.environment)
+        // The refusal is said when it happens, while the other two are still held.
+        try await eventually("two submissions and a refusal, or a third submission") {
+            let posts = try await sandbox.simulator.control.count("POST", "/v2/kling")
+            return posts == 3 || (posts == 2 && running.standardErrorSoFar.contains("not done")) || !running.isRunning
+        }
+        try await sandbox.simulator.control.hold(false)
+        let result = try SmallDisk.check(try await running.finish())
+        #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 2, "two shots paid for: \(result.standardError)")
+        #expect(result.status == 2, "\(result.standardError)")
+        #expect(result.standardError.contains("] not done (unusable): \(disk): 104.9 MB free, 80.0 MB of it kept for 2 other lines "
+                                              + "of this batch still running, and the shot may take up to about 40.0 MB; nothing was "
+                                              + "sent: free some space, run fewer at once (--concurrency), or give -o a folder on another disk"),
+                "\(result.standardError)")
+        #expect(result.standardError.split(separator: "\n").filter { $0.contains("shot 1 of 1: saved \(disk)/take") }.count == 2,
+                "the two paid for saved: \(result.standardError)")
+        #expect(result.standardOutput.contains("2 of 3 done; 1 not done"), "\(result.standardOutput)")
+    }
+
     /// An edit that fills the disk says so of its output, never "could not be converted" of its
     /// input, and leaves nothing there (what the folder holds is listed before the disk ends).
     @Test func anEditThatFillsTheDiskSaysSoOfItsOutputAndLeavesNothing() async throws {

@@ -30,9 +30,39 @@ public struct RoomCheck: Sendable {
     }
 
     /// Throws `.noRoom` when the folder's file system has less free than needed; a system that
-    /// will not say passes (a file has been made there before this is asked).
-    public func verify() throws(PipelineError) {
-        guard let free = SystemCalls.freeBytes(in: folder), free < needed else { return }
-        throw .noRoom(folder: folder, free: free, needed: needed, what: what)
+    /// will not say passes (a file has been made there before this is asked). With `holder` (a
+    /// continuation's id), what other continuations of this process were promised on that file
+    /// system is not free for this one, and what this one needs is promised to it until
+    /// `RoomReservations.release(holder)`.
+    public func verify(promisingTo holder: String? = nil) throws(PipelineError) {
+        guard let free = SystemCalls.freeBytes(in: folder) else { return }
+        if let holder, let device = SystemCalls.fileSystem(of: folder) {
+            guard let held = RoomReservations.promise(needed, on: device, free: free, to: holder) else { return }
+            throw .noRoom(RoomShortfall(folder: folder, free: free, needed: needed, what: what,
+                                        keptForOthers: held.bytes, others: held.continuations))
+        }
+        guard free < needed else { return }
+        throw .noRoom(RoomShortfall(folder: folder, free: free, needed: needed, what: what, keptForOthers: 0, others: 0))
+    }
+}
+
+/// Why a folder was refused before a shot was paid for: its free space, what other continuations
+/// running in this process (a batch's other lines) hold of it, and what this one may take.
+public struct RoomShortfall: Sendable, CustomStringConvertible {
+    public let folder: String
+    public let free: Int64
+    public let needed: Int64
+    /// What is to be saved, in words ("the shot", "2 shots and the stitched result").
+    public let what: String
+    /// Bytes of `free` promised to `others` continuations still running.
+    public let keptForOthers: Int64
+    public let others: Int
+
+    public var description: String {
+        let kept = others == 0 ? ""
+            : ", \(Formatting.bytes(keptForOthers)) of it kept for \(Formatting.count(others, "other line")) of this batch still running"
+        return "\(folder): \(Formatting.bytes(free)) free\(kept), and \(what) may take up to about \(Formatting.bytes(needed)); "
+            + "nothing was sent: free some space" + (others == 0 ? "" : ", run fewer at once (--concurrency)")
+            + ", or give -o a folder on another disk"
     }
 }

@@ -73,6 +73,7 @@ struct BatchCommand: AsyncParsableCommand, JSONOutputting {
                 printer.print(event, source: .batchLine(number)) { tally.summary + "; line \(number): " + $0 }
             }, finished: { result in
                 tally.count(result)
+                printer.lineNotDone(BatchRow(result, simulated: session.isSimulated))
                 cardsAhead?.start(result.line, failure: result.failure)
                 printer.line.show(tally.summary)
             })

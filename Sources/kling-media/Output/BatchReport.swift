@@ -50,8 +50,11 @@ struct BatchRow: Encodable {
         let ids = continuation?.outcome.shots.compactMap(\.requestID?.rawValue).joined(separator: ",") ?? ""
         let detail = continuation.map { $0.outcome.output ?? $0.outcome.shots.map(\.path).joined(separator: ", ") }
             ?? error?.split(separator: "\n").first.map(String.init) ?? ""
-        return [String(line), URL(fileURLWithPath: clip).lastPathComponent, state.replacingUnderscores, ids.isEmpty ? "-" : ids, detail]
+        return [String(line), URL(fileURLWithPath: clip).lastPathComponent, stateInWords, ids.isEmpty ? "-" : ids, detail]
     }
+
+    /// `state` as the table says it ("already done", "outcome unknown").
+    var stateInWords: String { String(state.map { $0 == "_" ? " " : $0 }) }
 
     enum CodingKeys: String, CodingKey {
         case line, clip, state, error, continuation
@@ -75,8 +78,4 @@ struct BatchReport: Encodable {
         try container.encode(rows, forKey: .lines)
         try container.encodeIfPresent(review, forKey: .review)
     }
-}
-
-private extension String {
-    var replacingUnderscores: String { String(map { $0 == "_" ? " " : $0 }) }
 }

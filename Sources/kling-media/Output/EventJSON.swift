@@ -10,6 +10,14 @@ enum EventJSON {
         return String(decoding: JSONValue.object(fields).encoded(), as: UTF8.self)
     }
 
+    /// `{"event": "line_not_done", "line": 3, "state": "unusable", "exit_status": 2, "error": …}`:
+    /// a batch line that ended not done, when it ends.
+    static func lineNotDone(_ row: BatchRow, error: String) -> String {
+        let fields: [String: JSONValue] = ["event": "line_not_done", "line": .number(Double(row.line)), "state": .string(row.state),
+                                           "exit_status": .number(Double(row.exitStatus)), "error": .string(error)]
+        return String(decoding: JSONValue.object(fields).encoded(), as: UTF8.self)
+    }
+
     static func fields(_ event: PipelineEvent) -> [String: JSONValue] {
         func shot(_ number: ShotNumber, _ name: String, _ more: [String: JSONValue] = [:]) -> [String: JSONValue] {
             ["event": .string(name), "shot": .number(Double(number.shot)), "of": .number(Double(number.of))].merging(more) { $1 }

@@ -31,4 +31,16 @@ final class EventPrinter: Sendable {
             }
         }
     }
+
+    /// A batch line that ended not done, said when it ends (the table at the end says it again):
+    /// in a batch of hours, a line refused or failed early is seen then, not only at the end.
+    func lineNotDone(_ row: BatchRow) {
+        guard let error = row.error else { return }
+        if json {
+            Terminal.printError(EventJSON.lineNotDone(row, error: error))
+            return
+        }
+        line.finish()
+        Terminal.printError(EventSource.batchLine(row.line).prefix + "not done (\(row.stateInWords)): " + error)
+    }
 }
