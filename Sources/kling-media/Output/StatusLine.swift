@@ -11,11 +11,14 @@ final class StatusLine: Sendable {
         enabled = wanted && isatty(STDERR_FILENO) != 0
     }
 
+    /// `text` in place of what the line showed; cut to the terminal's width (less one column, as
+    /// some terminals wrap on the last), since a line that wraps cannot be rewritten in place.
     func show(_ text: String) {
         guard enabled else { return }
+        let fitted = TerminalColumns.ofStandardError.map { TerminalColumns.fitted(text, in: $0 - 1) } ?? text
         shown.withLock { shown in
             shown = true
-            Terminal.writeError("\r\u{1B}[K" + text)
+            Terminal.writeError("\r\u{1B}[K" + fitted)
         }
     }
 

@@ -1,0 +1,61 @@
+import Foundation
+
+/// What a terminal shows after a program ran on it: the program run on a pseudo-terminal of so
+/// many columns, and everything it wrote played into pyte (a VT100 emulator, Debian's
+/// python3-pyte), whose screen and scrollback are read back as text. The oracle for what escape
+/// sequences leave on a real terminal, which reading the bytes cannot tell.
+public struct TerminalScreen: Sendable {
+    /// The program's exit status.
+    public let status: Int32
+    /// Every row, scrollback first, trailing blanks and blank rows at the end dropped.
+    public let rows: [String]
+    /// How many times it rewrote a line in place (carriage return, erase line).
+    public let rewrites: Int
+
+    private static let player = """
+        import fcntl, json, os, struct, subprocess, sys, termios
+        try:
+            import pyte
+        except ImportError:
+            print(json.dumps({"missing": "pyte"})); sys.exit(0)
+        columns, height = int(sys.argv[1]), 50
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", height, columns, 0, 0))
+        child = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, close_fds=True)
+        os.close(slave)
+        raw = bytearray()
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the last writer has closed the terminal
+                break
+            if not chunk:
+                break
+            raw += chunk
+        status = child.wait()
+        screen = pyte.HistoryScreen(columns, height, history=100000)
+        pyte.ByteStream(screen).feed(bytes(raw))
+        rows = ["".join(line[x].data for x in range(columns)) for line in screen.history.top] + screen.display
+        rows = [row.rstrip() for row in rows]
+        while rows and not rows[-1]:
+            rows.pop()
+        print(json.dumps({"status": status, "rows": rows, "rewrites": raw.count(b"\\r\\x1b[K")}))
+        """
+
+    /// Runs `executable` on a terminal `columns` wide, to its end.
+    public static func run(columns: Int, _ executable: String, _ arguments: [String],
+                           environment: [String: String]) async throws -> TerminalScreen {
+        var environment = environment
+        environment["TERM"] = "xterm"
+        let result = try await ProcessRunner.run("python3", ["-c", player, String(columns), executable] + arguments, environment: environment)
+        let object = try? JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        if object?["missing"] != nil {
+            throw OracleError.failed(path: "pyte", message: "pyte (the terminal tests' emulator) is not installed: apt-get install python3-pyte, or pip install pyte")
+        }
+        guard let object, let status = object["status"] as? Int, let rows = object["rows"] as? [String],
+              let rewrites = object["rewrites"] as? Int else {
+            throw OracleError.failed(path: "python3", message: "the terminal player failed: \(result.standardError)")
+        }
+        return TerminalScreen(status: Int32(status), rows: rows, rewrites: rewrites)
+    }
+}
