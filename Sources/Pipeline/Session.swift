@@ -15,15 +15,19 @@ public struct Session: Sendable {
     /// Whether continuations on this session make their stitch ahead (`RunOptions.stitchAhead`
     /// decides per run); off for a session whose jobs finish in moments, where it is only extra work.
     public let makesStitchesAhead: Bool
+    /// The room promised to continuations running now (`RoomCheck`), shared with other processes
+    /// when it has a file.
+    public let roomPromises: RoomPromises
 
     public init(client: SegmindClient, journal: JobJournal, uploads: SharedUploads, shotShapes: ShotShapes? = nil,
-                makesStitchesAhead: Bool = true) throws(JournalError) {
+                makesStitchesAhead: Bool = true, roomPromises: RoomPromises = .inProcess) throws(JournalError) {
         self.client = client
         self.journal = journal
         continuations = try ContinuationStore(journal: journal)
         self.uploads = uploads
         self.shotShapes = shotShapes
         self.makesStitchesAhead = makesStitchesAhead
+        self.roomPromises = roomPromises
     }
 
     /// Where a session keeps its files: the user's state and cache folders, or (for a simulation)
@@ -36,15 +40,18 @@ public struct Session: Sendable {
         public var resultPolling: String
         /// Where each key's request budget is shared between processes (`RequestBudget`).
         public var requestBudgets: String
+        /// Where the room promised to running continuations is shared between processes (`RoomPromises`).
+        public var roomPromises: String
 
         public init(journal: String, uploadCache: String, encodingMemory: String, shotShapes: String, resultPolling: String,
-                    requestBudgets: String) {
+                    requestBudgets: String, roomPromises: String) {
             self.journal = journal
             self.uploadCache = uploadCache
             self.encodingMemory = encodingMemory
             self.shotShapes = shotShapes
             self.resultPolling = resultPolling
             self.requestBudgets = requestBudgets
+            self.roomPromises = roomPromises
         }
 
         /// The XDG folders (`$XDG_STATE_HOME/kling-media`, `$XDG_CACHE_HOME/kling-media`).
@@ -54,7 +61,8 @@ public struct Session: Sendable {
                     encodingMemory: RequestEncodingMemory.defaultPath(environment: environment),
                     shotShapes: ShotShapes.defaultPath(environment: environment),
                     resultPolling: ResultPollingMemory.defaultPath(environment: environment),
-                    requestBudgets: AppFolders.state(environment: environment) + "/request-budgets")
+                    requestBudgets: AppFolders.state(environment: environment) + "/request-budgets",
+                    roomPromises: AppFolders.state(environment: environment) + "/room-promises.json")
         }
 
         /// A simulation's own: `simulation/` beside the real state and cache folders. Kept like the
@@ -63,7 +71,8 @@ public struct Session: Sendable {
             let state = AppFolders.simulationState(environment: environment)
             return Folders(journal: state + "/jobs", uploadCache: AppFolders.simulationCache(environment: environment) + "/uploads.json",
                            encodingMemory: state + "/request-encoding.json", shotShapes: state + "/shot-shapes.json",
-                           resultPolling: state + "/result-polling.json", requestBudgets: state + "/request-budgets")
+                           resultPolling: state + "/result-polling.json", requestBudgets: state + "/request-budgets",
+                           roomPromises: state + "/room-promises.json")
         }
     }
 
@@ -81,7 +90,7 @@ public struct Session: Sendable {
         adjust(&client)
         let uploader = FileUploader(backend: SegmindStorage(configuration: configuration), cache: UploadCache(path: folders.uploadCache))
         return try Session(client: client, journal: try JobJournal(directory: folders.journal), uploads: SharedUploads(uploader: uploader),
-                           shotShapes: ShotShapes(path: folders.shotShapes))
+                           shotShapes: ShotShapes(path: folders.shotShapes), roomPromises: .shared(at: folders.roomPromises))
     }
 
     /// A runner for continuations on this session.

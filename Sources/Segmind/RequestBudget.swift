@@ -191,40 +191,18 @@ public actor RequestBudget {
     }
 }
 
-/// The shared ledger's file: read, changed and written back under its lock, so processes take
-/// turns. Not flushed to disk: losing it to a crash only means learning the rate again.
+/// The shared ledger's file (`SharedJSONFile`): losing it to a crash only means learning the rate
+/// again. A ledger made for another plan or window is started afresh.
 enum SharedLedgerFile {
     /// Nil when the file cannot be used.
     static func update<T>(_ path: String, fresh: () -> RateLedger, _ body: (inout RateLedger) -> T) -> T? {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        guard (try? PrivateFolder.make(folder)) != nil,
-              let file = try? FileDescriptor.open(FilePath(path), .readWrite, options: [.create, .closeOnExec, .noFollow],
-                                                  permissions: .ownerReadWrite),
-              (try? SystemCalls.lock(file)) == true else { return nil }
-        defer { SystemCalls.unlock(file); try? file.close() }
-        let freshLedger = fresh()
-        var ledger = freshLedger
-        if let bytes = try? read(file), !bytes.isEmpty,
-           let stored = try? JSONDecoder().decode(RateLedger.self, from: Data(bytes)),
-           stored.configured == freshLedger.configured, stored.window == freshLedger.window {
-            ledger = stored
-        }
-        let value = body(&ledger)
-        guard let encoded = try? JSONEncoder().encode(ledger) else { return value }
-        _ = try? file.resize(to: 0)
-        _ = try? file.writeAll(toAbsoluteOffset: 0, encoded)
-        return value
-    }
-
-    private static func read(_ file: FileDescriptor) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        var offset: Int64 = 0
-        var chunk = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let count = try chunk.withUnsafeMutableBytes { try file.read(fromAbsoluteOffset: offset, into: $0) }
-            if count == 0 { return bytes }
-            bytes += chunk[0..<count]
-            offset += Int64(count)
+        SharedJSONFile.update(path, as: RateLedger.self) { stored in
+            let freshLedger = fresh()
+            var ledger = freshLedger
+            if let kept = stored, kept.configured == freshLedger.configured, kept.window == freshLedger.window { ledger = kept }
+            let value = body(&ledger)
+            stored = ledger
+            return value
         }
     }
 }

@@ -100,6 +100,11 @@ public enum SystemCalls {
     /// This process's id.
     public static var processID: Int32 { Int32(getpid()) }
 
+    /// Whether the process `id` is still running (one of another user's counts: it exists).
+    public static func isRunning(_ id: Int32) -> Bool {
+        kill(pid_t(id), 0) == 0 || errno == EPERM
+    }
+
     /// This process's user.
     public static var userID: UInt32 { UInt32(getuid()) }
 

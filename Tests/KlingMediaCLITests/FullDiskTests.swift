@@ -63,13 +63,59 @@ import Testing
         let result = try SmallDisk.check(try await running.finish())
         #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 2, "two shots paid for: \(result.standardError)")
         #expect(result.status == 2, "\(result.standardError)")
-        #expect(result.standardError.contains("] not done (unusable): \(disk): 104.9 MB free, 80.0 MB of it kept for 2 other lines "
-                                              + "of this batch still running, and the shot may take up to about 40.0 MB; nothing was "
+        #expect(result.standardError.contains("] not done (unusable): \(disk): 104.9 MB free, 80.0 MB of it kept for 2 other "
+                                              + "continuations still running, and the shot may take up to about 40.0 MB; nothing was "
                                               + "sent: free some space, run fewer at once (--concurrency), or give -o a folder on another disk"),
                 "\(result.standardError)")
         #expect(result.standardError.split(separator: "\n").filter { $0.contains("shot 1 of 1: saved \(disk)/take") }.count == 2,
                 "the two paid for saved: \(result.standardError)")
         #expect(result.standardOutput.contains("2 of 3 done; 1 not done"), "\(result.standardOutput)")
+    }
+
+    /// Separate runs share the promises too (a script that starts `continue` twice side by side):
+    /// on a disk with room for one shot, one is paid for and the other refused before it sends.
+    @Test func separateRunsShareTheRoomTheyArePromised() async throws {
+        let sandbox = try await JobCommandTests.Sandbox()
+        defer { sandbox.close() }
+        let disk = try diskFolder()
+        try await sandbox.simulator.control.hold(true)
+        let both = #"for take in 1 2; do "$0" continue "$1" --no-stitch --prompt "Based on @Video1, take $take" -o "$2/take$take.mp4" & done; wait"#
+        let running = try SmallDisk.start(folder: disk, kilobytes: 60 * 1024, "sh", ["-c", both, KlingMediaBinary.path, Fixtures.path("landscape.mp4"), disk],
+                                          environment: sandbox.environment)
+        try await eventually("a submission and a refusal, or a second submission") {
+            let posts = try await sandbox.simulator.control.count("POST", "/v2/kling")
+            return posts == 2 || (posts == 1 && running.standardErrorSoFar.contains("nothing was sent")) || !running.isRunning
+        }
+        try await sandbox.simulator.control.hold(false)
+        let result = try SmallDisk.check(try await running.finish())
+        #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 1, "one shot paid for: \(result.standardError)")
+        #expect(result.standardError.contains("\(disk): 62.9 MB free, 40.0 MB of it kept for 1 other continuation still running, "
+                                              + "and the shot may take up to about 40.0 MB; nothing was sent"), "\(result.standardError)")
+        #expect(result.standardError.contains("shot 1 of 1: saved \(disk)/take"), "the one paid for saved: \(result.standardError)")
+    }
+
+    /// A run killed while it held its promise (SIGKILL: no chance to give it back) is seen to be
+    /// gone: the next run on that disk has the room.
+    @Test func aKilledRunsPromiseIsNotKeptFromTheNext() async throws {
+        let sandbox = try await JobCommandTests.Sandbox()
+        defer { sandbox.close() }
+        let disk = try diskFolder()
+        try await sandbox.simulator.control.hold(true)
+        let script = #"""
+            "$0" continue "$1" --no-stitch --prompt "Based on @Video1, take 1" -o "$2/take1.mp4" 2>"$2/first.log" &
+            until grep -q "submitted" "$2/first.log"; do sleep 0.1; done
+            kill -9 $!
+            "$0" continue "$1" --no-stitch --prompt "Based on @Video1, take 2" -o "$2/take2.mp4"
+            """#
+        let running = try SmallDisk.start(folder: disk, kilobytes: 60 * 1024, "sh", ["-c", script, KlingMediaBinary.path, Fixtures.path("landscape.mp4"), disk],
+                                          environment: sandbox.environment)
+        try await eventually("the second submission, or the end") {
+            try await sandbox.simulator.control.count("POST", "/v2/kling") == 2 || !running.isRunning
+        }
+        try await sandbox.simulator.control.hold(false)
+        let result = try SmallDisk.check(try await running.finish())
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 2)
     }
 
     /// An edit that fills the disk says so of its output, never "could not be converted" of its

@@ -52,8 +52,8 @@ public struct ContinuationRunner: Sendable {
             sentPath: FilePlan.sentPath(source: request.source, output: output))
         // And room for what it will save (`ShotMaker` asks again before each shot it pays for),
         // kept for it until it ends.
-        try RoomCheck(record, fromShot: 1).verify(promisingTo: record.localID)
-        defer { RoomReservations.release(record.localID) }
+        try RoomCheck(record, fromShot: 1).verify(promising: session.roomPromises, to: record.localID)
+        defer { session.roomPromises.release(record.localID) }
         try journalled { () throws(JournalError) in try session.continuations.save(record) }
         return try await run(record, check: check, options: options)
     }
@@ -78,7 +78,7 @@ public struct ContinuationRunner: Sendable {
     private func run(_ start: ContinuationRecord, check: ContinuationCheck, options: RunOptions) async throws(PipelineError) -> ContinuationOutcome {
         var record = start
         // The room its shots were promised is given back however the run ends.
-        defer { RoomReservations.release(start.localID) }
+        defer { session.roomPromises.release(start.localID) }
         do throws(PipelineError) {
             if record.state == .done, let done = try alreadyDone(record) { return done }
             if record.state != .running {

@@ -30,24 +30,26 @@ public struct RoomCheck: Sendable {
     }
 
     /// Throws `.noRoom` when the folder's file system has less free than needed; a system that
-    /// will not say passes (a file has been made there before this is asked). With `holder` (a
-    /// continuation's id), what other continuations of this process were promised on that file
-    /// system is not free for this one, and what this one needs is promised to it until
-    /// `RoomReservations.release(holder)`.
-    public func verify(promisingTo holder: String? = nil) throws(PipelineError) {
-        guard let free = SystemCalls.freeBytes(in: folder) else { return }
-        if let holder, let device = SystemCalls.fileSystem(of: folder) {
-            guard let held = RoomReservations.promise(needed, on: device, free: free, to: holder) else { return }
-            throw .noRoom(RoomShortfall(folder: folder, free: free, needed: needed, what: what,
-                                        keptForOthers: held.bytes, others: held.continuations))
-        }
-        guard free < needed else { return }
+    /// will not say passes (a file has been made there before this is asked).
+    public func verify() throws(PipelineError) {
+        guard let free = SystemCalls.freeBytes(in: folder), free < needed else { return }
         throw .noRoom(RoomShortfall(folder: folder, free: free, needed: needed, what: what, keptForOthers: 0, others: 0))
+    }
+
+    /// As `verify()`, but what `promises` holds for other continuations on that file system is not
+    /// free for this one; what this one needs is promised to `holder` (a continuation's id) until
+    /// `promises.release(holder)`.
+    func verify(promising promises: RoomPromises, to holder: String) throws(PipelineError) {
+        guard let free = SystemCalls.freeBytes(in: folder) else { return }
+        guard let device = SystemCalls.fileSystem(of: folder) else { return try verify() }
+        guard let held = promises.promise(needed, on: device, free: free, to: holder) else { return }
+        throw .noRoom(RoomShortfall(folder: folder, free: free, needed: needed, what: what,
+                                    keptForOthers: held.bytes, others: held.continuations))
     }
 }
 
 /// Why a folder was refused before a shot was paid for: its free space, what other continuations
-/// running in this process (a batch's other lines) hold of it, and what this one may take.
+/// running (a batch's other lines, other kling-media runs) hold of it, and what this one may take.
 public struct RoomShortfall: Sendable, CustomStringConvertible {
     public let folder: String
     public let free: Int64
@@ -60,7 +62,7 @@ public struct RoomShortfall: Sendable, CustomStringConvertible {
 
     public var description: String {
         let kept = others == 0 ? ""
-            : ", \(Formatting.bytes(keptForOthers)) of it kept for \(Formatting.count(others, "other line")) of this batch still running"
+            : ", \(Formatting.bytes(keptForOthers)) of it kept for \(Formatting.count(others, "other continuation")) still running"
         return "\(folder): \(Formatting.bytes(free)) free\(kept), and \(what) may take up to about \(Formatting.bytes(needed)); "
             + "nothing was sent: free some space" + (others == 0 ? "" : ", run fewer at once (--concurrency)")
             + ", or give -o a folder on another disk"

@@ -42,7 +42,7 @@ struct ShotMaker {
         // A shot is paid for only where it can be saved: the room is asked for before the clip is
         // prepared or anything is sent (a batch's disk fills as it goes, so before every shot), and
         // kept for it until its run ends (the batch's other lines in flight are promised theirs).
-        try RoomCheck(record, fromShot: shot).verify(promisingTo: record.localID)
+        try RoomCheck(record, fromShot: shot).verify(promising: session.roomPromises, to: record.localID)
         let (clip, aspect) = try await ClipPreparation(events: events).clip(for: shot, of: record, check: check)
         let job = try await submit(clip, aspect: aspect, shot: shot, of: &record, options: options)
         try await finish(job, shot: shot, record: record, check: check, options: options)
