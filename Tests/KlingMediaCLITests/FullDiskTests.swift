@@ -118,6 +118,38 @@ import Testing
         #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 2)
     }
 
+    /// A shot already paid for (a run killed while Segmind made it, taken up again by `resume`)
+    /// cannot be refused, but its room is promised: a new run beside it on a disk with room for
+    /// one shot is refused.
+    @Test func aShotPaidForEarlierKeepsItsRoomFromNewRuns() async throws {
+        let sandbox = try await JobCommandTests.Sandbox()
+        defer { sandbox.close() }
+        let disk = try diskFolder()
+        try await sandbox.simulator.control.hold(true)
+        let script = #"""
+            "$0" continue "$1" --no-stitch --prompt "Based on @Video1, take 1" -o "$2/take1.mp4" 2>"$2/first.log" &
+            until grep -q "submitted" "$2/first.log"; do sleep 0.1; done
+            kill -9 $!
+            "$0" resume 2>"$2/resume.log" &
+            until grep -q "submitted earlier; waiting for it" "$2/resume.log"; do sleep 0.1; done
+            "$0" continue "$1" --no-stitch --prompt "Based on @Video1, take 2" -o "$2/take2.mp4"
+            echo "second: $?"
+            wait
+            cat "$2/resume.log" >&2
+            """#
+        let running = try SmallDisk.start(folder: disk, kilobytes: 60 * 1024, "sh", ["-c", script, KlingMediaBinary.path, Fixtures.path("landscape.mp4"), disk],
+                                          environment: sandbox.environment)
+        try await eventually("the second run's end, or a second submission") {
+            try await sandbox.simulator.control.count("POST", "/v2/kling") == 2 || running.standardOutputSoFar.contains("second:") || !running.isRunning
+        }
+        try await sandbox.simulator.control.hold(false)
+        let result = try SmallDisk.check(try await running.finish())
+        #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 1, "one shot paid for: \(result.standardError)")
+        #expect(result.standardOutput.contains("second: 2"), "\(result.standardOutput)")
+        #expect(result.standardError.contains("40.0 MB of it kept for 1 other continuation still running"), "\(result.standardError)")
+        #expect(result.standardError.contains("shot 1 of 1: saved \(disk)/take1.mp4"), "the paid-for shot saved: \(result.standardError)")
+    }
+
     /// An edit that fills the disk says so of its output, never "could not be converted" of its
     /// input, and leaves nothing there (what the folder holds is listed before the disk ends).
     @Test func anEditThatFillsTheDiskSaysSoOfItsOutputAndLeavesNothing() async throws {

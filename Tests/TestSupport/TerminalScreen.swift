@@ -17,9 +17,12 @@ public struct TerminalScreen: Sendable {
         try:
             import pyte
         except ImportError:
-            print(json.dumps({"missing": "pyte"})); sys.exit(0)
+            print(json.dumps({"missing": "pyte, the terminal tests' emulator: apt-get install python3-pyte, or pip install pyte"})); sys.exit(0)
         columns, height = int(sys.argv[1]), 50
-        master, slave = os.openpty()
+        try:
+            master, slave = os.openpty()
+        except OSError as error:
+            print(json.dumps({"missing": "a pseudo-terminal (%s)" % error})); sys.exit(0)
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", height, columns, 0, 0))
         child = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, close_fds=True)
         os.close(slave)
@@ -49,8 +52,9 @@ public struct TerminalScreen: Sendable {
         environment["TERM"] = "xterm"
         let result = try await ProcessRunner.run("python3", ["-c", player, String(columns), executable] + arguments, environment: environment)
         let object = try? JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
-        if object?["missing"] != nil {
-            throw OracleError.failed(path: "pyte", message: "pyte (the terminal tests' emulator) is not installed: apt-get install python3-pyte, or pip install pyte")
+        if let missing = object?["missing"] as? String {
+            throw OracleError.failed(path: "python3", message: "cannot play a terminal: no \(missing)"
+                                     + (missing.hasPrefix("a pseudo") ? "; /dev/pts must be mounted (devpts)" : ""))
         }
         guard let object, let status = object["status"] as? Int, let rows = object["rows"] as? [String],
               let rewrites = object["rewrites"] as? Int else {

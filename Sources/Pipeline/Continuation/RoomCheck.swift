@@ -46,6 +46,13 @@ public struct RoomCheck: Sendable {
         throw .noRoom(RoomShortfall(folder: folder, free: free, needed: needed, what: what,
                                     keptForOthers: held.bytes, others: held.continuations))
     }
+
+    /// What this needs promised to `holder` without asking whether it fits: a shot already paid
+    /// for is saved wherever it can be, but what starts beside it must count its room.
+    func keep(in promises: RoomPromises, for holder: String) {
+        guard let device = SystemCalls.fileSystem(of: folder) else { return }
+        promises.keep(needed, on: device, for: holder)
+    }
 }
 
 /// Why a folder was refused before a shot was paid for: its free space, what other continuations

@@ -67,6 +67,15 @@ public struct RoomPromises: Sendable {
         }
     }
 
+    /// Promises `needed` bytes on `device` to `holder` whatever is left: for a shot already paid
+    /// for, which nothing can refuse, so that what starts beside it counts its room.
+    func keep(_ needed: Int64, on device: UInt64, for holder: String) {
+        Self.own.withLock { own in
+            own[holder] = Promise(process: SystemCalls.processID, holder: holder, device: device, bytes: needed)
+            publish(own)
+        }
+    }
+
     /// Gives back what `holder` was promised (its run has ended, saved or not).
     func release(_ holder: String) {
         Self.own.withLock { own in

@@ -24,6 +24,9 @@ struct ShotMaker {
             let fetchable = !job.resultURLs.isEmpty
                 || (job.requestID != nil && [.queued, .processing, .completed].contains(job.state))
             if fetchable {
+                // Paid for: nothing to refuse, but its room is promised, so that what starts
+                // beside it (a batch's next line, another run) does not count on that room.
+                RoomCheck(record, fromShot: shot).keep(in: session.roomPromises, for: record.localID)
                 events(.waitingForEarlierJob(number, job: job.requestID?.rawValue ?? job.localID))
                 try await finish(job, shot: shot, record: record, check: check, options: options)
                 return
