@@ -1,4 +1,3 @@
-import FoundationEssentials
 import SystemPackage
 
 /// Reads `{"data_urls": ["data:<mime>;base64,<bytes>", …]}` as it streams in and writes each file

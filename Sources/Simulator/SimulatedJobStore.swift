@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Support
 
 /// The simulator's jobs on disk (`--state-dir`): one JSON file per job, written whole. A simulator

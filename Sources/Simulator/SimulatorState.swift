@@ -1,4 +1,3 @@
-import FoundationEssentials
 import MediaKit
 import Segmind
 import Support

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import SystemPackage
 
 /// A small JSON file that processes share (a key's request budget, the room promised on a disk):

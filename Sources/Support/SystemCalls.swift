@@ -69,7 +69,7 @@ public enum SystemCalls {
     public static func fileSystem(of path: String) -> UInt64? {
         var status = stat()
         guard stat(path, &status) == 0 else { return nil }
-        return UInt64(status.st_dev)
+        return UInt64(truncatingIfNeeded: status.st_dev)   // dev_t is signed on Darwin
     }
 
     public static func setPermissions(_ path: String, _ permissions: FilePermissions) throws(Errno) {

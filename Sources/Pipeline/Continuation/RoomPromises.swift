@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Support
 import Synchronization
 import SystemPackage

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// How wide a terminal is, and how wide text shows on it: a status line rewritten in place must
 /// fit on one row, or each rewrite leaves the rows it wrapped onto behind (a 100 MB upload on an
 /// 80-column terminal printed hundreds of half lines).
