@@ -21,6 +21,11 @@ struct KlingMedia: ParsableCommand {
 enum Main {
     static func main() async {
         MemoryArenas.keepMallocLean()
+        // A reader that goes away (`| tee log` ended by the same Ctrl-C, `| head`) must not end a
+        // run: by default the next line written killed it on the spot (SIGPIPE), between a POST that
+        // had left and the answer that carries its request id, or in the middle of saving a paid-for
+        // shot. Ignored, a write to a closed pipe fails (EPIPE), which `Terminal` lets pass.
+        signal(SIGPIPE, SIG_IGN)
         var parsed: (any ParsableCommand)?
         do {
             var command = try KlingMedia.parseAsRoot()

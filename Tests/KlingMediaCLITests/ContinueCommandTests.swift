@@ -328,6 +328,49 @@ import Testing
         #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 1)
     }
 
+    /// `kling-media continue … 2>&1 | tee run.log`, Ctrl-C while the POST is out: the same Ctrl-C
+    /// ends `tee`, so the message that it waits for the answer goes to a pipe nobody reads. That
+    /// write used to kill the run (SIGPIPE) before the answer came, and the request id with it;
+    /// now the write fails quietly, the answer is waited for and journalled, and a rerun pays nothing.
+    @Test func aReaderThatGoesAwayDoesNotCostTheRequestID() async throws {
+        let sandbox = try await Sandbox()
+        defer { sandbox.close() }
+        let folder = sandbox.home.path
+        try FileManager.default.copyItem(atPath: Fixtures.path("landscape.mp4"), toPath: folder + "/shot.mp4")
+        try await sandbox.simulator.control.holdAnswers(true)
+        // The run writes into a named pipe this shell reads until the upload is said, then stops
+        // reading when the test says (the POST is at the simulator) and waits for the run's end.
+        let script = #"""
+            mkfifo "$2/out"
+            "$0" continue "$1" --prompt "Based on @Video1, go on" >"$2/out" 2>&1 &
+            pid=$!
+            exec 3<"$2/out"
+            while IFS= read -r line <&3; do case "$line" in *"uploaded "*) break;; esac; done
+            echo "pid $pid"
+            until [ -e "$2/go" ]; do sleep 0.05; done
+            exec 3<&-
+            echo "closed"
+            wait $pid
+            echo "status $?"
+            """#
+        let shell = try RunningProcess("sh", ["-c", script, KlingMediaBinary.path, folder + "/shot.mp4", folder], environment: sandbox.environment)
+        try await eventually("the upload said") { shell.standardOutputSoFar.contains("pid ") || !shell.isRunning }
+        let pid = try #require(shell.standardOutputSoFar.firstMatch(of: /pid ([0-9]+)/).flatMap { Int32($0.output.1) }, "\(shell.standardOutputSoFar)")
+        try await eventually("the POST at the simulator") { try await sandbox.simulator.control.count("POST", "/v2/kling") == 1 }
+        FileManager.default.createFile(atPath: folder + "/go", contents: nil)
+        try await eventually("the reader gone") { shell.standardOutputSoFar.contains("closed") }
+        kill(pid, SIGINT)
+        try await sandbox.simulator.control.holdAnswers(false)
+        let result = try await shell.finish()
+        #expect(result.standardOutput.contains("status 130"), "\(result.standardOutput)")
+        let id = try #require(try sandbox.journalText().firstMatch(of: /"request_id" : "([0-9a-f-]+)"/).map { String($0.output.1) },
+                              "the request id was journalled")
+        let rerun = try await sandbox.run(["continue", folder + "/shot.mp4", "--prompt", "Based on @Video1, go on"])
+        #expect(rerun.status == 0, "\(rerun.standardError)")
+        #expect(rerun.standardError.contains("job \(id) was submitted earlier; waiting for it"), "\(rerun.standardError)")
+        #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 1)
+    }
+
     @Test func aSecondCtrlCExitsFiveAndARerunRefusesWithoutResubmit() async throws {
         let sandbox = try await Sandbox()
         defer { sandbox.close() }
