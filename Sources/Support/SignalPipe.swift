@@ -1,7 +1,8 @@
 import Synchronization
 import SystemPackage
 
-/// SIGINT and SIGTERM, turned into calls on an ordinary thread: the handler only writes a byte to
+/// SIGINT, SIGTERM and SIGHUP (the terminal closed, an SSH session dropped: by default it ended a
+/// run between a POST that had left and its answer), turned into calls on an ordinary thread: the handler only writes a byte to
 /// a pipe (all a signal handler may safely do), and a thread reading the pipe calls the listener.
 ///
 /// A real handler, not SIG_IGN plus a dispatch source: a signal whose disposition is "ignore" is
@@ -30,16 +31,18 @@ public enum SignalPipe {
 
     private static let listener = Mutex<(@Sendable () -> Void)?>(nil)
 
+    private static let handled = [SIGINT, SIGTERM, SIGHUP]
+
     /// Without a pipe and its reader (no thread to be had), the signals keep their default: they
     /// end the process, rather than be swallowed by a handler nobody hears.
     public static func listen(_ callback: @escaping @Sendable () -> Void) {
         guard writeEnd >= 0 else { return }
         listener.withLock { $0 = callback }
-        for number in [SIGINT, SIGTERM] { signal(number, signalPipeHandler) }
+        for number in handled { signal(number, signalPipeHandler) }
     }
 
     public static func stopListening() {
-        for number in [SIGINT, SIGTERM] { signal(number, SIG_DFL) }
+        for number in handled { signal(number, SIG_DFL) }
         listener.withLock { $0 = nil }
     }
 }

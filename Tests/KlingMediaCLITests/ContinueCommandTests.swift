@@ -291,7 +291,7 @@ import Testing
 
     /// `continue` with the POST's answer held at the simulator, interrupted once the POST is there;
     /// with one Ctrl-C, the answer is let go once it says it waits for it.
-    private func interruptedMidSubmit(_ sandbox: Sandbox, signals: Int) async throws -> ProcessResult {
+    private func interruptedMidSubmit(_ sandbox: Sandbox, signals: Int, by number: Int32 = SIGINT) async throws -> ProcessResult {
         let folder = sandbox.home.path
         if !FileManager.default.fileExists(atPath: folder + "/shot.mp4") {
             try FileManager.default.copyItem(atPath: Fixtures.path("landscape.mp4"), toPath: folder + "/shot.mp4")
@@ -300,9 +300,9 @@ import Testing
         let process = try RunningProcess(KlingMediaBinary.path, ["continue", folder + "/shot.mp4", "--prompt", "Based on @Video1, go on"],
                                          environment: sandbox.environment)
         try await eventually("the POST at the simulator") { try await sandbox.simulator.control.count("POST", "/v2/kling") == 1 }
-        process.signal(SIGINT)
-        try await eventually("the message that it waits for the answer") { process.standardErrorSoFar.contains("waiting for Segmind's answer") }
-        if signals > 1 { process.signal(SIGINT) }
+        process.signal(number)
+        try await eventually("the message that it waits for the answer") { process.standardErrorSoFar.contains("waiting for Segmind's answer") || !process.isRunning }
+        if signals > 1 { process.signal(number) }
         let result: ProcessResult
         if signals > 1 {
             result = try await process.finish()
@@ -369,6 +369,18 @@ import Testing
         #expect(rerun.status == 0, "\(rerun.standardError)")
         #expect(rerun.standardError.contains("job \(id) was submitted earlier; waiting for it"), "\(rerun.standardError)")
         #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 1)
+    }
+
+    /// The terminal closed (or the SSH session dropped) while the POST is out: SIGHUP is taken as
+    /// Ctrl-C is, the answer waited for and journalled. By default it ended the run there.
+    @Test func aHangUpDuringTheSubmitWaitsForTheAnswerToo() async throws {
+        let sandbox = try await Sandbox()
+        defer { sandbox.close() }
+        let hungUp = try await interruptedMidSubmit(sandbox, signals: 1, by: SIGHUP)
+        #expect(hungUp.status == 130, "\(hungUp.standardError)")
+        let id = try #require(try sandbox.journalText().firstMatch(of: /"request_id" : "([0-9a-f-]+)"/).map { String($0.output.1) },
+                              "the request id was journalled: \(hungUp.standardError)")
+        #expect(hungUp.standardError.contains("`kling-media wait \(id)`"))
     }
 
     @Test func aSecondCtrlCExitsFiveAndARerunRefusesWithoutResubmit() async throws {

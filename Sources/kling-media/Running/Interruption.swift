@@ -3,7 +3,7 @@ import Support
 import Synchronization
 import SystemPackage
 
-/// Ctrl-C (or SIGTERM) cancels the work in hand (which then saves its state and says how to
+/// Ctrl-C (or SIGTERM, or SIGHUP) cancels the work in hand (which then saves its state and says how to
 /// resume) instead of killing the process mid-write. A submission whose POST may have left keeps
 /// waiting for its answer after the first; the second stops that wait (`stop`).
 enum Interruption {
