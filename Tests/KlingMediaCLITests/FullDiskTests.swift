@@ -16,6 +16,31 @@ import Testing
         return disk
     }
 
+    /// Shell lines: take 1 started, and killed (SIGKILL) once its job is submitted.
+    private let killedOnceSubmitted = #"""
+        "$0" continue "$1" --no-stitch --prompt "Based on @Video1, take 1" -o "$2/take1.mp4" 2>"$2/first.log" &
+        until grep -q "submitted" "$2/first.log"; do sleep 0.1; done
+        kill -9 $!
+
+        """#
+
+    /// Runs the shell `script` (`$0` the built binary, `$1` a clip, `$2` the disk's folder) with
+    /// `disk` on a disk of `kilobytes`, the simulator holding its jobs until `settled` (given the
+    /// script and the submissions so far) says what the test waits for has happened, or the script
+    /// has ended; then lets the jobs finish and returns the script's end.
+    private func heldRun(_ sandbox: JobCommandTests.Sandbox, disk: String, kilobytes: Int, _ script: String, until what: String,
+                         _ settled: @escaping (RunningProcess, _ submissions: Int) -> Bool) async throws -> ProcessResult {
+        try await sandbox.simulator.control.hold(true)
+        let running = try SmallDisk.start(folder: disk, kilobytes: kilobytes, "sh",
+                                          ["-c", script, KlingMediaBinary.path, Fixtures.path("landscape.mp4"), disk],
+                                          environment: sandbox.environment)
+        try await eventually(what) {
+            settled(running, try await sandbox.simulator.control.count("POST", "/v2/kling")) || !running.isRunning
+        }
+        try await sandbox.simulator.control.hold(false)
+        return try SmallDisk.check(try await running.finish())
+    }
+
     @Test func aFolderWithoutRoomForTheShotIsRefusedBeforeAnythingIsSent() async throws {
         let sandbox = try await JobCommandTests.Sandbox()
         defer { sandbox.close() }
@@ -49,18 +74,13 @@ import Testing
         }
         try lines.joined(separator: "\n").write(to: batch.appendingPathComponent("takes.jsonl"), atomically: true, encoding: .utf8)
         // 100 MB: each line's one shot may take 40 MB; the jobs are held at the simulator, so no
-        // line has saved (or given back its room) when the last one asks.
-        try await sandbox.simulator.control.hold(true)
-        let running = try SmallDisk.start(folder: disk, kilobytes: 100 * 1024, KlingMediaBinary.path,
-                                          ["batch", batch.appendingPathComponent("takes.jsonl").path, "--concurrency", "3"],
-                                          environment: sandbox.environment)
-        // The refusal is said when it happens, while the other two are still held.
-        try await eventually("two submissions and a refusal, or a third submission") {
-            let posts = try await sandbox.simulator.control.count("POST", "/v2/kling")
-            return posts == 3 || (posts == 2 && running.standardErrorSoFar.contains("not done")) || !running.isRunning
+        // line has saved (or given back its room) when the last one asks. The refusal is said when
+        // it happens, while the other two are still held.
+        let result = try await heldRun(sandbox, disk: disk, kilobytes: 100 * 1024,
+                                       #""$0" batch "\#(batch.appendingPathComponent("takes.jsonl").path)" --concurrency 3"#,
+                                       until: "two submissions and a refusal, or a third submission") { running, posts in
+            posts == 3 || (posts == 2 && running.standardErrorSoFar.contains("not done"))
         }
-        try await sandbox.simulator.control.hold(false)
-        let result = try SmallDisk.check(try await running.finish())
         #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 2, "two shots paid for: \(result.standardError)")
         #expect(result.status == 2, "\(result.standardError)")
         #expect(result.standardError.contains("] not done (unusable): \(disk): 104.9 MB free, 80.0 MB of it kept for 2 other "
@@ -78,16 +98,11 @@ import Testing
         let sandbox = try await JobCommandTests.Sandbox()
         defer { sandbox.close() }
         let disk = try diskFolder()
-        try await sandbox.simulator.control.hold(true)
         let both = #"for take in 1 2; do "$0" continue "$1" --no-stitch --prompt "Based on @Video1, take $take" -o "$2/take$take.mp4" & done; wait"#
-        let running = try SmallDisk.start(folder: disk, kilobytes: 60 * 1024, "sh", ["-c", both, KlingMediaBinary.path, Fixtures.path("landscape.mp4"), disk],
-                                          environment: sandbox.environment)
-        try await eventually("a submission and a refusal, or a second submission") {
-            let posts = try await sandbox.simulator.control.count("POST", "/v2/kling")
-            return posts == 2 || (posts == 1 && running.standardErrorSoFar.contains("nothing was sent")) || !running.isRunning
+        let result = try await heldRun(sandbox, disk: disk, kilobytes: 60 * 1024, both,
+                                       until: "a submission and a refusal, or a second submission") { running, posts in
+            posts == 2 || (posts == 1 && running.standardErrorSoFar.contains("nothing was sent"))
         }
-        try await sandbox.simulator.control.hold(false)
-        let result = try SmallDisk.check(try await running.finish())
         #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 1, "one shot paid for: \(result.standardError)")
         #expect(result.standardError.contains("\(disk): 62.9 MB free, 40.0 MB of it kept for 1 other continuation still running, "
                                               + "and the shot may take up to about 40.0 MB; nothing was sent"), "\(result.standardError)")
@@ -100,20 +115,11 @@ import Testing
         let sandbox = try await JobCommandTests.Sandbox()
         defer { sandbox.close() }
         let disk = try diskFolder()
-        try await sandbox.simulator.control.hold(true)
-        let script = #"""
-            "$0" continue "$1" --no-stitch --prompt "Based on @Video1, take 1" -o "$2/take1.mp4" 2>"$2/first.log" &
-            until grep -q "submitted" "$2/first.log"; do sleep 0.1; done
-            kill -9 $!
+        let script = killedOnceSubmitted + #"""
             "$0" continue "$1" --no-stitch --prompt "Based on @Video1, take 2" -o "$2/take2.mp4"
             """#
-        let running = try SmallDisk.start(folder: disk, kilobytes: 60 * 1024, "sh", ["-c", script, KlingMediaBinary.path, Fixtures.path("landscape.mp4"), disk],
-                                          environment: sandbox.environment)
-        try await eventually("the second submission, or the end") {
-            try await sandbox.simulator.control.count("POST", "/v2/kling") == 2 || !running.isRunning
-        }
-        try await sandbox.simulator.control.hold(false)
-        let result = try SmallDisk.check(try await running.finish())
+        let result = try await heldRun(sandbox, disk: disk, kilobytes: 60 * 1024, script,
+                                       until: "the second submission, or the end") { _, posts in posts == 2 }
         #expect(result.status == 0, "\(result.standardError)")
         #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 2)
     }
@@ -125,11 +131,7 @@ import Testing
         let sandbox = try await JobCommandTests.Sandbox()
         defer { sandbox.close() }
         let disk = try diskFolder()
-        try await sandbox.simulator.control.hold(true)
-        let script = #"""
-            "$0" continue "$1" --no-stitch --prompt "Based on @Video1, take 1" -o "$2/take1.mp4" 2>"$2/first.log" &
-            until grep -q "submitted" "$2/first.log"; do sleep 0.1; done
-            kill -9 $!
+        let script = killedOnceSubmitted + #"""
             "$0" resume 2>"$2/resume.log" &
             until grep -q "submitted earlier; waiting for it" "$2/resume.log"; do sleep 0.1; done
             "$0" continue "$1" --no-stitch --prompt "Based on @Video1, take 2" -o "$2/take2.mp4"
@@ -137,13 +139,10 @@ import Testing
             wait
             cat "$2/resume.log" >&2
             """#
-        let running = try SmallDisk.start(folder: disk, kilobytes: 60 * 1024, "sh", ["-c", script, KlingMediaBinary.path, Fixtures.path("landscape.mp4"), disk],
-                                          environment: sandbox.environment)
-        try await eventually("the second run's end, or a second submission") {
-            try await sandbox.simulator.control.count("POST", "/v2/kling") == 2 || running.standardOutputSoFar.contains("second:") || !running.isRunning
+        let result = try await heldRun(sandbox, disk: disk, kilobytes: 60 * 1024, script,
+                                       until: "the second run's end, or a second submission") { running, posts in
+            posts == 2 || running.standardOutputSoFar.contains("second:")
         }
-        try await sandbox.simulator.control.hold(false)
-        let result = try SmallDisk.check(try await running.finish())
         #expect(try await sandbox.simulator.control.count("POST", "/v2/kling") == 1, "one shot paid for: \(result.standardError)")
         #expect(result.standardOutput.contains("second: 2"), "\(result.standardOutput)")
         #expect(result.standardError.contains("40.0 MB of it kept for 1 other continuation still running"), "\(result.standardError)")
