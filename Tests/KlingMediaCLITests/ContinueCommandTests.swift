@@ -263,6 +263,27 @@ import Testing
         #expect(retry["attempt"] as? Int == 2 && (retry["reason"] as? String ?? "").contains("502"), "\(retry)")
     }
 
+    /// A line that ends not done is said when it ends, in words or (with `--json`) as a JSON line,
+    /// not only in the table at the end: in a batch of hours, a failure early on is seen then.
+    @Test func aBatchLineNotDoneIsSaidWhenItEnds() async throws {
+        let sandbox = try await Sandbox()
+        defer { sandbox.close() }
+        let folder = try takes(1, in: sandbox)
+        let blocked = #"{"clip": "scene.mp4", "prompt": "Based on @Video1, [blocked] take 2", "no_stitch": true, "output": "take2.mp4"}"#
+        try (String(contentsOfFile: folder + "/takes.jsonl", encoding: .utf8) + "\n" + blocked)
+            .write(toFile: folder + "/takes.jsonl", atomically: true, encoding: .utf8)
+        let text = try await sandbox.run(["batch", folder + "/takes.jsonl"])
+        #expect(text.status == 3, "\(text.standardError)")
+        #expect(text.standardError.contains("[line 2] not done (failed): shot 1: job "), "\(text.standardError)")
+        let json = try await sandbox.run(["batch", folder + "/takes.jsonl", "--json", "--retry-failed"])
+        let events = json.standardError.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let notDone = try #require(events.first { $0["event"] as? String == "line_not_done" }, "\(json.standardError)")
+        #expect(notDone["line"] as? Int == 2 && notDone["state"] as? String == "failed" && notDone["exit_status"] as? Int == 3, "\(notDone)")
+        #expect((notDone["error"] as? String ?? "").contains(" FAILED: Content blocked"), "\(notDone)")
+    }
+
     /// Requests refused together name one reset: the pause is said once, not once per 429 (nor
     /// once per request waiting for it).
     @Test func aPauseThatSeveralRequestsMeetIsSaidOnce() async throws {

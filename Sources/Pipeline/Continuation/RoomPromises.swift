@@ -1,6 +1,5 @@
 import Support
 import Synchronization
-import SystemPackage
 
 /// The room promised to continuations running now, per file system, in this process and (through
 /// a file they share, under its lock) in other `kling-media` processes of this user. The lines of a
@@ -10,7 +9,8 @@ import SystemPackage
 /// A continuation keeps what it may still take from its check until its run ends (`release`); what
 /// it has written by then is counted twice (in the free space and in its promise), which errs
 /// toward refusing, before anything is paid for. A process that ended without giving its promises
-/// back (killed) is seen to be gone, and its promises with it.
+/// back (killed) is seen to be gone, and its promises with it; a promise a day old is dropped too
+/// (its process id may have been given to another process since, after a restart).
 public struct RoomPromises: Sendable {
     /// The file other processes' promises are kept in; nil: this process's only.
     let path: String?
@@ -32,6 +32,13 @@ public struct RoomPromises: Sendable {
         let holder: String
         let device: UInt64
         let bytes: Int64
+        /// When it was made (seconds since 1970); renewed with each shot a continuation asks for.
+        var made = Date().timeIntervalSince1970
+
+        /// Whether it still holds: its process runs, and it is less than a day old.
+        var holds: Bool {
+            SystemCalls.isRunning(process) && Date().timeIntervalSince1970 - made < 24 * 3600
+        }
     }
 
     /// This process's promises, by holder. Each change also rewrites this process's part of the
@@ -44,7 +51,7 @@ public struct RoomPromises: Sendable {
         Self.own.withLock { own in
             let mine = SystemCalls.processID
             let promise = Promise(process: mine, holder: holder, device: device, bytes: needed)
-            /// What the others hold, when it leaves too little; nil when `needed` fits beside it.
+            // What the others hold, when it leaves too little; nil when `needed` fits beside it.
             func shortfall(besides elsewhere: [Promise]) -> Held? {
                 let others = (own.values.filter { $0.holder != holder } + elsewhere).filter { $0.device == device }
                 let held = others.map(\.bytes).reduce(0, +)
@@ -89,13 +96,13 @@ public struct RoomPromises: Sendable {
         _ = shared { promises in promises = promises.filter { $0.process != mine } + own.values }
     }
 
-    /// `body` given the shared file's promises of processes still running (those of processes
-    /// gone are dropped), which it may change; what it leaves is written back. Nil without a file,
+    /// `body` given the shared file's promises that still hold (those of processes gone, or a day
+    /// old, are dropped), which it may change; what it leaves is written back. Nil without a file,
     /// or when it cannot be used (then this process's own promises are all there is).
     private func shared<T>(_ body: (inout [Promise]) -> T) -> T? {
         guard let path else { return nil }
         return SharedJSONFile.update(path, as: [Promise].self) { stored in
-            var promises = (stored ?? []).filter { SystemCalls.isRunning($0.process) }
+            var promises = (stored ?? []).filter(\.holds)
             let value = body(&promises)
             stored = promises
             return value
