@@ -17,6 +17,13 @@
 #include <libavfilter/buffersrc.h>
 #include <libavfilter/buffersink.h>
 
+// FFmpeg 5.1 (libavcodec 59.37) is the oldest this builds with (its channel layout API came in 5.1):
+// an older one (Ubuntu 22.04's 4.4, Debian 11's 4.3) is refused here in words, not by screens of
+// errors further on.
+#if LIBAVCODEC_VERSION_INT < AV_VERSION_INT(59, 37, 100)
+#error "kling-media needs FFmpeg 5.1 or later (libavcodec 59.37); the headers found are older: install a newer FFmpeg's development packages (Ubuntu 22.04's 4.4 is too old)"
+#endif
+
 // Function-like and expression macros that Swift's importer cannot see, and the calls whose form
 // depends on the FFmpeg version (5.1 to 9.0): Swift calls these, never the versioned API, and has
 // no #if on FFmpeg versions. Nothing else lives in this target.
