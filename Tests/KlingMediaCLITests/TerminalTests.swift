@@ -46,4 +46,23 @@ import Testing
         #expect(leftovers(screen).isEmpty && !screen.rows.contains { $0.contains(" done; line ") },
                 "status lines left behind:\n\(screen.rows.joined(separator: "\n"))")
     }
+
+    /// A run started with `&` keeps its status line to itself (the shell's prompt and what the user
+    /// types share the terminal), and still prints its steps.
+    @Test func aRunInTheBackgroundDrawsNoStatusLine() async throws {
+        let sandbox = try await JobCommandTests.Sandbox()
+        defer { sandbox.close() }
+        let path = sandbox.home.appendingPathComponent("scene.mp4").path
+        try FileManager.default.copyItem(atPath: Fixtures.path("landscape.mp4"), toPath: path)
+        let arguments = ["continue", path, "--prompt", prompt]
+        let background = try await TerminalScreen.run(columns: 80, job: .background, KlingMediaBinary.path, arguments,
+                                                      environment: sandbox.environment)
+        #expect(background.status == 0, "\(background.rows.joined(separator: "\n"))")
+        #expect(background.rewrites == 0, "a background job drew its status line \(background.rewrites) times")
+        #expect(background.rows.contains { $0.hasPrefix("shot 1 of 1: saved ") }, "\(background.rows.joined(separator: "\n"))")
+        // The same run as that shell's foreground job draws it (the job set-up is not what kept it away).
+        let foreground = try await TerminalScreen.run(columns: 80, job: .foreground, KlingMediaBinary.path, arguments + ["--again"],
+                                                      environment: sandbox.environment)
+        #expect(foreground.rewrites > 0)
+    }
 }

@@ -24,7 +24,17 @@ public struct TerminalScreen: Sendable {
         except OSError as error:
             print(json.dumps({"missing": "a pseudo-terminal (%s)" % error})); sys.exit(0)
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", height, columns, 0, 0))
-        child = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, close_fds=True)
+        if sys.argv[2] in ("foreground", "background"):
+            # The terminal made the controlling one of a shell of its own, with job control on: the
+            # program is that shell's foreground job, or a job started with `&`.
+            def own_terminal():
+                os.setsid()
+                fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+            script = 'set -m; "$@"' if sys.argv[2] == "foreground" else 'set -m; "$@" & wait $!'
+            child = subprocess.Popen(["sh", "-c", script, "sh"] + sys.argv[3:], stdin=slave, stdout=slave,
+                                     stderr=slave, close_fds=True, preexec_fn=own_terminal)
+        else:
+            child = subprocess.Popen(sys.argv[3:], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, close_fds=True)
         os.close(slave)
         raw = bytearray()
         while True:
@@ -45,12 +55,22 @@ public struct TerminalScreen: Sendable {
         print(json.dumps({"status": status, "rows": rows, "rewrites": raw.count(b"\\r\\x1b[K")}))
         """
 
+    /// How the program meets its terminal.
+    public enum Job: String, Sendable {
+        /// On it, but not as its controlling terminal (as a program without job control starts it).
+        case plain
+        /// The foreground job of a shell whose controlling terminal it is.
+        case foreground
+        /// A job that shell started with `&`.
+        case background
+    }
+
     /// Runs `executable` on a terminal `columns` wide, to its end.
-    public static func run(columns: Int, _ executable: String, _ arguments: [String],
+    public static func run(columns: Int, job: Job = .plain, _ executable: String, _ arguments: [String],
                            environment: [String: String]) async throws -> TerminalScreen {
         var environment = environment
         environment["TERM"] = "xterm"
-        let result = try await ProcessRunner.run("python3", ["-c", player, String(columns), executable] + arguments, environment: environment)
+        let result = try await ProcessRunner.run("python3", ["-c", player, String(columns), job.rawValue, executable] + arguments, environment: environment)
         let object = try? JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
         if let missing = object?["missing"] as? String {
             throw OracleError.failed(path: "python3", message: "cannot play a terminal: no \(missing)"

@@ -14,12 +14,21 @@ final class StatusLine: Sendable {
     /// `text` in place of what the line showed; cut to the terminal's width (less one column, as
     /// some terminals wrap on the last), since a line that wraps cannot be rewritten in place.
     func show(_ text: String) {
-        guard enabled else { return }
+        guard enabled, Self.inForeground else { return }
         let fitted = TerminalColumns.ofStandardError.map { TerminalColumns.fitted(text, in: $0 - 1) } ?? text
         shown.withLock { shown in
             shown = true
             Terminal.writeError("\r\u{1B}[K" + fitted)
         }
+    }
+
+    /// Whether this process is its terminal's foreground job. One started with `&` keeps its status
+    /// line to itself: rewritten a few times a second, it would clobber the line the user types on
+    /// in the shell (its steps still print). A terminal that is not this process's own (started by
+    /// a program with no job control) counts as the foreground.
+    private static var inForeground: Bool {
+        let group = tcgetpgrp(STDERR_FILENO)
+        return group < 0 || group == getpgrp()
     }
 
     /// Ends the line so what follows starts on its own.
