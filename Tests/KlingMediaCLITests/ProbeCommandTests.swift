@@ -41,6 +41,23 @@ import Testing
         #expect(result.standardError == "kling-media: \(path): \(reason)\n")
     }
 
+    /// `probe *.mp4 | head`: once its reader has gone, the rest is not probed for nobody, and it
+    /// ends quietly (not killed by SIGPIPE, which is ignored so that no run dies of it). The reader
+    /// here closes before probe starts; the second file is a named pipe, which probe would refuse
+    /// on standard error had it gone on.
+    @Test func aReaderThatHasGoneStopsTheProbing() async throws {
+        let folder = try Scratch.folder("kling-probe-nobody").path
+        let script = #"""
+            mkfifo "$1/sync" "$1/not-a-file"
+            ( cat "$1/sync" >/dev/null; exec "$0" probe "$2" "$1/not-a-file" 2>"$1/errors" ) | ( exec 0<&-; echo > "$1/sync" )
+            echo "status ${PIPESTATUS[0]}"
+            """#
+        let result = try await ProcessRunner.run("bash", ["-c", script, KlingMediaBinary.path, folder, Fixtures.path("landscape.mp4")])
+        #expect(result.standardOutput.contains("status 0"), "\(result.standardOutput) \(result.standardError)")
+        let errors = try String(contentsOfFile: folder + "/errors", encoding: .utf8)
+        #expect(errors.isEmpty, "it went on probing: \(errors)")
+    }
+
     @Test func directoryGetsOneLineAndStatusTwo() async throws {
         let result = try await KlingMediaBinary.run(["probe", Fixtures.directory.path])
         #expect(result.status == 2)

@@ -44,6 +44,8 @@ struct ProbeCommand: AsyncParsableCommand, JSONOutputting {
         if json { FailureDocument.notePrintedDocument() }
         if json && several { Terminal.print("[") }
         for (position, path) in files.enumerated() {
+            // Nobody reads on (`probe *.mp4 | head`): the rest is not probed for nobody.
+            if Terminal.isReadByNobody { return }
             let separator = json && several && position < files.count - 1 ? "," : ""
             do {
                 let info = try Probe.file(atPath: path)

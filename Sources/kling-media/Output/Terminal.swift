@@ -1,4 +1,5 @@
 import ArgumentParser
+import Synchronization
 import SystemPackage
 
 /// Where the CLI's words go: results to standard output, diagnostics to standard error.
@@ -18,10 +19,21 @@ enum Terminal {
     }
 
     /// Unbuffered, whole: each line reaches a pipe at once, so a script reading `probe` output
-    /// sees every file's result as soon as it is known. A closed pipe is not an error worth more.
+    /// sees every file's result as soon as it is known. A closed pipe is not an error worth more
+    /// (SIGPIPE is ignored: see `Main`); that standard output was closed is noted for commands that
+    /// only read and print (`isReadByNobody`).
     private static func write(_ text: String, to descriptor: FileDescriptor) {
-        _ = try? descriptor.writeAll(Array(text.utf8))
+        do { try descriptor.writeAll(Array(text.utf8)) } catch .brokenPipe where descriptor == .standardOutput {
+            standardOutputClosed.store(true, ordering: .relaxed)
+        } catch {}
     }
+
+    private static let standardOutputClosed = Atomic(false)
+
+    /// Whether what standard output gets is read by nobody (its pipe's reader has gone, as `head`
+    /// goes after its lines): a command that only reads and prints stops there, rather than
+    /// probing a thousand more files for nobody.
+    static var isReadByNobody: Bool { standardOutputClosed.load(ordering: .relaxed) }
 
     /// A failure, as one line on standard error after the tool's name.
     static func report(_ error: any Error) {
