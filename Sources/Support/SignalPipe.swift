@@ -31,7 +31,19 @@ public enum SignalPipe {
 
     private static let listener = Mutex<(@Sendable () -> Void)?>(nil)
 
-    private static let handled = [SIGINT, SIGTERM, SIGHUP]
+    /// The signals listened for: SIGTERM, and SIGINT and SIGHUP unless this process started with
+    /// them ignored. Those two are ignored on purpose and stay so: `nohup` ignores SIGHUP so that a
+    /// run outlives its terminal, and a shell without job control ignores SIGINT for what it starts
+    /// with `&` so that a Ctrl-C meant for the foreground leaves it be. SIGTERM is a request to stop
+    /// whoever sends it; one ignored is inherited by accident (test runners pass it on), not asked
+    /// for. (Asked once, before any handler of ours is set.)
+    private static let handled: [Int32] = [SIGTERM] + [SIGINT, SIGHUP].filter { !startedIgnoring($0) }
+
+    private static func startedIgnoring(_ number: Int32) -> Bool {
+        let previous = signal(number, SIG_IGN)
+        signal(number, previous)
+        return unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+    }
 
     /// Without a pipe and its reader (no thread to be had), the signals keep their default: they
     /// end the process, rather than be swallowed by a handler nobody hears.

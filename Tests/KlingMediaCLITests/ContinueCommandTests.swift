@@ -361,9 +361,11 @@ import Testing
         try await sandbox.simulator.control.holdAnswers(true)
         // The run writes into a named pipe this shell reads until the upload is said, then stops
         // reading when the test says (the POST is at the simulator) and waits for the run's end.
+        // Started with `&`, it would have SIGINT ignored (a shell without job control does that);
+        // `env` gives it back, as a pipeline in an interactive shell's foreground has it.
         let script = #"""
             mkfifo "$2/out"
-            "$0" continue "$1" --prompt "Based on @Video1, go on" >"$2/out" 2>&1 &
+            env --default-signal=INT "$0" continue "$1" --prompt "Based on @Video1, go on" >"$2/out" 2>&1 &
             pid=$!
             exec 3<"$2/out"
             while IFS= read -r line <&3; do case "$line" in *"uploaded "*) break;; esac; done
@@ -402,6 +404,26 @@ import Testing
         let id = try #require(try sandbox.journalText().firstMatch(of: /"request_id" : "([0-9a-f-]+)"/).map { String($0.output.1) },
                               "the request id was journalled: \(hungUp.standardError)")
         #expect(hungUp.standardError.contains("`kling-media wait \(id)`"))
+    }
+
+    /// A run started with the signal ignored keeps it ignored: `nohup` ignores SIGHUP so that a
+    /// batch outlives the terminal, and a script's `&` ignores SIGINT so that a Ctrl-C meant for
+    /// the foreground leaves the job be. Sent while the job is at Segmind, the run goes on to save it.
+    @Test(arguments: [("HUP", SIGHUP), ("INT", SIGINT)])
+    func aSignalTheRunWasStartedIgnoringStaysIgnored(name: String, number: Int32) async throws {
+        let sandbox = try await Sandbox()
+        defer { sandbox.close() }
+        let folder = sandbox.home.path
+        try FileManager.default.copyItem(atPath: Fixtures.path("landscape.mp4"), toPath: folder + "/shot.mp4")
+        try await sandbox.simulator.control.hold(true)
+        let process = try RunningProcess("sh", ["-c", #"trap "" \#(name); exec "$0" continue "$1" --prompt "Based on @Video1, go on""#,
+                                                KlingMediaBinary.path, folder + "/shot.mp4"], environment: sandbox.environment)
+        try await eventually("the job submitted") { process.standardErrorSoFar.contains("request id") || !process.isRunning }
+        process.signal(number)
+        try await sandbox.simulator.control.hold(false)
+        let result = try await process.finish()
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("shot 1 of 1: saved "), "\(result.standardError)")
     }
 
     @Test func aSecondCtrlCExitsFiveAndARerunRefusesWithoutResubmit() async throws {
