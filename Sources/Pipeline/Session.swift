@@ -72,7 +72,8 @@ public struct Session: Sendable {
             return Folders(journal: state + "/jobs", uploadCache: AppFolders.simulationCache(environment: environment) + "/uploads.json",
                            encodingMemory: state + "/request-encoding.json", shotShapes: state + "/shot-shapes.json",
                            resultPolling: state + "/result-polling.json", requestBudgets: state + "/request-budgets",
-                           roomPromises: state + "/room-promises.json")
+                           // The real runs' file: a simulated run and a real one on one disk share its room.
+                           roomPromises: user(environment: environment).roomPromises)
         }
     }
 

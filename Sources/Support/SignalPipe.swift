@@ -2,8 +2,9 @@ import Synchronization
 import SystemPackage
 
 /// SIGINT, SIGTERM and SIGHUP (the terminal closed, an SSH session dropped: by default it ended a
-/// run between a POST that had left and its answer), turned into calls on an ordinary thread: the handler only writes a byte to
-/// a pipe (all a signal handler may safely do), and a thread reading the pipe calls the listener.
+/// run between a POST that had left and its answer), turned into calls on an ordinary thread: the
+/// handler only writes a byte to a pipe (all a signal handler may safely do), and a thread reading
+/// the pipe calls the listener.
 ///
 /// A real handler, not SIG_IGN plus a dispatch source: a signal whose disposition is "ignore" is
 /// discarded by the kernel unless every thread blocks it, so under load a Ctrl-C could vanish.

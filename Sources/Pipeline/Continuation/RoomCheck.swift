@@ -33,7 +33,7 @@ public struct RoomCheck: Sendable {
     /// will not say passes (a file has been made there before this is asked).
     public func verify() throws(PipelineError) {
         guard let free = SystemCalls.freeBytes(in: folder), free < needed else { return }
-        throw .noRoom(RoomShortfall(folder: folder, free: free, needed: needed, what: what, keptForOthers: 0, others: 0))
+        throw .noRoom(RoomShortfall(folder: folder, free: free, needed: needed, what: what, keptForOthers: 0, others: 0, othersInThisRun: 0))
     }
 
     /// As `verify()`, but what `promises` holds for other continuations on that file system is not
@@ -44,7 +44,7 @@ public struct RoomCheck: Sendable {
         guard let device = SystemCalls.fileSystem(of: folder) else { return try verify() }
         guard let held = promises.promise(needed, on: device, free: free, to: holder) else { return }
         throw .noRoom(RoomShortfall(folder: folder, free: free, needed: needed, what: what,
-                                    keptForOthers: held.bytes, others: held.continuations))
+                                    keptForOthers: held.bytes, others: held.continuations, othersInThisRun: held.inThisProcess))
     }
 
     /// What this needs promised to `holder` without asking whether it fits: a shot already paid
@@ -66,12 +66,15 @@ public struct RoomShortfall: Sendable, CustomStringConvertible {
     /// Bytes of `free` promised to `others` continuations still running.
     public let keptForOthers: Int64
     public let others: Int
+    /// How many of `others` are this run's own (a batch's other lines): `--concurrency` helps
+    /// only with those; the rest are other kling-media runs.
+    public let othersInThisRun: Int
 
     public var description: String {
         let kept = others == 0 ? ""
             : ", \(Formatting.bytes(keptForOthers)) of it kept for \(Formatting.count(others, "other continuation")) still running"
+        let fewer = others == 0 ? "" : othersInThisRun > 0 ? ", run fewer at once (--concurrency)" : ", wait for the other runs to end"
         return "\(folder): \(Formatting.bytes(free)) free\(kept), and \(what) may take up to about \(Formatting.bytes(needed)); "
-            + "nothing was sent: free some space" + (others == 0 ? "" : ", run fewer at once (--concurrency)")
-            + ", or give -o a folder on another disk"
+            + "nothing was sent: free some space" + fewer + ", or give -o a folder on another disk"
     }
 }

@@ -25,6 +25,8 @@ public struct RoomPromises: Sendable {
     struct Held: Sendable {
         let continuations: Int
         let bytes: Int64
+        /// How many of them this process runs (a batch's other lines).
+        let inThisProcess: Int
     }
 
     private struct Promise: Codable, Sendable {
@@ -53,9 +55,10 @@ public struct RoomPromises: Sendable {
             let promise = Promise(process: mine, holder: holder, device: device, bytes: needed)
             // What the others hold, when it leaves too little; nil when `needed` fits beside it.
             func shortfall(besides elsewhere: [Promise]) -> Held? {
-                let others = (own.values.filter { $0.holder != holder } + elsewhere).filter { $0.device == device }
+                let here = own.values.filter { $0.holder != holder && $0.device == device }
+                let others = here + elsewhere.filter { $0.device == device }
                 let held = others.map(\.bytes).reduce(0, +)
-                return free - held >= needed ? nil : Held(continuations: others.count, bytes: held)
+                return free - held >= needed ? nil : Held(continuations: others.count, bytes: held, inThisProcess: here.count)
             }
             // Decided and written under the file's lock at once: two processes asking together
             // cannot both take the last of the room.

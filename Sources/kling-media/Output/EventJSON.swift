@@ -12,9 +12,9 @@ enum EventJSON {
 
     /// `{"event": "line_not_done", "line": 3, "state": "unusable", "exit_status": 2, "error": …}`:
     /// a batch line that ended not done, when it ends.
-    static func lineNotDone(_ row: BatchRow, error: String) -> String {
+    static func lineNotDone(_ row: BatchRow) -> String {
         let fields: [String: JSONValue] = ["event": "line_not_done", "line": .number(Double(row.line)), "state": .string(row.state),
-                                           "exit_status": .number(Double(row.exitStatus)), "error": .string(error)]
+                                           "exit_status": .number(Double(row.exitStatus)), "error": .string(row.error ?? "")]
         return String(decoding: JSONValue.object(fields).encoded(), as: UTF8.self)
     }
 

@@ -37,7 +37,7 @@ final class EventPrinter: Sendable {
     func lineNotDone(_ row: BatchRow) {
         guard let error = row.error else { return }
         if json {
-            Terminal.printError(EventJSON.lineNotDone(row, error: error))
+            Terminal.printError(EventJSON.lineNotDone(row))
             return
         }
         line.finish()
